@@ -1,0 +1,158 @@
+# Gantry build. `make` builds the library, the CLI and the example;
+# `make check` builds and runs every test twice (plain, then ASan+UBSan);
+# `make demo` compiles the shipped packs and matches the shipped corpus.
+#
+# Sources are picked up by wildcard per directory, so adding a file needs no
+# edit here. Two build trees: build/ (plain) and build-asan/ (SAN=1).
+
+SAN ?= 0
+ifeq ($(SAN),1)
+BUILD ?= build-asan
+OPT ?= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else
+BUILD ?= build
+OPT ?= -O2
+endif
+
+PREFIX ?= /usr/local
+CC ?= cc
+PKGS := libcjson libpcre2-8 zlib yaml-0.1
+APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
+	libyaml-dev zlib1g-dev jq
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
+CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC $(OPT) $(WARN) \
+	-Iinclude -Iruntime -Igrammar -Icompiler -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
+LDFLAGS_ALL := $(OPT) $(LDFLAGS)
+# Generated flex/bison code is not ours to warn about.
+GEN_CFLAGS := $(filter-out -Werror -Wshadow -Wstrict-prototypes,$(CFLAGS_ALL)) -Wno-unused-function -Wno-sign-compare
+
+RUNTIME_SRC := $(sort $(wildcard runtime/*.c))
+FRONT_SRC := $(sort $(wildcard grammar/*.c compiler/*.c))
+CLI_SRC := $(sort $(wildcard cli/*.c))
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+LEXER := $(wildcard grammar/*.l)
+PARSER := $(wildcard grammar/*.y)
+GEN_C := $(patsubst grammar/%.y,$(BUILD)/gen/%.tab.c,$(PARSER)) \
+	$(patsubst grammar/%.l,$(BUILD)/gen/%.yy.c,$(LEXER))
+GEN_H := $(patsubst grammar/%.y,$(BUILD)/gen/%.tab.h,$(PARSER)) \
+	$(patsubst grammar/%.l,$(BUILD)/gen/%.yy.h,$(LEXER))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
+FRONT_OBJ := $(call obj,$(FRONT_SRC)) $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/gen/%.o,$(GEN_C))
+CLI_OBJ := $(call obj,$(CLI_SRC))
+TEST_SUPPORT_OBJ := $(call obj,$(TEST_SUPPORT_SRC))
+TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+
+LIB_A := $(BUILD)/libgantry.a
+LIB_SO := $(BUILD)/libgantry.so
+FRONT_A := $(BUILD)/libgantryc.a
+GANTRY := $(BUILD)/gantry
+EMBED := $(BUILD)/examples/embed
+
+.PHONY: all deps depcheck check test demo bench install clean fuzz format
+all: depcheck $(LIB_A) $(LIB_SO) $(GANTRY) $(EMBED)
+
+# ---- dependencies -------------------------------------------------------
+depcheck:
+	@missing=""; \
+	for t in flex bison pkg-config; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	for p in $(PKGS) cmocka; do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && [ "$(AUTO_DEPS)" != 0 ]; then \
+	    echo "missing:$$missing; installing them (running as root)"; \
+	    $(MAKE) --no-print-directory deps || exit 1; \
+	  else \
+	    echo "missing build dependencies:$$missing"; \
+	    echo "install them with: sudo apt-get install -y $(APT_PACKAGES)"; \
+	    echo "(or: sudo make deps)"; exit 1; \
+	  fi; \
+	fi
+
+deps:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)
+
+# ---- code generation -----------------------------------------------------
+$(BUILD)/gen/%.tab.c $(BUILD)/gen/%.tab.h: grammar/%.y
+	@mkdir -p $(BUILD)/gen
+	bison -Wall -Werror --defines=$(BUILD)/gen/$*.tab.h -o $(BUILD)/gen/$*.tab.c $<
+
+$(BUILD)/gen/%.yy.c $(BUILD)/gen/%.yy.h: grammar/%.l $(patsubst grammar/%.y,$(BUILD)/gen/%.tab.h,$(PARSER))
+	@mkdir -p $(BUILD)/gen
+	flex --header-file=$(BUILD)/gen/$*.yy.h -o $(BUILD)/gen/$*.yy.c $<
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(GEN_CFLAGS) -MMD -MP -c $< -o $@
+
+# ---- objects ---------------------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(GEN_H)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
+
+$(BUILD)/obj/runtime/%.o: CFLAGS_ALL += -fvisibility=hidden
+# runtime/ must link alone: it may not include grammar/ or compiler/ headers.
+$(BUILD)/obj/runtime/%.o: CFLAGS_ALL := $(filter-out -Igrammar -Icompiler -I$(BUILD)/gen,$(CFLAGS_ALL))
+
+# ---- libraries and programs -------------------------------------------------
+$(LIB_A): $(RUNTIME_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIB_SO): $(RUNTIME_OBJ) runtime/libgantry.map
+	$(CC) -shared -o $@ $(RUNTIME_OBJ) -Wl,--version-script=runtime/libgantry.map $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+
+$(FRONT_A): $(FRONT_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)
+	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) -lm -lpthread
+
+# The example links the runtime alone, proving it needs nothing else.
+$(EMBED): examples/embed.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(filter-out -Igrammar -Icompiler,$(CFLAGS_ALL)) -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+
+$(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(FRONT_A) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(CMOCKA_LIBS) -lm -lpthread
+
+# ---- running ---------------------------------------------------------------
+test: all $(TEST_BIN)
+	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run_tests.sh
+
+check: depcheck
+	@$(MAKE) --no-print-directory test SAN=0
+	@$(MAKE) --no-print-directory test SAN=1
+
+demo: all
+	@sh cli/demo.sh $(BUILD)
+
+bench: all
+	@sh bench/run.sh $(BUILD) $(BENCH_MODE)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(GANTRY) $(DESTDIR)$(PREFIX)/bin/gantry
+	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libgantry.a
+	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libgantry.so
+	install -m 644 include/gantry.h $(DESTDIR)$(PREFIX)/include/gantry.h
+	install -m 644 docs/gantry.1 $(DESTDIR)$(PREFIX)/share/man/man1/gantry.1
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' gantry.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/gantry.pc
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build build-asan
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

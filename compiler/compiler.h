@@ -1,0 +1,52 @@
+/* The compiler's entry points, used by the CLI and the tests.
+ *
+ *   source files -> (grammar/ parser | sigma importer) -> gast_unit
+ *                -> checks -> IR -> bytecode -> pack bytes
+ *
+ * Module prefix: gcomp_. */
+#ifndef GANTRY_COMPILER_H
+#define GANTRY_COMPILER_H
+
+#include <stddef.h>
+#include "../grammar/ast.h"
+#include "../grammar/diag.h"
+
+typedef struct gcomp_options {
+    /* -D name=value placeholder definitions ("name=value" strings). */
+    const char *const *defines;
+    size_t define_count;
+    /* --values FILE: YAML map of placeholder name -> value or list. */
+    const char *values_file;
+    /* --placeholders empty: an unfilled placeholder matches nothing instead of
+     * being an error. */
+    int placeholders_empty;
+    /* --mapping FILE...: extra Sigma field mappings (compiler/sigma_*). */
+    const char *const *mapping_files;
+    size_t mapping_file_count;
+} gcomp_options;
+
+/* Parse every PATH (file, or directory walked recursively for *.gantry,
+ * *.yml and *.yaml files, in sorted order) into one unit. Returns NULL on
+ * allocation failure only; syntax errors are reported to `diag` and parsing
+ * goes on with the next file. */
+gast_unit *gcomp_parse_paths(const char *const *paths, size_t path_count, gdiag_sink *diag,
+                             const gcomp_options *options);
+
+/* Summary figures of a compile, for the one-line report. */
+typedef struct gcomp_stats {
+    size_t rules;
+    size_t selections;
+    size_t predicates;        /* distinct predicates after sharing */
+    size_t predicate_uses;    /* predicate references before sharing */
+    size_t instructions;      /* rule code */
+    size_t fields;
+    size_t bytes;
+} gcomp_stats;
+
+/* Check and lower a unit into a pack image. On success returns 0 and sets
+ * *pack / *pack_len (malloc'd, caller frees) and *stats (may be NULL). Any
+ * error diagnostic makes it return -1 with *pack NULL; warnings do not. */
+int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *options,
+                       unsigned char **pack, size_t *pack_len, gcomp_stats *stats);
+
+#endif
