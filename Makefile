@@ -18,11 +18,13 @@ PREFIX ?= /usr/local
 CC ?= cc
 PKGS := libcjson libpcre2-8 zlib yaml-0.1
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
-	libyaml-dev zlib1g-dev jq
+	libyaml-dev zlib1g-dev libnats-dev nats-server jq
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+# Only the CLI (gantry consume) talks to NATS; the runtime library does not.
+NATS_LIBS := $(shell pkg-config --libs libnats 2>/dev/null)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC $(OPT) $(WARN) \
@@ -49,6 +51,7 @@ FRONT_OBJ := $(call obj,$(FRONT_SRC)) $(patsubst $(BUILD)/gen/%.c,$(BUILD)/obj/g
 CLI_OBJ := $(call obj,$(CLI_SRC))
 TEST_SUPPORT_OBJ := $(call obj,$(TEST_SUPPORT_SRC))
 TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
+BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
 
 LIB_A := $(BUILD)/libgantry.a
 LIB_SO := $(BUILD)/libgantry.so
@@ -63,7 +66,7 @@ all: depcheck $(LIB_A) $(LIB_SO) $(GANTRY) $(EMBED)
 depcheck:
 	@missing=""; \
 	for t in flex bison pkg-config; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
-	for p in $(PKGS) cmocka; do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for p in $(PKGS) cmocka libnats; do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && [ "$(AUTO_DEPS)" != 0 ]; then \
 	    echo "missing:$$missing; installing them (running as root)"; \
@@ -113,7 +116,7 @@ $(FRONT_A): $(FRONT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)
-	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) -lm -lpthread
+	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(NATS_LIBS) -lm -lpthread
 
 # The example links the runtime alone, proving it needs nothing else.
 $(EMBED): examples/embed.c $(LIB_A)
@@ -123,6 +126,10 @@ $(EMBED): examples/embed.c $(LIB_A)
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(FRONT_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -Itests -o $@ $< $(TEST_SUPPORT_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(CMOCKA_LIBS) -lm -lpthread
+
+$(BUILD)/bench/%: bench/%.c $(FRONT_A) $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) -o $@ $< $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) -lm -lpthread
 
 # ---- running ---------------------------------------------------------------
 test: all $(TEST_BIN)
@@ -135,7 +142,7 @@ check: depcheck
 demo: all
 	@sh cli/demo.sh $(BUILD)
 
-bench: all
+bench: all $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD) $(BENCH_MODE)
 
 install: all

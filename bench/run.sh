@@ -1,0 +1,121 @@
+#!/bin/sh
+# `make bench`: throughput of gantry match next to the cJSON parse floor and
+# jq, on generated events. Prints figures and the ratios that stay meaningful
+# on a noisy machine. Never part of a pass/fail test.
+#
+# usage: bench/run.sh BUILD [quick|full]
+#   quick: 20,000 events a case (under 30 s; run by make check so it never rots)
+#   full:  200,000 Kubernetes audit events of about 800 bytes, as in docs/performance.md
+set -eu
+BUILD=${1:-build}
+MODE=${2:-quick}
+G="$BUILD/gantry"
+W="$BUILD/bench-work"
+mkdir -p "$W"
+case "$MODE" in
+quick) N=20000 ;;
+full) N=200000 ;;
+*) echo "bench: mode is quick or full" >&2; exit 2 ;;
+esac
+
+"$BUILD/bench/gen_events" "$N" 1 --k8s-only >"$W/k8s.jsonl"
+"$BUILD/bench/gen_events" "$N" 2 >"$W/mixed.log"
+BYTES=$(wc -c <"$W/k8s.jsonl")
+echo "gantry bench ($MODE): $N Kubernetes audit events, $BYTES bytes ($(awk -v b="$BYTES" -v n="$N" 'BEGIN{printf "%.0f", b/n}') bytes/event)"
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -m)"
+
+# best of three for the floor and for each gantry case, to damp noise
+best_floor() {
+    best=""
+    for _ in 1 2 3; do
+        s=$("$BUILD/bench/parse_floor" "$1" | awk '{print $2}')
+        best=$(awk -v a="$s" -v b="$best" 'BEGIN{ if (b == "" || a < b) print a; else print b }')
+    done
+    echo "$best"
+}
+
+FLOOR_S=$(best_floor "$W/k8s.jsonl")
+FLOOR_EPS=$(awk -v n="$N" -v s="$FLOOR_S" 'BEGIN{printf "%.0f", n/s}')
+printf '%-34s %12s %9s %10s %10s %9s\n' case events/s MB/s ns/event peak-RSS x-floor
+printf '%-34s %12s %9.1f %10.0f %10s %9s\n' "cJSON parse floor" "$FLOOR_EPS" \
+    "$(awk -v b="$BYTES" -v s="$FLOOR_S" 'BEGIN{print b/s/1e6}')" \
+    "$(awk -v n="$N" -v s="$FLOOR_S" 'BEGIN{print s*1e9/n}')" "-" "1.00"
+
+# run_case NAME PACK INPUT EVENTS BYTES
+run_case() {
+    best=""
+    for _ in 1 2 3; do
+        "$G" match -p "$2" --count --quiet --stats "$W/stats.json" "$3" >/dev/null
+        s=$(jq .seconds "$W/stats.json")
+        best=$(awk -v a="$s" -v b="$best" 'BEGIN{ if (b == "" || a < b) print a; else print b }')
+    done
+    rss=$(jq .max_rss_kb "$W/stats.json")
+    eps=$(awk -v n="$4" -v s="$best" 'BEGIN{printf "%.0f", n/s}')
+    printf '%-34s %12s %9.1f %10.0f %8sMB %9.2f\n' "$1" "$eps" \
+        "$(awk -v b="$5" -v s="$best" 'BEGIN{print b/s/1e6}')" \
+        "$(awk -v n="$4" -v s="$best" 'BEGIN{print s*1e9/n}')" \
+        "$(awk -v k="$rss" 'BEGIN{printf "%.0f", k/1024}')" \
+        "$(awk -v e="$eps" -v f="$FLOOR_EPS" 'BEGIN{print e/f}')"
+    echo "$eps" >"$W/last_eps"
+}
+
+# compile_case NAME OUT PATH... : prints compile and load time
+compile_case() {
+    name=$1
+    out=$2
+    shift 2
+    t0=$(date +%s.%N)
+    "$G" compile -o "$out" "$@" >"$W/compile.out"
+    t1=$(date +%s.%N)
+    echo "" | "$G" match -p "$out" --quiet --stats "$W/load.json" - >/dev/null
+    printf '  %-32s compile %.3f s, load %.1f ms, %s\n' "$name" \
+        "$(awk -v a="$t0" -v b="$t1" 'BEGIN{print b-a}')" \
+        "$(jq '.pack_load_seconds * 1000' "$W/load.json")" "$(cut -d: -f2- "$W/compile.out")"
+}
+
+echo
+echo "packs:"
+compile_case "ten simple Sigma rules" "$W/ten.gpk" bench/rules/ten
+compile_case "shipped packs" "$W/shipped.gpk" rules
+if [ -d ../shared/sigma/full ]; then
+    compile_case "Sigma corpus + shipped packs" "$W/sigma.gpk" --placeholders empty rules \
+        ../shared/sigma/full/rules ../shared/sigma/full/rules-emerging-threats \
+        ../shared/sigma/full/rules-threat-hunting ../shared/sigma/full/rules-compliance
+else
+    echo "  (../shared/sigma/full absent: the ~3,600-rule Sigma case is skipped)"
+fi
+"$BUILD/bench/gen_rules" 1000 >"$W/synthetic1k.gantry"
+"$BUILD/bench/gen_rules" 10000 >"$W/synthetic10k.gantry"
+compile_case "1,000 synthetic rules" "$W/syn1k.gpk" "$W/synthetic1k.gantry"
+compile_case "10,000 synthetic rules" "$W/syn10k.gpk" "$W/synthetic10k.gantry"
+
+echo
+echo "matching $N Kubernetes audit events:"
+run_case "ten simple rules" "$W/ten.gpk" "$W/k8s.jsonl" "$N" "$BYTES"
+TEN_EPS=$(cat "$W/last_eps")
+run_case "shipped packs" "$W/shipped.gpk" "$W/k8s.jsonl" "$N" "$BYTES"
+if [ -f "$W/sigma.gpk" ]; then
+    run_case "Sigma corpus + shipped packs" "$W/sigma.gpk" "$W/k8s.jsonl" "$N" "$BYTES"
+fi
+run_case "1,000 synthetic rules" "$W/syn1k.gpk" "$W/k8s.jsonl" "$N" "$BYTES"
+S1K=$(cat "$W/last_eps")
+run_case "10,000 synthetic rules" "$W/syn10k.gpk" "$W/k8s.jsonl" "$N" "$BYTES"
+S10K=$(cat "$W/last_eps")
+MIXED_LINES=$(wc -l <"$W/mixed.log")
+MIXED_BYTES=$(wc -c <"$W/mixed.log")
+run_case "shipped packs, mixed sources" "$W/shipped.gpk" "$W/mixed.log" "$MIXED_LINES" "$MIXED_BYTES"
+
+echo
+if command -v jq >/dev/null 2>&1; then
+    t0=$(date +%s.%N)
+    jq -r -f bench/ten_rules.jq "$W/k8s.jsonl" >"$W/jq.out"
+    t1=$(date +%s.%N)
+    JQ_EPS=$(awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN{printf "%.0f", n/(b-a)}')
+    echo "jq, ten rules by hand:             $JQ_EPS events/s"
+    "$G" match -p "$W/ten.gpk" --format jsonl --quiet "$W/k8s.jsonl" | jq -r '.rule.id' | sort >"$W/gantry.ids"
+    sort "$W/jq.out" >"$W/jq.ids"
+    if cmp -s "$W/gantry.ids" "$W/jq.ids"; then same="same matches"; else same="MATCHES DIFFER"; fi
+    echo "gantry/jq (ten rules):             $(awk -v a="$TEN_EPS" -v b="$JQ_EPS" 'BEGIN{printf "%.2f", a/b}') ($same: $(wc -l <"$W/jq.ids") each)"
+fi
+echo "gantry/floor (ten rules):          $(awk -v a="$TEN_EPS" -v b="$FLOOR_EPS" 'BEGIN{printf "%.2f", a/b}')"
+echo "10,000 vs 1,000 synthetic rules:   $(awk -v a="$S10K" -v b="$S1K" 'BEGIN{printf "%.2f", a/b}') of the throughput"

@@ -1,0 +1,374 @@
+/* gantry match: stream events from files through the normalizer and the VM,
+ * print matches, and account for every input line. */
+#include <cJSON.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "gantry.h"
+#include "limits.h"
+#include "commands.h"
+#include "input.h"
+#include "match_output.h"
+#include "rule_options.h"
+
+#define MALFORMED_SHOWN 10
+
+typedef struct match_config {
+    const char *pack_path;
+    const char **rule_paths;
+    size_t rule_path_count;
+    const char **inputs;
+    size_t input_count;
+    const char *stats_path;
+    gantry_input_format input_format;
+    size_t max_line_bytes;
+    int fail_on_match;
+    int quiet;
+    gcli_rule_options rules;
+    gmo_options out;
+} match_config;
+
+typedef struct match_run {
+    const match_config *cfg;
+    gantry_pack *pack;
+    gantry_matcher *matcher;
+    gmo_printer *printer;
+    gmo_stats stats;
+    const char *file; /* current input */
+    uint64_t line;
+    const cJSON *event;
+    int event_matched;
+    int progress;
+    double started, last_progress;
+} match_run;
+
+static double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int on_match(const gantry_match *m, void *user) {
+    match_run *run = user;
+    if ((int)m->rule->level < run->cfg->out.min_level)
+        return 0;
+    run->stats.matches++;
+    run->stats.per_rule[m->rule->index]++;
+    if (!run->event_matched) {
+        run->event_matched = 1;
+        run->stats.matched_events++;
+    }
+    gmo_print_match(run->printer, run->file, run->line, m->rule->index, run->event);
+    return 0;
+}
+
+static void report_malformed(match_run *run, uint64_t first, uint64_t last, const char *reason) {
+    run->stats.malformed++;
+    run->stats.joined += last - first;
+    if (run->stats.malformed <= MALFORMED_SHOWN)
+        fprintf(stderr, "gantry: %s:%llu: malformed line: %s\n", run->file,
+                (unsigned long long)first, reason);
+}
+
+/* Drains every ready item of the normalizer into the matcher. */
+static void drain(match_run *run, gantry_normalizer *norm) {
+    gantry_item item;
+    while (gantry_normalizer_next(norm, &item)) {
+        switch (item.kind) {
+        case GANTRY_ITEM_BLANK:
+            run->stats.blank += item.last_line - item.first_line + 1;
+            break;
+        case GANTRY_ITEM_MALFORMED:
+            report_malformed(run, item.first_line, item.last_line, item.reason);
+            break;
+        case GANTRY_ITEM_EVENT: {
+            run->stats.events++;
+            run->stats.joined += item.last_line - item.first_line;
+            run->line = item.first_line;
+            run->event = item.event;
+            run->event_matched = 0;
+            gantry_status st = gantry_match_cjson(run->matcher, item.event, on_match, run);
+            if (st == GANTRY_E_REGEX_LIMIT) {
+                run->stats.regex_limit++;
+                if (run->stats.regex_limit <= MALFORMED_SHOWN)
+                    fprintf(stderr, "gantry: %s:%llu: %s (other rules still matched)\n",
+                            run->file, (unsigned long long)item.first_line,
+                            gantry_strerror(st));
+            } else if (st != GANTRY_OK) {
+                run->stats.match_errors++;
+                if (run->stats.match_errors <= MALFORMED_SHOWN)
+                    fprintf(stderr, "gantry: %s:%llu: %s\n", run->file,
+                            (unsigned long long)item.first_line, gantry_strerror(st));
+            }
+            break;
+        }
+        }
+    }
+}
+
+static void show_progress(match_run *run, uint64_t bytes_in_file) {
+    double t = now_seconds();
+    if (t - run->last_progress < 0.5 || t - run->started < 1.0)
+        return;
+    run->last_progress = t;
+    double mb = (double)(run->stats.bytes + bytes_in_file) / 1e6;
+    fprintf(stderr, "\r%.1f MB read, %llu events, %.0f events/s   ", mb,
+            (unsigned long long)run->stats.events, (double)run->stats.events / (t - run->started));
+}
+
+/* Returns 0, or -1 when the file could not be read (reported, run goes on). */
+static int match_file(match_run *run, const char *path) {
+    const char *error = NULL;
+    gin_reader *reader = gin_open(path, run->cfg->max_line_bytes, &error);
+    if (!reader) {
+        fprintf(stderr, "gantry: %s: %s\n", path, error);
+        return -1;
+    }
+    gantry_normalizer *norm = NULL;
+    if (gantry_normalizer_new(run->pack, run->cfg->input_format, &norm) != GANTRY_OK) {
+        fprintf(stderr, "gantry: out of memory\n");
+        gin_close(reader);
+        return -1;
+    }
+    run->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    gmo_set_file(run->printer, run->file);
+    uint64_t line_no = 0;
+    int rc = 0;
+    for (;;) {
+        const char *line;
+        size_t len;
+        gin_result r = gin_next(reader, &line, &len);
+        if (r == GIN_EOF)
+            break;
+        if (r == GIN_ERROR) {
+            fprintf(stderr, "gantry: %s: after line %llu: %s\n", run->file,
+                    (unsigned long long)line_no, gin_error(reader));
+            rc = -1;
+            break;
+        }
+        line_no++;
+        run->stats.lines++;
+        if (r == GIN_TOO_LONG) {
+            drain(run, norm);
+            report_malformed(run, line_no, line_no, "line longer than --max-line-bytes");
+            continue;
+        }
+        gantry_status st = gantry_normalizer_feed(norm, line, len, line_no);
+        if (st != GANTRY_OK) {
+            report_malformed(run, line_no, line_no, gantry_strerror(st));
+            continue;
+        }
+        drain(run, norm);
+        if (run->progress && (line_no & 0x3FFF) == 0)
+            show_progress(run, gin_bytes(reader));
+    }
+    gantry_normalizer_finish(norm);
+    drain(run, norm);
+    run->stats.bytes += gin_bytes(reader);
+    run->stats.files++;
+    gantry_normalizer_free(norm);
+    gin_close(reader);
+    return rc;
+}
+
+static int parse_level(const char *name) {
+    for (int l = GANTRY_LEVEL_INFORMATIONAL; l <= GANTRY_LEVEL_CRITICAL; l++)
+        if (strcmp(name, gantry_level_name((gantry_level)l)) == 0)
+            return l;
+    return -1;
+}
+
+static int usage_error(const char *msg, const char *arg) {
+    fprintf(stderr, "gantry match: %s%s%s (see gantry help match)\n", msg, arg ? ": " : "",
+            arg ? arg : "");
+    return -1;
+}
+
+static int parse_args(match_config *cfg, int argc, char **argv) {
+    int format_set = 0;
+    for (int i = 1; i < argc;) {
+        int r = gcli_rule_option(&cfg->rules, argc, argv, &i);
+        if (r < 0)
+            return usage_error(cfg->rules.error, NULL);
+        if (r > 0)
+            continue;
+        const char *a = argv[i];
+        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "-p") == 0 || strcmp(a, "--pack") == 0) {
+            if (!next)
+                return usage_error("-p takes a pack file", NULL);
+            if (cfg->pack_path)
+                return usage_error("only one -p pack per run", NULL);
+            cfg->pack_path = next;
+            i += 2;
+        } else if (strcmp(a, "-r") == 0 || strcmp(a, "--rules") == 0) {
+            if (!next)
+                return usage_error("-r takes a rule file or directory", NULL);
+            cfg->rule_paths[cfg->rule_path_count++] = next;
+            i += 2;
+        } else if (strcmp(a, "--format") == 0) {
+            if (!next || (strcmp(next, "jsonl") && strcmp(next, "text")))
+                return usage_error("--format takes jsonl or text", NULL);
+            cfg->out.format = strcmp(next, "jsonl") == 0 ? GMO_JSONL : GMO_TEXT;
+            format_set = 1;
+            i += 2;
+        } else if (strcmp(a, "--min-level") == 0) {
+            if (!next || (cfg->out.min_level = parse_level(next)) < 0)
+                return usage_error("--min-level takes informational, low, medium, high or "
+                                   "critical",
+                                   next);
+            i += 2;
+        } else if (strcmp(a, "--stats") == 0) {
+            if (!next)
+                return usage_error("--stats takes a file", NULL);
+            cfg->stats_path = next;
+            i += 2;
+        } else if (strcmp(a, "--input-format") == 0) {
+            int f = next ? gantry_input_format_parse(next) : -1;
+            if (f < 0)
+                return usage_error("unknown --input-format", next);
+            cfg->input_format = (gantry_input_format)f;
+            i += 2;
+        } else if (strcmp(a, "--max-line-bytes") == 0) {
+            char *end = NULL;
+            unsigned long long v = next ? strtoull(next, &end, 10) : 0;
+            if (!next || *end || v < 16 || v > (1ull << 32))
+                return usage_error("--max-line-bytes takes a number from 16 to 4294967296",
+                                   next);
+            cfg->max_line_bytes = (size_t)v;
+            i += 2;
+        } else if (strcmp(a, "--count") == 0) {
+            cfg->out.count_only = 1;
+            i++;
+        } else if (strcmp(a, "--fields") == 0) {
+            cfg->out.fields_only = 1;
+            i++;
+        } else if (strcmp(a, "--fail-on-match") == 0) {
+            cfg->fail_on_match = 1;
+            i++;
+        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+            cfg->quiet = 1;
+            i++;
+        } else if (strcmp(a, "--color") == 0) {
+            cfg->out.color = 1;
+            i++;
+        } else if (a[0] == '-' && a[1] != '\0') {
+            return usage_error("unknown option", a);
+        } else {
+            cfg->inputs[cfg->input_count++] = a;
+            i++;
+        }
+    }
+    if (!cfg->pack_path == !cfg->rule_path_count)
+        return usage_error("give exactly one of -p PACK or -r RULES", NULL);
+    if (cfg->input_count == 0)
+        cfg->inputs[cfg->input_count++] = "-";
+    if (!format_set)
+        cfg->out.format = isatty(STDOUT_FILENO) ? GMO_TEXT : GMO_JSONL;
+    if (!cfg->out.color)
+        cfg->out.color = cfg->out.format == GMO_TEXT && isatty(STDOUT_FILENO);
+    return 0;
+}
+
+static gantry_pack *load_pack(const match_config *cfg) {
+    gantry_pack *pack = NULL;
+    char err[512] = "";
+    gantry_status st;
+    if (cfg->pack_path) {
+        st = gantry_pack_load_file(cfg->pack_path, &pack, err, sizeof err);
+        if (st != GANTRY_OK)
+            fprintf(stderr, "gantry match: %s: %s\n", cfg->pack_path, err);
+        return pack;
+    }
+    unsigned char *image = NULL;
+    size_t len = 0;
+    if (gcli_compile_paths(&cfg->rules, cfg->rule_paths, cfg->rule_path_count, &image, &len,
+                           NULL) != 0)
+        return NULL;
+    st = gantry_pack_load_buffer(image, len, &pack, err, sizeof err);
+    if (st != GANTRY_OK)
+        fprintf(stderr, "gantry match: compiled pack refused: %s\n", err);
+    free(image);
+    return pack;
+}
+
+static int run_match(match_config *cfg) {
+    match_run run = {.cfg = cfg};
+    int status = 2;
+    char **files = NULL;
+    long file_count = 0;
+    double load_started = now_seconds();
+    run.pack = load_pack(cfg);
+    if (!run.pack)
+        goto done;
+    double load_seconds = now_seconds() - load_started;
+    if (gantry_matcher_new(run.pack, &run.matcher) != GANTRY_OK ||
+        gmo_stats_init(&run.stats, gantry_pack_rule_count(run.pack)) != 0 ||
+        !(run.printer = gmo_printer_new(run.pack, &cfg->out, stdout))) {
+        fprintf(stderr, "gantry match: out of memory\n");
+        goto done;
+    }
+    const char *bad = NULL;
+    file_count = gin_expand(cfg->inputs, cfg->input_count, &files, &bad);
+    if (file_count < 0) {
+        fprintf(stderr, "gantry match: %s: %s\n", bad ? bad : "?", strerror(errno));
+        goto done;
+    }
+    run.stats.load_seconds = load_seconds;
+    run.progress = !cfg->quiet && isatty(STDERR_FILENO);
+    run.started = now_seconds();
+    int io_failed = 0;
+    for (long i = 0; i < file_count; i++)
+        if (match_file(&run, files[i]) != 0)
+            io_failed = 1;
+    run.stats.seconds = now_seconds() - run.started;
+    if (run.progress)
+        fprintf(stderr, "\r%60s\r", "");
+    if (cfg->out.count_only)
+        gmo_print_counts(run.printer, &run.stats);
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "gantry match: cannot write output: %s\n", strerror(errno));
+        io_failed = 1;
+    }
+    if (run.stats.malformed > MALFORMED_SHOWN)
+        fprintf(stderr, "gantry: %llu more malformed lines not shown\n",
+                (unsigned long long)(run.stats.malformed - MALFORMED_SHOWN));
+    if (!cfg->quiet)
+        gmo_print_summary(&run.stats, stderr);
+    if (cfg->stats_path && gmo_write_stats(cfg->stats_path, run.pack, &run.stats) != 0) {
+        fprintf(stderr, "gantry match: cannot write %s: %s\n", cfg->stats_path, strerror(errno));
+        io_failed = 1;
+    }
+    if (io_failed)
+        status = 2;
+    else if (cfg->fail_on_match && run.stats.matches > 0)
+        status = 1;
+    else
+        status = 0;
+done:
+    gin_free_list(files, file_count > 0 ? file_count : 0);
+    gmo_printer_free(run.printer);
+    gmo_stats_free(&run.stats);
+    gantry_matcher_free(run.matcher);
+    gantry_pack_free(run.pack);
+    return status;
+}
+
+int gcli_cmd_match(int argc, char **argv) {
+    match_config cfg = {.max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES};
+    cfg.rule_paths = calloc((size_t)argc + 1, sizeof *cfg.rule_paths);
+    cfg.inputs = calloc((size_t)argc + 2, sizeof *cfg.inputs);
+    int status = 2;
+    if (!cfg.rule_paths || !cfg.inputs || gcli_rule_options_init(&cfg.rules, argc) != 0)
+        fprintf(stderr, "gantry match: out of memory\n");
+    else if (parse_args(&cfg, argc, argv) == 0)
+        status = run_match(&cfg);
+    gcli_rule_options_free(&cfg.rules);
+    free(cfg.rule_paths);
+    free(cfg.inputs);
+    return status;
+}

@@ -1,0 +1,172 @@
+/* One fetched batch of gantry consume: every line through the normalizer and
+ * the matcher (the accounting of `gantry match`), every match published as an
+ * alert, then acks for the messages whose alerts are all stored and delayed
+ * naks for the others. */
+#include <cJSON.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "consume.h"
+
+static int on_match(const gantry_match *match, void *user) {
+    gcons_member *m = user;
+    const gantry_rule_info *rule = match->rule;
+    if ((int)rule->level < m->cfg->out.min_level)
+        return 0;
+    m->stats.matches++;
+    m->stats.per_rule[rule->index]++;
+    if (!m->event_matched) {
+        m->event_matched = 1;
+        m->stats.matched_events++;
+    }
+    if (gmo_render_match(m->printer, &m->alert, m->line, rule->index, m->event) != 0) {
+        /* Without the alert the message cannot be acked: retry it later. */
+        pthread_mutex_lock(&m->lock);
+        m->current->failed = 1;
+        pthread_mutex_unlock(&m->lock);
+        return 0;
+    }
+    gcons_publish_alert(m, rule);
+    return 0;
+}
+
+static void report_malformed(gcons_member *m, uint64_t first, uint64_t last, const char *reason) {
+    m->stats.malformed++;
+    m->stats.joined += last - first;
+    if (m->stats.malformed <= GCONS_MALFORMED_SHOWN)
+        fprintf(stderr, "gantry: %s:%" PRIu64 ": malformed line: %s\n", m->file_name, first,
+                reason);
+}
+
+static void drain(gcons_member *m, gantry_normalizer *norm) {
+    gantry_item item;
+    while (gantry_normalizer_next(norm, &item)) {
+        switch (item.kind) {
+        case GANTRY_ITEM_BLANK:
+            m->stats.blank += item.last_line - item.first_line + 1;
+            break;
+        case GANTRY_ITEM_MALFORMED:
+            report_malformed(m, item.first_line, item.last_line, item.reason);
+            break;
+        case GANTRY_ITEM_EVENT: {
+            m->stats.events++;
+            m->stats.joined += item.last_line - item.first_line;
+            m->line = item.first_line;
+            m->event = item.event;
+            m->event_matched = 0;
+            gantry_status st = gantry_match_cjson(m->matcher, item.event, on_match, m);
+            if (st == GANTRY_E_REGEX_LIMIT) {
+                if (++m->stats.regex_limit <= GCONS_MALFORMED_SHOWN)
+                    fprintf(stderr, "gantry: %s:%" PRIu64 ": %s (other rules still matched)\n",
+                            m->file_name, item.first_line, gantry_strerror(st));
+            } else if (st != GANTRY_OK) {
+                if (++m->stats.match_errors <= GCONS_MALFORMED_SHOWN)
+                    fprintf(stderr, "gantry: %s:%" PRIu64 ": %s\n", m->file_name, item.first_line,
+                            gantry_strerror(st));
+            }
+            break;
+        }
+        }
+    }
+}
+
+/* A message's lines form one input stream of their own: a multi-line event
+ * never spans two messages, which may go to different members. */
+static void match_message(gcons_member *m, gcons_held *h) {
+    const char *data = natsMsg_GetData(h->msg);
+    int size = natsMsg_GetDataLength(h->msg);
+    snprintf(m->file_name, sizeof m->file_name, "nats:%s:%" PRIu64, m->cfg->stream, h->seq);
+    gmo_set_file(m->printer, m->file_name);
+    m->current = h;
+    gantry_normalizer *norm = NULL;
+    if (gantry_normalizer_new(m->pack, m->cfg->input_format, &norm) != GANTRY_OK) {
+        pthread_mutex_lock(&m->lock);
+        h->failed = 1;
+        pthread_mutex_unlock(&m->lock);
+        return;
+    }
+    uint64_t line_no = 0;
+    const char *p = data ? data : "";
+    const char *end = p + (size > 0 ? size : 0);
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        const char *stop = nl ? nl : end;
+        size_t len = (size_t)(stop - p);
+        if (len > 0 && p[len - 1] == '\r')
+            len--;
+        line_no++;
+        m->stats.lines++;
+        if (len > m->cfg->max_line_bytes) {
+            drain(m, norm);
+            report_malformed(m, line_no, line_no, "line longer than --max-line-bytes");
+        } else {
+            gantry_status st = gantry_normalizer_feed(norm, p, len, line_no);
+            if (st != GANTRY_OK)
+                report_malformed(m, line_no, line_no, gantry_strerror(st));
+            else
+                drain(m, norm);
+        }
+        p = nl ? nl + 1 : end;
+        gcons_keep_alive(m);
+    }
+    gantry_normalizer_finish(norm);
+    drain(m, norm);
+    gantry_normalizer_free(norm);
+    m->stats.bytes += (uint64_t)(size > 0 ? size : 0);
+    m->stats.files++;
+}
+
+void gcons_hold(gcons_member *m, natsMsgList *list) {
+    pthread_mutex_lock(&m->lock);
+    m->held_count = 0;
+    for (int i = 0; i < list->Count && i < m->cfg->batch; i++) {
+        gcons_held *h = &m->held[m->held_count++];
+        memset(h, 0, sizeof *h);
+        h->msg = list->Msgs[i];
+        jsMsgMetaData *meta = NULL;
+        /* The per-message NumDelivered, not the consumer's redelivered count,
+         * says whether this copy is a redelivery. */
+        if (natsMsg_GetMetaData(&meta, h->msg) == NATS_OK) {
+            h->seq = meta->Sequence.Stream;
+            h->delivered = meta->NumDelivered;
+            jsMsgMetaData_Destroy(meta);
+        }
+    }
+    pthread_mutex_unlock(&m->lock);
+    m->last_progress_ms = gcons_now_ms();
+}
+
+int gcons_process_batch(gcons_member *m) {
+    m->counters.batches++;
+    for (int i = 0; i < m->held_count; i++) {
+        gcons_held *h = &m->held[i];
+        m->counters.messages++;
+        if (h->delivered > 1)
+            m->counters.redelivered++;
+        match_message(m, h);
+    }
+    gcons_wait_publishes(m);
+    /* Test hook: widen the window between "alerts stored" and "acked" so a
+     * fault test can land in it; held messages are kept alive meanwhile. */
+    for (int64_t until = gcons_now_ms() + m->cfg->hold_ms; gcons_now_ms() < until;) {
+        nats_Sleep(20);
+        gcons_keep_alive(m);
+    }
+
+    int naked = 0;
+    pthread_mutex_lock(&m->lock);
+    for (int i = 0; i < m->held_count; i++) {
+        gcons_held *h = &m->held[i];
+        if (h->failed) {
+            natsMsg_NakWithDelay(h->msg, m->backoff_ms, NULL); /* milliseconds */
+            m->counters.naked++;
+            naked = 1;
+        } else if (natsMsg_Ack(h->msg, NULL) == NATS_OK) {
+            m->counters.acked++;
+        }
+    }
+    m->held_count = 0;
+    pthread_mutex_unlock(&m->lock);
+    return naked;
+}

@@ -1,0 +1,272 @@
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "input.h"
+
+#define GIN_CHUNK (256u * 1024u)
+
+struct gin_reader {
+    gzFile gz;
+    char *chunk; /* raw bytes read from zlib */
+    size_t chunk_len, chunk_pos;
+    char *line; /* assembled line when it spans chunks */
+    size_t line_len, line_cap;
+    size_t max_line;
+    uint64_t bytes;
+    int eof;
+    const char *error;
+};
+
+gin_reader *gin_open(const char *path, size_t max_line_bytes, const char **error) {
+    gin_reader *r = calloc(1, sizeof *r);
+    if (!r) {
+        *error = "out of memory";
+        return NULL;
+    }
+    r->max_line = max_line_bytes;
+    r->chunk = malloc(GIN_CHUNK);
+    if (!r->chunk) {
+        free(r);
+        *error = "out of memory";
+        return NULL;
+    }
+    if (strcmp(path, "-") == 0) {
+        int fd = dup(STDIN_FILENO);
+        r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
+        if (!r->gz && fd >= 0)
+            close(fd);
+    } else {
+        struct stat st;
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+            errno = EISDIR;
+        } else {
+            r->gz = gzopen(path, "rb");
+        }
+    }
+    if (!r->gz) {
+        *error = errno ? strerror(errno) : "cannot open";
+        free(r->chunk);
+        free(r);
+        return NULL;
+    }
+    gzbuffer(r->gz, GIN_CHUNK);
+    return r;
+}
+
+static int fill(gin_reader *r) {
+    int n = gzread(r->gz, r->chunk, GIN_CHUNK);
+    if (n < 0) {
+        int zerr = 0;
+        const char *msg = gzerror(r->gz, &zerr);
+        r->error = (zerr == Z_ERRNO) ? strerror(errno) : msg;
+        return -1;
+    }
+    if (n == 0) {
+        /* A gzip stream cut short reads as EOF with Z_BUF_ERROR pending. */
+        int zerr = 0;
+        const char *msg = gzerror(r->gz, &zerr);
+        if (zerr != Z_OK && zerr != Z_STREAM_END) {
+            r->error = msg;
+            return -1;
+        }
+        r->eof = 1;
+    }
+    r->chunk_len = (size_t)n;
+    r->chunk_pos = 0;
+    r->bytes += (uint64_t)n;
+    return 0;
+}
+
+/* Appends to the spill buffer; once past the limit only the length grows. */
+static int spill(gin_reader *r, const char *data, size_t n) {
+    size_t want = r->line_len + n;
+    if (want <= r->max_line) {
+        if (want > r->line_cap) {
+            size_t cap = r->line_cap ? r->line_cap : 4096;
+            while (cap < want)
+                cap *= 2;
+            if (cap > r->max_line)
+                cap = r->max_line;
+            char *p = realloc(r->line, cap);
+            if (!p) {
+                r->error = "out of memory";
+                return -1;
+            }
+            r->line = p;
+            r->line_cap = cap;
+        }
+        memcpy(r->line + r->line_len, data, n);
+    }
+    r->line_len = want;
+    return 0;
+}
+
+static gin_result finish_line(gin_reader *r, const char *data, size_t n, const char **line,
+                              size_t *len) {
+    if (r->line_len == 0 && n <= r->max_line) {
+        /* The common case: the whole line sits in the chunk, no copy. */
+        if (n > 0 && data[n - 1] == '\r')
+            n--;
+        *line = data;
+        *len = n;
+        return GIN_LINE;
+    }
+    if (spill(r, data, n) != 0)
+        return GIN_ERROR;
+    size_t total = r->line_len;
+    r->line_len = 0;
+    if (total > r->max_line) {
+        *len = total;
+        return GIN_TOO_LONG;
+    }
+    if (total > 0 && r->line[total - 1] == '\r')
+        total--;
+    *line = r->line;
+    *len = total;
+    return GIN_LINE;
+}
+
+gin_result gin_next(gin_reader *r, const char **line, size_t *len) {
+    for (;;) {
+        if (r->chunk_pos >= r->chunk_len) {
+            if (r->eof) {
+                if (r->line_len > 0)
+                    return finish_line(r, "", 0, line, len);
+                return GIN_EOF;
+            }
+            if (fill(r) != 0)
+                return GIN_ERROR;
+            continue;
+        }
+        char *start = r->chunk + r->chunk_pos;
+        size_t avail = r->chunk_len - r->chunk_pos;
+        char *nl = memchr(start, '\n', avail);
+        if (nl) {
+            size_t n = (size_t)(nl - start);
+            r->chunk_pos += n + 1;
+            return finish_line(r, start, n, line, len);
+        }
+        if (spill(r, start, avail) != 0)
+            return GIN_ERROR;
+        r->chunk_pos = r->chunk_len;
+    }
+}
+
+const char *gin_error(const gin_reader *r) {
+    return r->error ? r->error : "read error";
+}
+
+uint64_t gin_bytes(const gin_reader *r) {
+    return r->bytes;
+}
+
+void gin_close(gin_reader *r) {
+    if (!r)
+        return;
+    gzclose(r->gz);
+    free(r->chunk);
+    free(r->line);
+    free(r);
+}
+
+/* ---- argument expansion ---- */
+
+typedef struct path_list {
+    char **items;
+    long count, cap;
+} path_list;
+
+static int list_push(path_list *l, const char *path) {
+    if (l->count == l->cap) {
+        long cap = l->cap ? l->cap * 2 : 16;
+        char **p = realloc(l->items, (size_t)cap * sizeof *p);
+        if (!p)
+            return -1;
+        l->items = p;
+        l->cap = cap;
+    }
+    char *copy = strdup(path);
+    if (!copy)
+        return -1;
+    l->items[l->count++] = copy;
+    return 0;
+}
+
+static int compare_names(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int walk(path_list *l, const char *path, int depth, const char **error_path) {
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        *error_path = path;
+        return -1;
+    }
+    if (!S_ISDIR(st.st_mode))
+        return list_push(l, path);
+    if (depth > 64) {
+        *error_path = path;
+        errno = ELOOP;
+        return -1;
+    }
+    DIR *dir = opendir(path);
+    if (!dir) {
+        *error_path = path;
+        return -1;
+    }
+    path_list names = {0};
+    struct dirent *de;
+    int rc = 0;
+    while ((de = readdir(dir)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (list_push(&names, de->d_name) != 0) {
+            rc = -1;
+            break;
+        }
+    }
+    closedir(dir);
+    if (rc == 0)
+        qsort(names.items, (size_t)names.count, sizeof *names.items, compare_names);
+    for (long i = 0; rc == 0 && i < names.count; i++) {
+        size_t n = strlen(path) + strlen(names.items[i]) + 2;
+        char *child = malloc(n);
+        if (!child) {
+            rc = -1;
+            break;
+        }
+        snprintf(child, n, "%s/%s", path, names.items[i]);
+        rc = walk(l, child, depth + 1, error_path);
+        if (rc != 0 && *error_path == child)
+            *error_path = path; /* child is freed below */
+        free(child);
+    }
+    gin_free_list(names.items, names.count);
+    return rc;
+}
+
+long gin_expand(const char *const *args, size_t count, char ***files, const char **error_path) {
+    path_list l = {0};
+    for (size_t i = 0; i < count; i++) {
+        int rc = strcmp(args[i], "-") == 0 ? list_push(&l, "-") : walk(&l, args[i], 0, error_path);
+        if (rc != 0) {
+            gin_free_list(l.items, l.count);
+            return -1;
+        }
+    }
+    *files = l.items;
+    return l.count;
+}
+
+void gin_free_list(char **files, long count) {
+    for (long i = 0; i < count; i++)
+        free(files[i]);
+    free(files);
+}

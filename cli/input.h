@@ -1,0 +1,34 @@
+/* Line input for `gantry match` and friends: plain or gzip files (zlib reads
+ * both), stdin, and directories walked recursively in sorted order. Memory
+ * stays flat: one reusable line buffer, and lines longer than the limit are
+ * skipped to their end and reported instead of buffered. Module prefix: gin_. */
+#ifndef GANTRY_CLI_INPUT_H
+#define GANTRY_CLI_INPUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct gin_reader gin_reader;
+
+typedef enum gin_result {
+    GIN_LINE,     /* *line / *len hold one line without its newline */
+    GIN_TOO_LONG, /* a line past the limit was skipped; *len is its length */
+    GIN_EOF,
+    GIN_ERROR, /* read error or corrupt gzip stream; gin_error() says which */
+} gin_result;
+
+/* path "-" is stdin. Returns NULL and sets *error on failure to open. */
+gin_reader *gin_open(const char *path, size_t max_line_bytes, const char **error);
+gin_result gin_next(gin_reader *r, const char **line, size_t *len);
+const char *gin_error(const gin_reader *r);
+uint64_t gin_bytes(const gin_reader *r); /* bytes of (uncompressed) input consumed */
+void gin_close(gin_reader *r);
+
+/* Expand arguments (files, directories, "-") into a sorted list of files.
+ * Directories are walked recursively; hidden entries are skipped. Returns the
+ * count, or -1 with *error naming the path that failed. The list and its
+ * strings are freed with gin_free_list. */
+long gin_expand(const char *const *args, size_t count, char ***files, const char **error_path);
+void gin_free_list(char **files, long count);
+
+#endif

@@ -1,0 +1,65 @@
+/* What `gantry match` prints: matches (JSON lines or text), per-rule counts,
+ * the summary line and the --stats file. docs/output.md is the contract.
+ * Module prefix: gmo_. */
+#ifndef GANTRY_CLI_MATCH_OUTPUT_H
+#define GANTRY_CLI_MATCH_OUTPUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "gantry.h"
+
+struct cJSON;
+
+enum gmo_format { GMO_JSONL, GMO_TEXT };
+
+typedef struct gmo_options {
+    enum gmo_format format;
+    int min_level;   /* matches below it are not reported */
+    int count_only;  /* --count */
+    int fields_only; /* --fields */
+    int color;
+} gmo_options;
+
+/* Run statistics. Every input line lands in exactly one of events, blank,
+ * malformed or joined (the extra lines of a multi-line event). */
+typedef struct gmo_stats {
+    uint64_t files, lines, events, blank, malformed, joined;
+    uint64_t matched_events, matches, regex_limit, match_errors;
+    uint64_t bytes;
+    double seconds;      /* the matching loop */
+    double load_seconds; /* loading (or compiling and loading) the pack */
+    uint64_t *per_rule;
+    size_t rule_count;
+} gmo_stats;
+
+int gmo_stats_init(gmo_stats *stats, size_t rule_count);
+void gmo_stats_free(gmo_stats *stats);
+
+typedef struct gmo_printer gmo_printer;
+
+gmo_printer *gmo_printer_new(const gantry_pack *pack, const gmo_options *options, FILE *out);
+void gmo_printer_free(gmo_printer *printer);
+/* The input file whose matches follow (its JSON-escaped name is cached). */
+void gmo_set_file(gmo_printer *printer, const char *file);
+void gmo_print_match(gmo_printer *printer, const char *file, uint64_t line, uint32_t rule,
+                     const struct cJSON *event);
+void gmo_print_counts(gmo_printer *printer, const gmo_stats *stats);
+void gmo_print_summary(const gmo_stats *stats, FILE *out);
+/* Returns 0, or -1 with errno set. */
+int gmo_write_stats(const char *path, const gantry_pack *pack, const gmo_stats *stats);
+
+/* A growable byte buffer owned by the caller (free data with free()). */
+typedef struct gmo_buffer {
+    char *data;
+    size_t len, cap;
+} gmo_buffer;
+
+/* Replaces buf's contents with the JSON-lines record gmo_print_match would
+ * write for this match with --format jsonl (newline included, NUL after it
+ * but not counted in len), whatever the printer's format. Returns 0, or -1
+ * when memory ran out. Used by `gantry consume` to publish alerts. */
+int gmo_render_match(gmo_printer *printer, gmo_buffer *buf, uint64_t line, uint32_t rule,
+                     const struct cJSON *event);
+
+#endif

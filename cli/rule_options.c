@@ -1,0 +1,112 @@
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "rule_options.h"
+
+int gcli_rule_options_init(gcli_rule_options *opts, int argc) {
+    memset(opts, 0, sizeof *opts);
+    opts->defines = calloc((size_t)argc + 1, sizeof *opts->defines);
+    opts->mappings = calloc((size_t)argc + 1, sizeof *opts->mappings);
+    if (!opts->defines || !opts->mappings) {
+        gcli_rule_options_free(opts);
+        return -1;
+    }
+    opts->comp.defines = opts->defines;
+    opts->comp.mapping_files = opts->mappings;
+    return 0;
+}
+
+void gcli_rule_options_free(gcli_rule_options *opts) {
+    free(opts->defines);
+    free(opts->mappings);
+    opts->defines = NULL;
+    opts->mappings = NULL;
+}
+
+/* Accepts both "-D x=y" and "-Dx=y", and "--opt value" and "--opt=value". */
+static const char *option_value(const char *flag, int argc, char **argv, int *i) {
+    const char *arg = argv[*i];
+    size_t flag_len = strlen(flag);
+    if (strncmp(arg, flag, flag_len) != 0)
+        return NULL;
+    if (arg[flag_len] == '\0') {
+        if (*i + 1 >= argc)
+            return "";
+        *i += 2;
+        return argv[*i - 1];
+    }
+    if (flag[1] == '-' && arg[flag_len] == '=') {
+        *i += 1;
+        return arg + flag_len + 1;
+    }
+    if (flag[1] != '-') {
+        *i += 1;
+        return arg + flag_len;
+    }
+    return NULL;
+}
+
+int gcli_rule_option(gcli_rule_options *opts, int argc, char **argv, int *i) {
+    const char *v;
+    if ((v = option_value("-D", argc, argv, i))) {
+        if (!strchr(v, '=') || v[0] == '=') {
+            opts->error = "-D takes NAME=VALUE";
+            return -1;
+        }
+        opts->defines[opts->comp.define_count++] = v;
+        return 1;
+    }
+    if ((v = option_value("--values", argc, argv, i))) {
+        if (!*v) {
+            opts->error = "--values takes a file";
+            return -1;
+        }
+        opts->comp.values_file = v;
+        return 1;
+    }
+    if ((v = option_value("--mapping", argc, argv, i))) {
+        if (!*v) {
+            opts->error = "--mapping takes a file";
+            return -1;
+        }
+        opts->mappings[opts->comp.mapping_file_count++] = v;
+        return 1;
+    }
+    if ((v = option_value("--placeholders", argc, argv, i))) {
+        if (strcmp(v, "empty") != 0 && strcmp(v, "error") != 0) {
+            opts->error = "--placeholders takes 'empty' or 'error'";
+            return -1;
+        }
+        opts->comp.placeholders_empty = strcmp(v, "empty") == 0;
+        return 1;
+    }
+    if ((v = option_value("--diagnostics-format", argc, argv, i))) {
+        if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
+            opts->error = "--diagnostics-format takes 'text' or 'json'";
+            return -1;
+        }
+        opts->json_diagnostics = strcmp(v, "json") == 0;
+        return 1;
+    }
+    return 0;
+}
+
+int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, size_t count,
+                       unsigned char **image, size_t *len, gcomp_stats *stats) {
+    *image = NULL;
+    *len = 0;
+    gdiag_sink *diag = gdiag_new(stderr, opts->json_diagnostics,
+                                 !opts->json_diagnostics && isatty(STDERR_FILENO));
+    if (!diag)
+        return -1;
+    int rc = -1;
+    gast_unit *unit = gcomp_parse_paths(paths, count, diag, &opts->comp);
+    if (unit && gdiag_error_count(diag) == 0)
+        rc = gcomp_compile_unit(unit, diag, &opts->comp, image, len, stats);
+    else if (!unit)
+        fputs("gantry: out of memory while reading rules\n", stderr);
+    gast_unit_free(unit);
+    gdiag_free(diag);
+    return rc;
+}

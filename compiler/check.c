@@ -1,0 +1,295 @@
+/* AST checks that need no lowering; see check.h. */
+#include "check.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opcodes.h"
+
+static bool is_encoding(gast_modifier m) {
+    return m == GAST_MOD_BASE64 || m == GAST_MOD_BASE64OFFSET || m == GAST_MOD_WIDE ||
+           m == GAST_MOD_UTF16BE || m == GAST_MOD_UTF16 || m == GAST_MOD_WINDASH;
+}
+
+/* Modifiers that say nothing about the value's type and may sit anywhere. */
+static bool is_neutral(gast_modifier m) {
+    return m == GAST_MOD_ALL || m == GAST_MOD_NEQ || m == GAST_MOD_EXPAND;
+}
+
+static int cmp_op(gast_modifier m) {
+    switch (m) {
+    case GAST_MOD_LT:
+        return GANTRY_OP_LT;
+    case GAST_MOD_LTE:
+        return GANTRY_OP_LTE;
+    case GAST_MOD_GT:
+        return GANTRY_OP_GT;
+    case GAST_MOD_GTE:
+        return GANTRY_OP_GTE;
+    default:
+        return 0;
+    }
+}
+
+size_t gchk_chain_of(gdiag_sink *diag, const gast_pred *pred, gchk_chain *c) {
+    memset(c, 0, sizeof *c);
+    c->mods = pred->mods;
+    c->mod_count = pred->mod_count;
+    size_t errors = 0, typed_position = 0;
+    int cmp_count = 0;
+    for (size_t i = 0; i < pred->mod_count; i++) {
+        gast_modifier m = pred->mods[i];
+        bool first_typed = typed_position == 0;
+        if (!is_neutral(m))
+            typed_position++;
+        switch (m) {
+        case GAST_MOD_RE:
+            if (!first_typed) {
+                gdiag_report(diag, GDIAG_ERROR, "E047", pred->loc,
+                             "modifier `re` must come first in the chain");
+                errors++;
+            }
+            c->re = true;
+            break;
+        case GAST_MOD_RE_I:
+            c->re_i = true;
+            break;
+        case GAST_MOD_RE_M:
+            c->re_m = true;
+            break;
+        case GAST_MOD_RE_S:
+            c->re_s = true;
+            break;
+        case GAST_MOD_CONTAINS:
+            c->contains = true;
+            break;
+        case GAST_MOD_STARTSWITH:
+            c->startswith = true;
+            break;
+        case GAST_MOD_ENDSWITH:
+            c->endswith = true;
+            break;
+        case GAST_MOD_CIDR:
+            if (!first_typed) {
+                gdiag_report(diag, GDIAG_ERROR, "E051", pred->loc,
+                             "modifier `cidr` must come first in the chain");
+                errors++;
+            }
+            c->cidr = true;
+            break;
+        case GAST_MOD_EXISTS:
+            c->exists = true;
+            break;
+        case GAST_MOD_FIELDREF:
+            c->fieldref = true;
+            break;
+        case GAST_MOD_CASED:
+            c->cased = true;
+            break;
+        case GAST_MOD_ALL:
+            c->all = true;
+            break;
+        case GAST_MOD_NEQ:
+            c->neq = true;
+            break;
+        case GAST_MOD_EXPAND:
+            c->expand = true;
+            break;
+        default:
+            if (is_encoding(m)) {
+                c->encodes = true;
+            } else if (cmp_op(m)) {
+                c->cmp = cmp_op(m);
+                cmp_count++;
+            }
+            break;
+        }
+    }
+    bool stringy = c->contains || c->startswith || c->endswith || c->encodes || c->cased;
+    if ((c->re_i || c->re_m || c->re_s) && !c->re) {
+        gdiag_report(diag, GDIAG_ERROR, "E053", pred->loc,
+                     "regex flags `i`, `m` and `s` need the modifier `re`");
+        errors++;
+    }
+    if (c->exists && pred->mod_count != 1) {
+        gdiag_report(diag, GDIAG_ERROR, "E048", pred->loc,
+                     "modifier `exists` must be the only modifier of the item");
+        errors++;
+    }
+    if (cmp_count > 1) {
+        gdiag_report(diag, GDIAG_ERROR, "E058", pred->loc,
+                     "only one of `lt`, `lte`, `gt`, `gte` may be used on one item");
+        errors++;
+    }
+    const char *clash = NULL;
+    if (c->re && (c->encodes || c->cidr || c->cmp || c->fieldref || c->exists))
+        clash = "`re` cannot be combined with encodings, `cidr`, comparisons, `fieldref` or "
+                "`exists`";
+    else if (c->cidr && (stringy || c->cmp || c->fieldref || c->exists))
+        clash = "`cidr` cannot be combined with string modifiers, comparisons or `fieldref`";
+    else if (c->cmp && (stringy || c->fieldref || c->exists))
+        clash = "comparison modifiers cannot be combined with string modifiers or `fieldref`";
+    else if (c->fieldref && (c->encodes || c->exists))
+        clash = "`fieldref` cannot be combined with encodings or `exists`";
+    else if (c->re && c->cased)
+        clash = "`re` is already case-sensitive; use `i` for a case-insensitive regex";
+    if (clash) {
+        gdiag_report(diag, GDIAG_ERROR, "E058", pred->loc, "%s", clash);
+        errors++;
+    }
+    if ((!pred->field || strcmp(pred->field, "_") == 0) &&
+        (c->re || c->cidr || c->cmp || c->fieldref || c->exists)) {
+        gdiag_report(diag, GDIAG_ERROR, "E059", pred->loc,
+                     "keywords cannot use `re`, `cidr`, comparisons, `fieldref` or `exists`; "
+                     "name a field");
+        errors++;
+    }
+    return errors;
+}
+
+static const char *rule_display(const gast_rule *r) {
+    return r->name ? r->name : r->title ? r->title : "(unnamed)";
+}
+
+static int cmp_names(const void *a, const void *b) {
+    const char *const *x = a, *const *y = b;
+    return strcmp(*x, *y);
+}
+
+size_t gchk_unit(gdiag_sink *diag, const gast_unit *unit) {
+    size_t errors = 0;
+    for (size_t r = 0; r < unit->rule_count; r++) {
+        const gast_rule *rule = unit->rules[r];
+        if (!rule->condition) {
+            gdiag_report(diag, GDIAG_ERROR, "E043", rule->loc, "rule `%s` has no condition",
+                         rule_display(rule));
+            errors++;
+        }
+        for (size_t i = 0; i < rule->selection_count; i++)
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(rule->selections[i]->name, rule->selections[j]->name) == 0) {
+                    gdiag_report(diag, GDIAG_ERROR, "E042", rule->selections[i]->loc,
+                                 "duplicate selection `%s` in rule `%s`", rule->selections[i]->name,
+                                 rule_display(rule));
+                    errors++;
+                    break;
+                }
+        if (!rule->id)
+            continue;
+        for (size_t p = 0; p < r; p++)
+            if (unit->rules[p]->id && strcmp(unit->rules[p]->id, rule->id) == 0) {
+                gdiag_report(diag, GDIAG_WARNING, "W021", rule->loc,
+                             "rule id %s is already used by rule `%s` (%s:%d)", rule->id,
+                             rule_display(unit->rules[p]), unit->rules[p]->loc.file,
+                             unit->rules[p]->loc.line);
+                break;
+            }
+    }
+    /* duplicate list and macro names: sort a copy of the names, then report
+     * each later definition in source order */
+    for (int kind = 0; kind < 2; kind++) {
+        size_t n = kind ? unit->macro_count : unit->list_count;
+        if (n < 2)
+            continue;
+        const char **names = malloc(n * sizeof *names);
+        if (!names)
+            return (size_t)-1;
+        for (size_t i = 0; i < n; i++)
+            names[i] = kind ? unit->macros[i]->name : unit->lists[i]->name;
+        qsort(names, n, sizeof *names, cmp_names);
+        bool any_dup = false;
+        for (size_t i = 1; i < n && !any_dup; i++)
+            any_dup = strcmp(names[i], names[i - 1]) == 0;
+        free(names);
+        if (!any_dup)
+            continue;
+        for (size_t i = 0; i < n; i++) {
+            const char *name = kind ? unit->macros[i]->name : unit->lists[i]->name;
+            for (size_t j = 0; j < i; j++) {
+                const char *other = kind ? unit->macros[j]->name : unit->lists[j]->name;
+                if (strcmp(name, other) != 0)
+                    continue;
+                gast_loc here = kind ? unit->macros[i]->loc : unit->lists[i]->loc;
+                gast_loc there = kind ? unit->macros[j]->loc : unit->lists[j]->loc;
+                gdiag_report(diag, GDIAG_ERROR, kind ? "E065" : "E064", here,
+                             "%s `%s` is already defined at %s:%d", kind ? "macro" : "list", name,
+                             there.file, there.line);
+                errors++;
+                break;
+            }
+        }
+    }
+    return errors;
+}
+
+static size_t edit_distance(const char *a, const char *b) {
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return SIZE_MAX;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag_prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t above = row[j];
+            size_t best = diag_prev + (a[i - 1] == b[j - 1] ? 0 : 1);
+            if (above + 1 < best)
+                best = above + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            diag_prev = above;
+            row[j] = best;
+        }
+    }
+    return row[lb];
+}
+
+const char *gchk_suggest(const char *name, const char *const *candidates, size_t count) {
+    size_t limit = strlen(name) / 3;
+    if (limit < 1)
+        limit = 1;
+    const char *best = NULL;
+    size_t best_d = SIZE_MAX;
+    for (size_t i = 0; i < count; i++) {
+        if (!candidates[i])
+            continue;
+        size_t d = edit_distance(name, candidates[i]);
+        if (d <= limit && d < best_d) {
+            best = candidates[i];
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+static bool glob_full(const char *p, const char *s) {
+    const char *star = NULL, *resume = NULL;
+    while (*s) {
+        if (*p == '*') {
+            star = p++;
+            resume = s;
+        } else if (*p == *s) {
+            p++;
+            s++;
+        } else if (star) {
+            p = star + 1;
+            s = ++resume;
+        } else {
+            return false;
+        }
+    }
+    while (*p == '*')
+        p++;
+    return *p == 0;
+}
+
+bool gchk_pattern_matches(const char *pattern, const char *name) {
+    if (name[0] == '_' && pattern[0] != '_')
+        return false;
+    if (strcmp(pattern, "them") == 0)
+        return true;
+    return glob_full(pattern, name);
+}

@@ -1,0 +1,32 @@
+/* Compile-time values: `-D name=v1,v2` definitions and the --values YAML
+ * file (a map of name -> scalar or list of scalars). They fill `%name%`
+ * placeholders of `|expand` values and replace named lists of the same name.
+ * A -D definition wins over the values file. Module prefix: gph_. */
+#ifndef GANTRY_PLACEHOLDERS_H
+#define GANTRY_PLACEHOLDERS_H
+
+#include <stddef.h>
+#include "arena.h"
+#include "ast.h"
+#include "compiler.h"
+#include "diag.h"
+
+typedef struct gph_entry {
+    const char *name;
+    const char *const *values;
+    size_t count;
+} gph_entry;
+
+typedef struct gph_table {
+    gph_entry *entries;
+    size_t count;
+} gph_table;
+
+/* Fill `table` from the options; returns the errors reported (bad -D,
+ * unreadable or malformed values file), or (size_t)-1 on allocation failure. */
+size_t gph_load(gar *arena, gast_unit *unit, gdiag_sink *diag, const gcomp_options *options,
+                gph_table *table);
+
+const gph_entry *gph_find(const gph_table *table, const char *name, size_t len);
+
+#endif

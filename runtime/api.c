@@ -1,0 +1,239 @@
+/* The public API of include/gantry.h (all but the normalizer functions, which
+ * live in normalize*.c). */
+#include <cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pack.h"
+
+#define GRT_API __attribute__((visibility("default")))
+
+GRT_API const char *gantry_strerror(gantry_status status) {
+    switch (status) {
+    case GANTRY_OK:
+        return "success";
+    case GANTRY_E_NOMEM:
+        return "out of memory";
+    case GANTRY_E_IO:
+        return "input/output error";
+    case GANTRY_E_ARG:
+        return "invalid argument";
+    case GANTRY_E_MAGIC:
+        return "not a Gantry pack";
+    case GANTRY_E_VERSION:
+        return "pack built by another format version";
+    case GANTRY_E_TRUNCATED:
+        return "pack truncated";
+    case GANTRY_E_CRC:
+        return "pack checksum mismatch";
+    case GANTRY_E_SECTION:
+        return "malformed pack section";
+    case GANTRY_E_VERIFY:
+        return "pack bytecode refused by the verifier";
+    case GANTRY_E_REGEX:
+        return "a pack regex does not compile";
+    case GANTRY_E_JSON:
+        return "event is not a valid JSON object";
+    case GANTRY_E_LIMIT:
+        return "resource limit reached";
+    case GANTRY_E_REGEX_LIMIT:
+        return "regex match limit reached on this event";
+    case GANTRY_E_EVENT:
+        return "line is not an event of any known form";
+    case GANTRY_STATUS__COUNT:
+        break;
+    }
+    return "unknown status";
+}
+
+GRT_API const char *gantry_version(void) {
+    return GANTRY_VERSION_STRING;
+}
+
+GRT_API const char *gantry_level_name(gantry_level level) {
+    static const char *const names[] = {"informational", "low", "medium", "high", "critical"};
+    return (unsigned)level <= GANTRY_LEVEL_CRITICAL ? names[level] : "unknown";
+}
+
+GRT_API gantry_status gantry_pack_load_buffer(const void *data, size_t size, gantry_pack **pack,
+                                              char *err, size_t err_size) {
+    if (pack)
+        *pack = NULL;
+    if (!pack || (!data && size))
+        return grt_fail(err, err_size, GANTRY_E_ARG, "invalid argument");
+    if (!data)
+        data = "";
+    return grt_pack_decode(data, size, pack, err, err_size);
+}
+
+GRT_API gantry_status gantry_pack_load_file(const char *path, gantry_pack **pack, char *err,
+                                            size_t err_size) {
+    if (pack)
+        *pack = NULL;
+    if (!path || !pack)
+        return grt_fail(err, err_size, GANTRY_E_ARG, "invalid argument");
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return grt_fail(err, err_size, GANTRY_E_IO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return grt_fail(err, err_size, GANTRY_E_IO, "%s: not a readable regular file", path);
+    }
+    if ((uint64_t)st.st_size > GANTRY_MAX_PACK_BYTES) {
+        close(fd);
+        return grt_fail(err, err_size, GANTRY_E_LIMIT, "%s: larger than %u bytes", path,
+                        (unsigned)GANTRY_MAX_PACK_BYTES);
+    }
+    size_t size = (size_t)st.st_size;
+    gantry_status status;
+    void *map = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+    if (map != MAP_FAILED) {
+        status = grt_pack_decode(map, size, pack, err, err_size);
+        munmap(map, size);
+        close(fd);
+        return status;
+    }
+    /* mmap refused (or an empty file): read it instead */
+    unsigned char *buf = malloc(size ? size : 1);
+    if (!buf) {
+        close(fd);
+        return grt_fail(err, err_size, GANTRY_E_NOMEM, "out of memory");
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, buf + got, size - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    if (got != size) {
+        free(buf);
+        return grt_fail(err, err_size, GANTRY_E_IO, "%s: short read", path);
+    }
+    status = grt_pack_decode(buf, size, pack, err, err_size);
+    free(buf);
+    return status;
+}
+
+GRT_API void gantry_pack_free(gantry_pack *pack) {
+    grt_pack_destroy(pack);
+}
+
+GRT_API size_t gantry_pack_rule_count(const gantry_pack *pack) {
+    return pack ? pack->nrules : 0;
+}
+
+GRT_API gantry_status gantry_pack_rule_info(const gantry_pack *pack, size_t index,
+                                            gantry_rule_info *info) {
+    if (!pack || !info || index >= pack->nrules)
+        return GANTRY_E_ARG;
+    *info = pack->infos[index];
+    return GANTRY_OK;
+}
+
+static const char *strlist_item(const gantry_pack *pack, size_t rule, size_t i, int which) {
+    if (!pack || rule >= pack->nrules)
+        return NULL;
+    const grt_rule *r = &pack->rules[rule];
+    const grt_slice *s = which == 0 ? &r->tags : which == 1 ? &r->refs : &r->fps;
+    if (i >= s->count)
+        return NULL;
+    return pack->strs[pack->strlists[s->first + i]];
+}
+
+GRT_API const char *gantry_pack_rule_tag(const gantry_pack *pack, size_t rule, size_t tag) {
+    return strlist_item(pack, rule, tag, 0);
+}
+
+GRT_API const char *gantry_pack_rule_reference(const gantry_pack *pack, size_t rule, size_t ref) {
+    return strlist_item(pack, rule, ref, 1);
+}
+
+GRT_API const char *gantry_pack_rule_falsepositive(const gantry_pack *pack, size_t rule,
+                                                   size_t fp) {
+    return strlist_item(pack, rule, fp, 2);
+}
+
+GRT_API size_t gantry_pack_field_count(const gantry_pack *pack) {
+    return pack ? pack->nfields : 0;
+}
+
+GRT_API const char *gantry_pack_field_name(const gantry_pack *pack, size_t index) {
+    if (!pack || index >= pack->nfields)
+        return NULL;
+    return pack->strs[pack->fields[index]];
+}
+
+GRT_API gantry_status gantry_matcher_new(const gantry_pack *pack, gantry_matcher **matcher) {
+    if (matcher)
+        *matcher = NULL;
+    if (!pack || !matcher)
+        return GANTRY_E_ARG;
+    gantry_matcher *m = malloc(sizeof *m);
+    if (!m)
+        return GANTRY_E_NOMEM;
+    gantry_status st = grt_matcher_init(m, pack);
+    if (st != GANTRY_OK) {
+        free(m);
+        return st;
+    }
+    *matcher = m;
+    return GANTRY_OK;
+}
+
+GRT_API void gantry_matcher_free(gantry_matcher *matcher) {
+    if (!matcher)
+        return;
+    grt_matcher_release(matcher);
+    free(matcher);
+}
+
+GRT_API gantry_status gantry_match_cjson(gantry_matcher *matcher, const struct cJSON *event,
+                                         gantry_match_fn on_match, void *user) {
+    if (!matcher || !event)
+        return GANTRY_E_ARG;
+    if (!cJSON_IsObject(event))
+        return GANTRY_E_JSON;
+    return grt_match_event(matcher, event, on_match, user);
+}
+
+GRT_API gantry_status gantry_match_json(gantry_matcher *matcher, const char *json, size_t len,
+                                        gantry_match_fn on_match, void *user) {
+    if (!matcher || (!json && len))
+        return GANTRY_E_ARG;
+    if (!json)
+        return GANTRY_E_JSON;
+    cJSON *event = cJSON_ParseWithLength(json, len);
+    if (!event)
+        return GANTRY_E_JSON;
+    gantry_status st = gantry_match_cjson(matcher, event, on_match, user);
+    cJSON_Delete(event);
+    return st;
+}
+
+GRT_API int gantry_rule_reads_field(const gantry_pack *pack, size_t rule, size_t field) {
+    if (!pack || rule >= pack->nrules || field >= pack->nfields)
+        return 0;
+    const grt_slice *s = &pack->rule_fields[rule];
+    const uint32_t *items = pack->rule_field_items + s->first;
+    size_t lo = 0, hi = s->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (items[mid] == field)
+            return 1;
+        if (items[mid] < field)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}

@@ -1,0 +1,258 @@
+#include "fields.h"
+
+#include <cJSON.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmatch.h"
+
+/* Bound on array crossings plus path components in one extraction, so a
+ * hostile deeply nested array cannot exhaust the C stack. */
+#define GRT_MAX_WALK_DEPTH (GANTRY_DEFAULT_MAX_DEPTH + GANTRY_MAX_FIELD_DEPTH)
+/* Keys at one object level that can be a dotted prefix of the remaining path
+ * (distinct lengths are bounded by the component limit). */
+#define GRT_MAX_CANDIDATES GANTRY_MAX_FIELD_DEPTH
+
+static int push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
+    if (*budget == 0) {
+        m->value_limit_hit = 1;
+        return -1;
+    }
+    if (m->nvals == m->vals_cap) {
+        size_t cap = m->vals_cap ? m->vals_cap * 2 : 64;
+        grt_value *p = realloc(m->vals, cap * sizeof *p);
+        if (!p) {
+            m->oom = 1;
+            return -1;
+        }
+        m->vals = p;
+        m->vals_cap = cap;
+    }
+    grt_value *v = &m->vals[m->nvals++];
+    (*budget)--;
+    memset(v, 0, sizeof *v);
+    v->raw_off = GRT_NO_OFFSET;
+    v->lower_off = GRT_NO_OFFSET;
+    if (cJSON_IsString(node)) {
+        v->type = GRT_V_STRING;
+        v->raw = node->valuestring ? node->valuestring : "";
+        size_t len = strlen(v->raw);
+        v->len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
+    } else if (cJSON_IsNumber(node)) {
+        v->type = GRT_V_NUMBER;
+        v->num = node->valuedouble;
+        v->num_state = 1;
+    } else if (cJSON_IsBool(node)) {
+        v->type = GRT_V_BOOL;
+        v->boolean = cJSON_IsTrue(node) ? 1 : 0;
+        v->raw = v->boolean ? "true" : "false";
+        v->len = v->boolean ? 4 : 5;
+        v->num_state = 2;
+    } else if (cJSON_IsNull(node)) {
+        v->type = GRT_V_NULL;
+        v->num_state = 2;
+    } else {
+        v->type = GRT_V_OTHER;
+        v->num_state = 2;
+    }
+    return 0;
+}
+
+static void collect(gantry_matcher *m, const cJSON *node, const char *path, size_t len,
+                    unsigned depth, size_t *budget) {
+    if (depth > GRT_MAX_WALK_DEPTH || m->oom)
+        return;
+    if (cJSON_IsArray(node)) {
+        for (const cJSON *el = node->child; el; el = el->next) {
+            if (len == 0) {
+                if (push_value(m, el, budget) != 0)
+                    return;
+            } else {
+                collect(m, el, path, len, depth + 1, budget);
+            }
+        }
+        return;
+    }
+    if (len == 0) {
+        push_value(m, node, budget);
+        return;
+    }
+    if (!cJSON_IsObject(node))
+        return;
+
+    struct {
+        const cJSON *child;
+        size_t key_len;
+    } cand[GRT_MAX_CANDIDATES];
+    size_t ncand = 0;
+    for (const cJSON *ch = node->child; ch; ch = ch->next) {
+        const char *k = ch->string;
+        if (!k || k[0] != path[0])
+            continue;
+        size_t klen = strlen(k);
+        if (klen > len || memcmp(k, path, klen) != 0 || (klen < len && path[klen] != '.'))
+            continue;
+        if (ncand == GRT_MAX_CANDIDATES)
+            break;
+        /* insertion keeps longest first; equal lengths keep document order */
+        size_t at = ncand++;
+        while (at > 0 && cand[at - 1].key_len < klen) {
+            cand[at] = cand[at - 1];
+            at--;
+        }
+        cand[at].child = ch;
+        cand[at].key_len = klen;
+    }
+    for (size_t i = 0; i < ncand; i++) {
+        size_t before = m->nvals;
+        size_t klen = cand[i].key_len;
+        size_t skip = klen < len ? klen + 1 : klen;
+        collect(m, cand[i].child, path + skip, len - skip, depth + 1, budget);
+        if (m->nvals > before || m->value_limit_hit)
+            return; /* a longer key that yields values wins over shorter ones */
+    }
+}
+
+grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
+    if (m->field_gen[field] == m->gen)
+        return m->field_vals[field];
+    const gantry_pack *pk = m->pack;
+    uint32_t s = pk->fields[field];
+    size_t before = m->nvals;
+    size_t budget = GANTRY_MAX_VALUES_PER_FIELD;
+    collect(m, (const cJSON *)m->event, pk->strs[s], pk->str_lens[s], 0, &budget);
+    grt_slice out = {(uint32_t)before, (uint32_t)(m->nvals - before)};
+    m->field_vals[field] = out;
+    m->field_gen[field] = m->gen;
+    return out;
+}
+
+grt_slice grt_keyword_values(gantry_matcher *m) {
+    if (m->keyword_gen == m->gen)
+        return m->keyword_vals;
+    size_t before = m->nvals;
+    size_t budget = SIZE_MAX;
+    size_t top = 0;
+    const cJSON *root = m->event;
+    if (root && root->child) {
+        if (m->walk_cap == 0) {
+            m->walk = malloc(64 * sizeof *m->walk);
+            if (!m->walk)
+                m->oom = 1;
+            else
+                m->walk_cap = 64;
+        }
+        if (m->walk)
+            m->walk[top++] = root->child;
+    }
+    /* each stack entry is the next sibling still to visit at one level */
+    while (top > 0 && !m->oom) {
+        const cJSON *n = m->walk[top - 1];
+        if (n->next)
+            m->walk[top - 1] = n->next;
+        else
+            top--;
+        if (cJSON_IsString(n)) {
+            push_value(m, n, &budget);
+        } else if ((cJSON_IsObject(n) || cJSON_IsArray(n)) && n->child) {
+            if (top == m->walk_cap) {
+                const void **p = realloc(m->walk, m->walk_cap * 2 * sizeof *p);
+                if (!p) {
+                    m->oom = 1;
+                    break;
+                }
+                m->walk = p;
+                m->walk_cap *= 2;
+            }
+            m->walk[top++] = n->child;
+        }
+    }
+    m->keyword_vals = (grt_slice){(uint32_t)before, (uint32_t)(m->nvals - before)};
+    m->keyword_gen = m->gen;
+    return m->keyword_vals;
+}
+
+static int text_reserve(gantry_matcher *m, size_t extra) {
+    if (m->text_cap - m->text_len >= extra)
+        return 0;
+    size_t cap = m->text_cap ? m->text_cap : 1024;
+    while (cap - m->text_len < extra) {
+        if (cap > SIZE_MAX / 2)
+            return -1;
+        cap *= 2;
+    }
+    char *p = realloc(m->text, cap);
+    if (!p) {
+        m->oom = 1;
+        return -1;
+    }
+    m->text = p;
+    m->text_cap = cap;
+    return 0;
+}
+
+/* Shortest of %.15g/%.16g/%.17g that reads back as the same double. */
+static int format_number(double d, char *buf, size_t size) {
+    int n = 0;
+    for (int prec = 15; prec <= 17; prec++) {
+        n = snprintf(buf, size, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    return n;
+}
+
+int grt_values_prepare(gantry_matcher *m, grt_slice s, int lower) {
+    for (uint32_t i = 0; i < s.count; i++) {
+        grt_value *v = &m->vals[s.first + i];
+        if (v->type == GRT_V_NUMBER && v->raw_off == GRT_NO_OFFSET) {
+            char buf[40];
+            int n = format_number(v->num, buf, sizeof buf);
+            if (n < 0 || (size_t)n >= sizeof buf || text_reserve(m, (size_t)n) != 0)
+                return -1;
+            memcpy(m->text + m->text_len, buf, (size_t)n);
+            v->raw_off = m->text_len;
+            v->len = (uint32_t)n;
+            m->text_len += (size_t)n;
+        } else if (lower && v->type == GRT_V_STRING && v->lower_off == GRT_NO_OFFSET) {
+            if (text_reserve(m, v->len) != 0)
+                return -1;
+            grt_ascii_lower(m->text + m->text_len, v->raw, v->len);
+            v->lower_off = m->text_len;
+            m->text_len += v->len;
+        }
+    }
+    return 0;
+}
+
+const char *grt_value_text(const gantry_matcher *m, const grt_value *v, int lower, size_t *len) {
+    *len = v->len;
+    switch (v->type) {
+    case GRT_V_STRING:
+        return lower ? m->text + v->lower_off : v->raw;
+    case GRT_V_NUMBER:
+        return m->text + v->raw_off;
+    case GRT_V_BOOL:
+        return v->raw;
+    default:
+        *len = 0;
+        return NULL;
+    }
+}
+
+int grt_value_number(grt_value *v, double *out) {
+    if (v->num_state == 0) {
+        v->num_state = 2;
+        if (v->type == GRT_V_STRING && v->len > 0 && (unsigned char)v->raw[0] > ' ') {
+            char *end = NULL;
+            double d = strtod(v->raw, &end);
+            if (end == v->raw + v->len && d == d) {
+                v->num = d;
+                v->num_state = 1;
+            }
+        }
+    }
+    *out = v->num;
+    return v->num_state == 1;
+}

@@ -1,0 +1,24 @@
+/* Field extraction: the values a dotted path yields in the current event,
+ * extracted lazily (first use per event) into the matcher's scratch arrays,
+ * which grow but are reused, so a warmed-up matcher allocates nothing. */
+#ifndef GANTRY_RT_FIELDS_H
+#define GANTRY_RT_FIELDS_H
+
+#include "pack.h"
+
+/* The values of field `field` in m->event (a slice of m->vals). */
+grt_slice grt_field_values(gantry_matcher *m, uint32_t field);
+/* Every string value anywhere in m->event (for KEYWORD predicates). */
+grt_slice grt_keyword_values(gantry_matcher *m);
+
+/* Makes the text of every value of the slice available (number text, and
+ * lower-cased copies when `lower`). Afterwards grt_value_text() does not
+ * allocate, so pointers it returns stay valid until the next prepare.
+ * Returns -1 on allocation failure (m->oom is set). */
+int grt_values_prepare(gantry_matcher *m, grt_slice s, int lower);
+/* Text of a prepared value; NULL when the value has no text (null, object). */
+const char *grt_value_text(const gantry_matcher *m, const grt_value *v, int lower, size_t *len);
+/* The value as a number: event numbers, and strings that parse completely. */
+int grt_value_number(grt_value *v, double *out);
+
+#endif

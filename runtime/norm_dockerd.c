@@ -1,0 +1,320 @@
+/* dockerd logs (logrus, with or without a journald/syslog prefix):
+ * "Calling POST /v1.41/containers/create?name=x" lines, the "form data: {...}"
+ * line carrying the request body, RHEL's caller-identity line, and every other
+ * line as a plain dockerd event. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+
+static int span_has(gnorm_span s, const char *word) {
+    size_t n = strlen(word);
+    for (size_t i = 0; i + n <= s.n; i++)
+        if (memcmp(s.p + i, word, n) == 0)
+            return 1;
+    return 0;
+}
+
+int gnorm_logline_is_dockerd(const gnorm_logline *l, const gnorm_text_ctx *ctx) {
+    if (ctx->program.n) {
+        if (span_has(ctx->program, "containerd"))
+            return 0;
+        if (span_has(ctx->program, "docker"))
+            return 1;
+    }
+    if (l->form == 3)
+        return 0;
+    if (gnorm_kv_find(l, "ns") || gnorm_kv_find(l, "topic") || gnorm_kv_find(l, "namespace"))
+        return 0;
+    static const char *const containerd_words[] = {"containerd",      "PodSandbox",
+                                                   "CreateContainer", "StartContainer",
+                                                   "StopContainer",   "RemoveContainer",
+                                                   "PullImage",       "ExecSync",
+                                                   "TaskExit",        "shim",
+                                                   "Exec for",        "Attach for",
+                                                   "PortForward",     "ImageCreate",
+                                                   "snapshot",        NULL};
+    for (size_t i = 0; containerd_words[i]; i++)
+        if (span_has(l->msg, containerd_words[i]))
+            return 0;
+    return 1;
+}
+
+static void add_line_basics(gnorm_out *o, const gnorm_logline *l, const gnorm_text_ctx *ctx,
+                            const char *module, const char *msg, size_t msg_len) {
+    gnorm_strn(o, "event.module", module, strlen(module));
+    if (l->time.n)
+        gnorm_strn(o, "@timestamp", l->time.p, l->time.n);
+    if (l->level.n)
+        gnorm_strn(o, "log.level", l->level.p, l->level.n);
+    if (ctx->host.n)
+        gnorm_strn(o, "host.name", ctx->host.p, ctx->host.n);
+    gnorm_strn(o, "log.message", msg, msg_len);
+}
+
+static int hexv(char c) {
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
+}
+
+/* Value of a query parameter, URL-decoded into out. */
+static int query_param(const char *query, size_t qlen, const char *key, char *out, size_t cap) {
+    size_t kn = strlen(key);
+    const char *p = query, *end = query + qlen;
+    while (p < end) {
+        const char *amp = memchr(p, '&', (size_t)(end - p));
+        const char *e = amp ? amp : end;
+        if ((size_t)(e - p) > kn && memcmp(p, key, kn) == 0 && p[kn] == '=') {
+            size_t w = 0;
+            for (const char *r = p + kn + 1; r < e && w + 1 < cap; r++) {
+                if (*r == '%' && r + 2 < e && hexv(r[1]) >= 0 && hexv(r[2]) >= 0) {
+                    out[w++] = (char)(hexv(r[1]) * 16 + hexv(r[2]));
+                    r += 2;
+                } else {
+                    out[w++] = *r == '+' ? ' ' : *r;
+                }
+            }
+            out[w] = '\0';
+            return 1;
+        }
+        p = e + 1;
+    }
+    return 0;
+}
+
+/* Route of a Docker API call: action, resource type and target id. */
+static void api_call(gnorm_out *o, const char *method, size_t mlen, const char *path, size_t plen) {
+    const char *q = memchr(path, '?', plen);
+    size_t route_len = q ? (size_t)(q - path) : plen;
+    const char *query = q ? q + 1 : NULL;
+    size_t qlen = q ? plen - route_len - 1 : 0;
+    const char *r = path;
+    size_t rn = route_len;
+    /* drop the API version: /v1.41/containers/create */
+    if (rn > 2 && r[0] == '/' && r[1] == 'v' && r[2] >= '0' && r[2] <= '9') {
+        const char *s = memchr(r + 1, '/', rn - 1);
+        if (s) {
+            rn -= (size_t)(s - r);
+            r = s;
+        }
+    }
+    if (gnorm_wants(o, GNORM_G_HTTP)) {
+        gnorm_strn(o, "http.request.method", method, mlen);
+        gnorm_strn(o, "url.original", path, plen);
+    }
+    char orig[300];
+    size_t on = mlen + 1 + rn < sizeof orig ? mlen + 1 + rn : 0;
+    if (on) {
+        memcpy(orig, method, mlen);
+        orig[mlen] = ' ';
+        memcpy(orig + mlen + 1, r, rn);
+    }
+    /* segments */
+    const char *seg[6];
+    size_t segn[6], ns = 0;
+    for (const char *p = r; p < r + rn && ns < 6;) {
+        while (p < r + rn && *p == '/')
+            p++;
+        const char *s = p;
+        while (p < r + rn && *p != '/')
+            p++;
+        if (p > s) {
+            seg[ns] = s;
+            segn[ns++] = (size_t)(p - s);
+        }
+    }
+#define SEG(i, w) (ns > (i) && segn[i] == strlen(w) && memcmp(seg[i], w, segn[i]) == 0)
+    int get = mlen == 3 && memcmp(method, "GET", 3) == 0;
+    int del = mlen == 6 && memcmp(method, "DELETE", 6) == 0;
+    const char *action = NULL, *type = NULL;
+    const char *id = NULL;
+    size_t idn = 0;
+    char buf[512];
+    if (SEG(0, "containers")) {
+        type = "container";
+        if (SEG(1, "create")) {
+            action = "create";
+            if (query && gnorm_wants(o, GNORM_G_CONTAINER | GNORM_G_ORCH) &&
+                query_param(query, qlen, "name", buf, sizeof buf)) {
+                if (gnorm_wants(o, GNORM_G_CONTAINER))
+                    gnorm_push_str(o, "container.name", buf);
+                if (gnorm_wants(o, GNORM_G_ORCH))
+                    gnorm_str(o, "orchestrator.resource.name", buf);
+            }
+        } else if (SEG(1, "json") && ns == 2) {
+            action = "list";
+        } else if (ns >= 2) {
+            id = seg[1];
+            idn = segn[1];
+            static const char *const verbs[][2] = {
+                {"start", "start"},   {"restart", "start"}, {"stop", "stop"},     {"kill", "kill"},
+                {"attach", "attach"}, {"exec", "exec"},     {"update", "update"}, {"json", "get"},
+                {"logs", "get"},      {"rename", "update"}};
+            if (ns == 2 && del)
+                action = "delete";
+            for (size_t i = 0; ns >= 3 && i < sizeof verbs / sizeof verbs[0]; i++)
+                if (SEG(2, verbs[i][0]))
+                    action = verbs[i][1];
+        }
+    } else if (SEG(0, "exec")) {
+        type = "exec";
+        if (SEG(2, "start"))
+            action = "exec";
+    } else if (SEG(0, "images")) {
+        type = "image";
+        if (SEG(1, "create")) {
+            action = "pull";
+            if (query && query_param(query, qlen, "fromImage", buf, sizeof buf)) {
+                char tag[200];
+                size_t bl = strlen(buf);
+                if (query_param(query, qlen, "tag", tag, sizeof tag) && tag[0] &&
+                    bl + strlen(tag) + 2 < sizeof buf) {
+                    buf[bl] = strchr(tag, ':') ? '@' : ':';
+                    strcpy(buf + bl + 1, tag);
+                }
+                gnorm_image(o, buf);
+            }
+        } else if (SEG(1, "json")) {
+            action = "list";
+        } else if (del) {
+            action = "delete";
+        }
+    } else if (SEG(0, "build")) {
+        type = "image";
+        action = "build";
+    } else if ((SEG(0, "networks") || SEG(0, "volumes")) && SEG(1, "create")) {
+        type = seg[0][0] == 'n' ? "network" : "volume";
+        action = "create";
+    }
+    if (!action && get)
+        action = "get";
+    else if (!action && del)
+        action = "delete";
+#undef SEG
+    if (gnorm_wants(o, GNORM_G_BASE)) {
+        gnorm_str(o, "event.action", action);
+        if (on)
+            gnorm_strn(o, "event.original_action", orig, on);
+    }
+    if (gnorm_wants(o, GNORM_G_ORCH))
+        gnorm_str(o, "orchestrator.resource.type", type);
+    if (id && idn && id[0] != '{' && gnorm_wants(o, GNORM_G_CONTAINER) && type &&
+        strcmp(type, "container") == 0)
+        gnorm_strn(o, "container.id", id, idn);
+}
+
+static const char *identity(gnorm_out *o, const char *msg, size_t n) {
+    /* {Action=create, Username=root, LoginUID=0, PID=4519} */
+    const char *u = NULL;
+    for (size_t i = 0; i + 9 <= n; i++)
+        if (memcmp(msg + i, "Username=", 9) == 0) {
+            u = msg + i + 9;
+            break;
+        }
+    if (u && gnorm_wants(o, GNORM_G_ACTOR)) {
+        size_t un = strcspn(u, ",}");
+        if (u + un > msg + n)
+            un = (size_t)(msg + n - u);
+        gnorm_strn(o, "user.name", u, un);
+    }
+    return NULL;
+}
+
+const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
+                               int *kind) {
+    *kind = GNORM_DOCKERD_OTHER;
+    const char *msg = l->msg.p;
+    size_t n = l->msg.n;
+    if (l->quoted) {
+        long m = gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap);
+        if (m < 0)
+            return "out of memory";
+        msg = *ctx->scratch;
+        n = (size_t)m;
+    }
+    cJSON *ev = cJSON_CreateObject();
+    if (!ev)
+        return "out of memory";
+    *event = ev;
+    gnorm_out o = {ev, ctx->want, 0};
+    /* log.message is written before form data is parsed: msg lives in the
+     * scratch buffer, which the body parse does not touch. */
+    add_line_basics(&o, l, ctx, "dockerd", msg, n);
+    if (n > 8 && memcmp(msg, "Calling ", 8) == 0) {
+        *kind = GNORM_DOCKERD_CALL;
+        const char *m = msg + 8;
+        const char *sp = memchr(m, ' ', n - 8);
+        if (sp)
+            api_call(&o, m, (size_t)(sp - m), sp + 1, n - (size_t)(sp + 1 - msg));
+    } else if (n > 11 && memcmp(msg, "form data: ", 11) == 0) {
+        *kind = GNORM_DOCKERD_FORM;
+        const char *reason = NULL;
+        cJSON *body = gnorm_parse_json(msg + 11, n - 11, &reason);
+        if (!body)
+            return "dockerd form data is not valid JSON";
+        gnorm_docker_body(&o, body);
+        cJSON_AddItemToObjectCS(ev, "docker.request", body);
+    } else if (n > 8 && memcmp(msg, "{Action=", 8) == 0) {
+        *kind = GNORM_DOCKERD_IDENTITY;
+        identity(&o, msg, n);
+    } else {
+        /* Docker 1.x info lines: "POST /v1.14/containers/create" (no action:
+         * the "Calling" line of the same request already counts). */
+        static const char *const methods[] = {"GET ", "POST ", "PUT ", "DELETE ", "HEAD ", NULL};
+        for (size_t i = 0; methods[i]; i++) {
+            size_t ml = strlen(methods[i]);
+            if (n > ml && memcmp(msg, methods[i], ml) == 0 && msg[ml] == '/' &&
+                gnorm_wants(&o, GNORM_G_HTTP)) {
+                gnorm_strn(&o, "http.request.method", msg, ml - 1);
+                gnorm_strn(&o, "url.original", msg + ml, n - ml);
+            }
+        }
+    }
+    return o.nomem ? "out of memory" : NULL;
+}
+
+static void move_item(cJSON *to, cJSON *from, cJSON *item) {
+    cJSON_DetachItemViaPointer(from, item);
+    cJSON_DeleteItemFromObjectCaseSensitive(to, item->string);
+    if (item->type & cJSON_StringIsConst) {
+        cJSON_AddItemToObjectCS(to, item->string, item);
+    } else {
+        char *key = item->string;
+        item->string = NULL;
+        if (!cJSON_AddItemToObject(to, key, item))
+            cJSON_Delete(item);
+        cJSON_free(key);
+    }
+}
+
+void gnorm_dockerd_join(cJSON *call, cJSON *follow, unsigned want) {
+    /* The follow-up line's schema keys (body fields, user) describe the call. */
+    static const char *const skip[] = {"message",      "@timestamp", "log.level", "log.message",
+                                       "event.module", "host.name",  NULL};
+    cJSON *c = follow->child;
+    while (c) {
+        cJSON *next = c->next;
+        int skipped = 0;
+        for (size_t i = 0; skip[i]; i++)
+            if (c->string && strcmp(c->string, skip[i]) == 0)
+                skipped = 1;
+        if (!skipped && c->string) {
+            /* container.name from ?name= and the body's fields add up. */
+            cJSON *have = cJSON_GetObjectItemCaseSensitive(call, c->string);
+            if (cJSON_IsArray(have) && cJSON_IsArray(c)) {
+                cJSON *e = c->child;
+                while (e) {
+                    cJSON *en = e->next;
+                    cJSON_AddItemToArray(have, cJSON_DetachItemViaPointer(c, e));
+                    e = en;
+                }
+            } else {
+                move_item(call, follow, c);
+            }
+        }
+        c = next;
+    }
+    (void)want;
+}

@@ -1,0 +1,216 @@
+/* Falco JSON alerts (`json_output: true`): syscall-source alerts carry
+ * container.* / proc.* / k8s.* in output_fields, k8s_audit-source alerts
+ * carry ka.*. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "normalize.h"
+
+int gnorm_is_falco(const cJSON *root) {
+    return cJSON_IsObject(gnorm_path(root, "output_fields")) &&
+           cJSON_IsString(gnorm_path(root, "rule")) &&
+           (gnorm_path(root, "priority") || gnorm_path(root, "output"));
+}
+
+static const cJSON *field(const cJSON *of, const char *name) {
+    return cJSON_GetObjectItemCaseSensitive(of, name);
+}
+
+static const char *field_str(const cJSON *of, const char *name) {
+    const cJSON *v = field(of, name);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static int field_bool(const cJSON *of, const char *name) {
+    const cJSON *v = field(of, name);
+    if (cJSON_IsBool(v))
+        return cJSON_IsTrue(v);
+    if (cJSON_IsString(v))
+        return strcmp(v->valuestring, "true") == 0    ? 1
+               : strcmp(v->valuestring, "false") == 0 ? 0
+                                                      : -1;
+    return -1;
+}
+
+static void copy_str(gnorm_out *o, const char *key, const cJSON *of, const char *name) {
+    gnorm_str(o, key, field_str(of, name));
+}
+
+static const char *verb_action(const char *verb) {
+    static const char *const verbs[] = {"create", "update", "patch", "delete",
+                                        "get",    "list",   "watch", NULL};
+    for (size_t i = 0; verb && verbs[i]; i++)
+        if (strcmp(verb, verbs[i]) == 0)
+            return verbs[i];
+    return NULL;
+}
+
+/* container.mounts: "src:dst:mode:rdwr:propagation" items, blank or comma separated. */
+static void falco_mounts(gnorm_out *o, const char *mounts) {
+    const char *p = mounts;
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *s = p;
+        while (*p && *p != ' ' && *p != ',')
+            p++;
+        if (p == s)
+            break;
+        const char *parts[5] = {0};
+        size_t lens[5] = {0};
+        size_t n = 0;
+        const char *q = s;
+        while (q <= p && n < 5) {
+            const char *c = memchr(q, ':', (size_t)(p - q));
+            const char *e = c ? c : p;
+            parts[n] = q;
+            lens[n++] = (size_t)(e - q);
+            q = e + 1;
+        }
+        gnorm_push_strn(o, "container.mounts.source", parts[0], lens[0]);
+        gnorm_push_strn(o, "container.mounts.destination", n > 1 ? parts[1] : "",
+                        n > 1 ? lens[1] : 0);
+        int rw = n > 3 && lens[3] == 4 && memcmp(parts[3], "true", 4) == 0;
+        gnorm_push_bool(o, "container.mounts.read_only", n > 3 && !rw);
+        gnorm_push_str(o, "container.mounts.type", "bind");
+    }
+}
+
+static void falco_fields(gnorm_out *o, const cJSON *root) {
+    const cJSON *of = gnorm_path(root, "output_fields");
+    const char *source = gnorm_path_str(root, "source");
+    const char *verb = field_str(of, "ka.verb");
+    const char *evt = field_str(of, "evt.type");
+    if (gnorm_wants(o, GNORM_G_BASE)) {
+        gnorm_str(o, "event.module", "falco");
+        gnorm_str(o, "@timestamp", gnorm_path_str(root, "time"));
+        gnorm_str(o, "rule.name", gnorm_path_str(root, "rule"));
+        gnorm_str(o, "log.level", gnorm_path_str(root, "priority"));
+        gnorm_str(o, "host.name", gnorm_path_str(root, "hostname"));
+        if (verb) {
+            gnorm_str(o, "event.action", verb_action(verb));
+            gnorm_str(o, "event.original_action", verb);
+        } else if (evt) {
+            if (strcmp(evt, "execve") == 0 || strcmp(evt, "execveat") == 0)
+                gnorm_str(o, "event.action", "exec");
+            gnorm_str(o, "event.original_action", evt);
+        }
+    }
+    if (gnorm_wants(o, GNORM_G_ACTOR)) {
+        const char *user = field_str(of, "ka.user.name");
+        gnorm_str(o, "user.name", user ? user : field_str(of, "user.name"));
+        const cJSON *uid = field(of, "user.uid");
+        if (cJSON_IsNumber(uid))
+            gnorm_num(o, "user.id", uid->valuedouble);
+        copy_str(o, "user_agent.original", of, "ka.useragent");
+        const char *ips = field_str(of, "ka.sourceips");
+        if (ips) {
+            /* Falco prints lists as "[a,b]" */
+            const char *s = ips[0] == '[' ? ips + 1 : ips;
+            size_t n = strcspn(s, ",]");
+            gnorm_strn(o, "source.ip", s, n);
+        }
+    }
+    if (gnorm_wants(o, GNORM_G_HTTP)) {
+        copy_str(o, "url.original", of, "ka.uri");
+        const cJSON *code = field(of, "ka.response.code");
+        if (cJSON_IsString(code) || cJSON_IsNumber(code))
+            gnorm_num(o, "http.response.status_code",
+                      cJSON_IsNumber(code) ? code->valuedouble : (double)atoi(code->valuestring));
+    }
+    if (gnorm_wants(o, GNORM_G_ORCH)) {
+        const char *ns = field_str(of, "ka.target.namespace");
+        gnorm_str(o, "orchestrator.namespace", ns ? ns : field_str(of, "k8s.ns.name"));
+        const char *name = field_str(of, "ka.target.name");
+        gnorm_str(o, "orchestrator.resource.name", name ? name : field_str(of, "k8s.pod.name"));
+        copy_str(o, "orchestrator.resource.type", of, "ka.target.resource");
+        copy_str(o, "orchestrator.resource.subresource", of, "ka.target.subresource");
+    }
+    if (gnorm_wants(o, GNORM_G_CONTAINER)) {
+        const char *id = field_str(of, "container.full_id");
+        gnorm_str(o, "container.id", id ? id : field_str(of, "container.id"));
+        const char *name = field_str(of, "container.name");
+        if (name && strcmp(name, "host") != 0)
+            gnorm_push_str(o, "container.name", name);
+    }
+    if (gnorm_wants(o, GNORM_G_CONTAINER | GNORM_G_IMAGE)) {
+        const char *image = field_str(of, "container.image");
+        if (!image)
+            image = field_str(of, "ka.req.pod.containers.image");
+        if (image && image[0] != '[')
+            gnorm_image(o, image);
+        else if (!image && field_str(of, "container.image.repository")) {
+            gnorm_out tmp = *o;
+            tmp.want &= ~GNORM_G_IMAGE;
+            gnorm_push_str(&tmp, "container.image.name",
+                           field_str(of, "container.image.repository"));
+            o->nomem |= tmp.nomem;
+        }
+        if (gnorm_wants(o, GNORM_G_IMAGE) && (!image || image[0] == '[')) {
+            static const char *const parts[] = {"container.image.repository", "container.image.tag",
+                                                "container.image.digest"};
+            for (size_t i = 0; i < 3; i++)
+                gnorm_push_str(o, parts[i], field_str(of, parts[i]));
+        }
+    }
+    if (gnorm_wants(o, GNORM_G_SECURITY)) {
+        int priv = field_bool(of, "container.privileged");
+        if (priv < 0)
+            priv = field_bool(of, "ka.req.pod.containers.privileged");
+        if (priv >= 0)
+            gnorm_bool(o, "container.security_context.privileged", priv);
+        static const char *const host[][2] = {{"container.host_pid", "ka.req.pod.host_pid"},
+                                              {"container.host_network", "ka.req.pod.host_network"},
+                                              {"container.host_ipc", "ka.req.pod.host_ipc"}};
+        for (size_t i = 0; i < 3; i++) {
+            int v = field_bool(of, host[i][0]);
+            if (v < 0)
+                v = field_bool(of, host[i][1]);
+            if (v >= 0)
+                gnorm_bool(o, host[i][0], v);
+        }
+    }
+    if (gnorm_wants(o, GNORM_G_MOUNTS)) {
+        const char *mounts = field_str(of, "container.mounts");
+        if (mounts)
+            falco_mounts(o, mounts);
+    }
+    if (gnorm_wants(o, GNORM_G_PROCESS) && (!source || strcmp(source, "k8s_audit") != 0)) {
+        gnorm_process_cmdline(o, field_str(of, "proc.cmdline"));
+        const char *exe = field_str(of, "proc.exepath");
+        if (exe) {
+            cJSON_DeleteItemFromObjectCaseSensitive(o->obj, "process.executable");
+            gnorm_push_str(o, "process.executable", exe);
+        }
+        copy_str(o, "process.name", of, "proc.name");
+    }
+}
+
+const char *gnorm_falco(cJSON *root, unsigned want, cJSON **event) {
+    if (!gnorm_is_falco(root)) {
+        cJSON_Delete(root);
+        return "not a Falco alert";
+    }
+    gnorm_strip_schema_keys(root);
+    gnorm_out o = {root, want, 0};
+    falco_fields(&o, root);
+    *event = root;
+    return o.nomem ? "out of memory" : NULL;
+}
+
+const char *gnorm_plain_json(cJSON *root, unsigned want, cJSON **event) {
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        return "JSON value is not an object";
+    }
+    if ((want & GNORM_G_BASE) && !cJSON_GetObjectItemCaseSensitive(root, "event.module")) {
+        gnorm_out o = {root, want, 0};
+        gnorm_str(&o, "event.module", "json");
+        if (o.nomem) {
+            *event = root;
+            return "out of memory";
+        }
+    }
+    *event = root;
+    return NULL;
+}

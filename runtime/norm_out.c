@@ -1,0 +1,314 @@
+/* Building the schema keys of a normalized event, and small JSON helpers
+ * shared by the source modules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "image_ref.h"
+#include "limits.h"
+#include "normalize.h"
+
+static void add(gnorm_out *o, const char *key, cJSON *item) {
+    if (!item) {
+        o->nomem = 1;
+        return;
+    }
+    cJSON_AddItemToObjectCS(o->obj, key, item);
+}
+
+void gnorm_item(gnorm_out *o, const char *key, cJSON *item) {
+    add(o, key, item);
+}
+
+void gnorm_str(gnorm_out *o, const char *key, const char *value) {
+    if (value)
+        add(o, key, cJSON_CreateString(value));
+}
+
+static cJSON *string_n(const char *value, size_t len) {
+    char small[256];
+    char *copy = len < sizeof small ? small : malloc(len + 1);
+    if (!copy)
+        return NULL;
+    memcpy(copy, value, len);
+    copy[len] = '\0';
+    cJSON *item = cJSON_CreateString(copy);
+    if (copy != small)
+        free(copy);
+    return item;
+}
+
+void gnorm_strn(gnorm_out *o, const char *key, const char *value, size_t len) {
+    if (value)
+        add(o, key, string_n(value, len));
+}
+
+void gnorm_bool(gnorm_out *o, const char *key, int value) {
+    add(o, key, cJSON_CreateBool(value));
+}
+
+void gnorm_num(gnorm_out *o, const char *key, double value) {
+    add(o, key, cJSON_CreateNumber(value));
+}
+
+static cJSON *list(gnorm_out *o, const char *key) {
+    cJSON *arr = cJSON_GetObjectItemCaseSensitive(o->obj, key);
+    if (cJSON_IsArray(arr))
+        return arr;
+    arr = cJSON_CreateArray();
+    add(o, key, arr);
+    return arr;
+}
+
+static void push(gnorm_out *o, const char *key, cJSON *item) {
+    if (!item) {
+        o->nomem = 1;
+        return;
+    }
+    cJSON *arr = list(o, key);
+    if (!arr || cJSON_GetArraySize(arr) >= (int)GANTRY_MAX_VALUES_PER_FIELD) {
+        cJSON_Delete(item);
+        return;
+    }
+    cJSON_AddItemToArray(arr, item);
+}
+
+void gnorm_push_str(gnorm_out *o, const char *key, const char *value) {
+    if (value)
+        push(o, key, cJSON_CreateString(value));
+}
+
+void gnorm_push_strn(gnorm_out *o, const char *key, const char *value, size_t len) {
+    if (value)
+        push(o, key, string_n(value, len));
+}
+
+void gnorm_push_num(gnorm_out *o, const char *key, double value) {
+    push(o, key, cJSON_CreateNumber(value));
+}
+
+void gnorm_push_bool(gnorm_out *o, const char *key, int value) {
+    push(o, key, cJSON_CreateBool(value));
+}
+
+void gnorm_push_user(gnorm_out *o, const char *key, const char *user) {
+    if (!user || !*user)
+        return;
+    char *end;
+    long v = strtol(user, &end, 10);
+    if (*end == '\0' && user[0] >= '0' && user[0] <= '9')
+        gnorm_push_num(o, key, (double)v);
+    else
+        gnorm_push_str(o, key, user);
+}
+
+void gnorm_image(gnorm_out *o, const char *ref) {
+    if (!ref || !*ref)
+        return;
+    if (gnorm_wants(o, GNORM_G_CONTAINER))
+        gnorm_push_str(o, "container.image.name", ref);
+    if (!gnorm_wants(o, GNORM_G_IMAGE))
+        return;
+    gimg_ref parts;
+    if (gimg_parse(ref, strlen(ref), &parts) != 0)
+        return;
+    gnorm_push_str(o, "container.image.registry", parts.registry);
+    gnorm_push_str(o, "container.image.repository", parts.repository);
+    if (parts.tag[0])
+        gnorm_push_str(o, "container.image.tag", parts.tag);
+    if (parts.digest[0])
+        gnorm_push_str(o, "container.image.digest", parts.digest);
+}
+
+/* Appends a word to a growing command line. */
+static int append_word(char **line, size_t *len, size_t *cap, const char *word) {
+    size_t w = strlen(word);
+    if (*len + w + 2 > *cap) {
+        size_t ncap = (*len + w + 2) * 2;
+        char *n = realloc(*line, ncap);
+        if (!n)
+            return -1;
+        *line = n;
+        *cap = ncap;
+    }
+    if (*len)
+        (*line)[(*len)++] = ' ';
+    memcpy(*line + *len, word, w);
+    *len += w;
+    (*line)[*len] = '\0';
+    return 0;
+}
+
+static void one_word(gnorm_out *o, const char *w, size_t n, int *first, char **line, size_t *len,
+                     size_t *cap) {
+    if (*first) {
+        gnorm_push_strn(o, "process.executable", w, n);
+        *first = 0;
+    }
+    gnorm_push_strn(o, "process.args", w, n);
+    char small[512];
+    char *word = n < sizeof small ? small : malloc(n + 1);
+    if (!word) {
+        o->nomem = 1;
+        return;
+    }
+    memcpy(word, w, n);
+    word[n] = '\0';
+    if (append_word(line, len, cap, word) != 0)
+        o->nomem = 1;
+    if (word != small)
+        free(word);
+}
+
+/* An array gives one word per element; a string (Docker's shell form) is
+ * split on blanks. */
+static void argv_words(gnorm_out *o, const cJSON *part, int *first, char **line, size_t *len,
+                       size_t *cap) {
+    if (cJSON_IsString(part)) {
+        const char *p = part->valuestring;
+        while (*p) {
+            while (*p == ' ' || *p == '\t')
+                p++;
+            const char *s = p;
+            while (*p && *p != ' ' && *p != '\t')
+                p++;
+            if (p > s)
+                one_word(o, s, (size_t)(p - s), first, line, len, cap);
+        }
+        return;
+    }
+    const cJSON *w;
+    cJSON_ArrayForEach(w, part) {
+        if (cJSON_IsString(w))
+            one_word(o, w->valuestring, strlen(w->valuestring), first, line, len, cap);
+    }
+}
+
+void gnorm_process_argv(gnorm_out *o, const cJSON *first_part, const cJSON *second_part) {
+    char *line = NULL;
+    size_t len = 0, cap = 0;
+    int first = 1;
+    argv_words(o, first_part, &first, &line, &len, &cap);
+    argv_words(o, second_part, &first, &line, &len, &cap);
+    if (line && len)
+        gnorm_push_str(o, "process.command_line", line);
+    free(line);
+}
+
+void gnorm_process_cmdline(gnorm_out *o, const char *cmdline) {
+    if (!cmdline || !*cmdline)
+        return;
+    gnorm_push_str(o, "process.command_line", cmdline);
+    int first = 1;
+    const char *p = cmdline;
+    while (*p) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        const char *s = p;
+        while (*p && *p != ' ' && *p != '\t')
+            p++;
+        if (p > s) {
+            if (first)
+                gnorm_push_strn(o, "process.executable", s, (size_t)(p - s));
+            first = 0;
+            gnorm_push_strn(o, "process.args", s, (size_t)(p - s));
+        }
+    }
+}
+
+const cJSON *gnorm_path(const cJSON *obj, const char *path) {
+    const cJSON *cur = obj;
+    while (cur && *path) {
+        const char *dot = strchr(path, '.');
+        size_t n = dot ? (size_t)(dot - path) : strlen(path);
+        if (!cJSON_IsObject(cur))
+            return NULL;
+        const cJSON *found = NULL;
+        for (const cJSON *c = cur->child; c; c = c->next)
+            if (c->string && strncmp(c->string, path, n) == 0 && c->string[n] == '\0') {
+                found = c;
+                break;
+            }
+        cur = found;
+        path = dot ? dot + 1 : path + n;
+    }
+    return cur;
+}
+
+const char *gnorm_path_str(const cJSON *obj, const char *path) {
+    const cJSON *v = gnorm_path(obj, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+int gnorm_path_bool(const cJSON *obj, const char *path) {
+    const cJSON *v = gnorm_path(obj, path);
+    if (cJSON_IsTrue(v))
+        return 1;
+    if (cJSON_IsFalse(v))
+        return 0;
+    return -1;
+}
+
+unsigned gnorm_json_depth(const char *text, size_t len) {
+    unsigned depth = 0, max = 0;
+    int in_string = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (in_string) {
+            if (c == '\\')
+                i++;
+            else if (c == '"')
+                in_string = 0;
+        } else if (c == '"') {
+            in_string = 1;
+        } else if (c == '{' || c == '[') {
+            if (++depth > max)
+                max = depth;
+        } else if ((c == '}' || c == ']') && depth > 0) {
+            depth--;
+        }
+    }
+    return max;
+}
+
+cJSON *gnorm_parse_json(const char *text, size_t len, const char **reason) {
+    if (len > GANTRY_DEFAULT_MAX_LINE_BYTES) {
+        *reason = "line longer than the line limit";
+        return NULL;
+    }
+    if (gnorm_json_depth(text, len) > GANTRY_DEFAULT_MAX_DEPTH) {
+        *reason = "JSON nested deeper than the depth limit";
+        return NULL;
+    }
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
+    if (!root) {
+        *reason = end && (size_t)(end - text) >= len ? "truncated JSON" : "invalid JSON";
+        return NULL;
+    }
+    /* Anything but blanks after the value is an error too. */
+    for (const char *p = end; p && p < text + len; p++)
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n' && *p != '\0') {
+            cJSON_Delete(root);
+            *reason = "text after the JSON value";
+            return NULL;
+        }
+    return root;
+}
+
+void gnorm_timestamp_ns(gnorm_out *o, int64_t ns) {
+    time_t secs = (time_t)(ns / 1000000000);
+    long frac = (long)(ns % 1000000000);
+    if (frac < 0) {
+        frac += 1000000000;
+        secs--;
+    }
+    struct tm tm;
+    if (!gmtime_r(&secs, &tm))
+        return;
+    char buf[64];
+    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf + n, sizeof buf - n, ".%09ldZ", frac);
+    gnorm_str(o, "@timestamp", buf);
+}

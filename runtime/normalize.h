@@ -1,0 +1,192 @@
+/* Internals of event normalization (the public side is the gantry_normalizer
+ * section of include/gantry.h; the schema is documented in docs/schema.md).
+ *
+ * Each source module turns one parsed line into an event object and adds the
+ * schema fields as flat dotted top-level keys through a gnorm_out. Fields are
+ * grouped so that a pack reading five fields only pays for their groups.
+ * Module prefix: gnorm_. */
+#ifndef GANTRY_NORMALIZE_H
+#define GANTRY_NORMALIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <cJSON.h>
+
+/* Field groups: the unit of "compute only what the pack reads". */
+enum {
+    GNORM_G_BASE = 1u << 0,      /* @timestamp, event.*, log.level, rule.name, host.name */
+    GNORM_G_ACTOR = 1u << 1,     /* user.*, source.ip, user_agent.original */
+    GNORM_G_HTTP = 1u << 2,      /* url.original, http.* */
+    GNORM_G_ORCH = 1u << 3,      /* orchestrator.* */
+    GNORM_G_CONTAINER = 1u << 4, /* container.id/name/image.name/runtime.namespace */
+    GNORM_G_IMAGE = 1u << 5,     /* container.image.registry/repository/tag/digest */
+    GNORM_G_SECURITY = 1u << 6,  /* container.security_context.*, container.host_* */
+    GNORM_G_MOUNTS = 1u << 7,    /* container.mounts.* */
+    GNORM_G_PROCESS = 1u << 8,   /* process.* */
+    GNORM_G_ENV = 1u << 9,       /* container.env.name */
+    GNORM_G_ALL = (1u << 10) - 1,
+    /* Anything under a workload's pod spec / create body. */
+    GNORM_G_WORKLOAD = GNORM_G_CONTAINER | GNORM_G_IMAGE | GNORM_G_SECURITY | GNORM_G_MOUNTS |
+                       GNORM_G_PROCESS | GNORM_G_ENV,
+};
+
+/* ---- schema table (schema.c) ---- */
+typedef struct gnorm_field {
+    const char *name;
+    unsigned group;
+    const char *description;
+} gnorm_field;
+
+const gnorm_field *gnorm_schema_fields(size_t *count);
+/* Groups a pack field needs: the field's own group, or every group under it
+ * when it names a prefix ("container.image"); 0 for non-schema paths. */
+unsigned gnorm_field_groups(const char *name);
+/* Removes schema keys already present (re-normalizing normalized output). */
+void gnorm_strip_schema_keys(cJSON *obj);
+
+/* ---- output builder (norm_out.c) ---- */
+typedef struct gnorm_out {
+    cJSON *obj;
+    unsigned want;
+    int nomem;
+} gnorm_out;
+
+static inline int gnorm_wants(const gnorm_out *o, unsigned groups) {
+    return (o->want & groups) != 0;
+}
+
+/* `key` must be a string literal (stored without a copy). NULL values are
+ * ignored, so callers can pass lookups straight through. */
+void gnorm_str(gnorm_out *o, const char *key, const char *value);
+void gnorm_strn(gnorm_out *o, const char *key, const char *value, size_t len);
+void gnorm_bool(gnorm_out *o, const char *key, int value);
+void gnorm_num(gnorm_out *o, const char *key, double value);
+void gnorm_item(gnorm_out *o, const char *key, cJSON *item); /* takes ownership */
+/* Append to the array under `key`, creating it on first use. */
+void gnorm_push_str(gnorm_out *o, const char *key, const char *value);
+void gnorm_push_strn(gnorm_out *o, const char *key, const char *value, size_t len);
+void gnorm_push_num(gnorm_out *o, const char *key, double value);
+void gnorm_push_bool(gnorm_out *o, const char *key, int value);
+/* container.image.name plus (when wanted) its parsed parts. */
+void gnorm_image(gnorm_out *o, const char *ref);
+/* process.executable/args/command_line from an argv list (a cJSON array of
+ * strings) or a command string split on blanks. */
+void gnorm_process_argv(gnorm_out *o, const cJSON *first, const cJSON *second);
+void gnorm_process_cmdline(gnorm_out *o, const char *cmdline);
+/* A run_as_user value: number when numeric text, else the text. */
+void gnorm_push_user(gnorm_out *o, const char *key, const char *user);
+
+/* JSON helpers: dotted path lookup through objects only. */
+const cJSON *gnorm_path(const cJSON *obj, const char *path);
+const char *gnorm_path_str(const cJSON *obj, const char *path);
+/* 1 true, 0 false, -1 absent or not a boolean. */
+int gnorm_path_bool(const cJSON *obj, const char *path);
+/* Deepest nesting of a JSON text, counted outside strings. */
+unsigned gnorm_json_depth(const char *text, size_t len);
+/* Parses a JSON text with the line limits; NULL with *reason on failure. */
+cJSON *gnorm_parse_json(const char *text, size_t len, const char **reason);
+/* "2017-09-19 08:39:23.396137865 +0000 UTC" style or epoch ns to RFC 3339. */
+void gnorm_timestamp_ns(gnorm_out *o, int64_t ns);
+
+/* ---- sources ----
+ * Each takes ownership of `root` and returns NULL with *event set, or a
+ * static reason (root freed) when the document is not of that source. */
+int gnorm_is_k8s_audit(const cJSON *root); /* 1 raw, 2 AKS, 3 GKE, 0 not */
+int gnorm_is_falco(const cJSON *root);
+int gnorm_is_docker_event(const cJSON *root);
+const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event);
+const char *gnorm_docker_event(cJSON *root, unsigned want, cJSON **event);
+const char *gnorm_falco(cJSON *root, unsigned want, cJSON **event);
+const char *gnorm_plain_json(cJSON *root, unsigned want, cJSON **event);
+
+/* Schema fields of a pod spec (Kubernetes `PodSpec`, any workload's). */
+void gnorm_pod_spec(gnorm_out *o, const cJSON *spec);
+/* The pod spec inside an object of the given resource (plural, lower case)
+ * or kind; NULL when none. */
+const cJSON *gnorm_find_pod_spec(const cJSON *object, const char *resource);
+/* Schema fields of a Docker create (or exec) request body. */
+void gnorm_docker_body(gnorm_out *o, const cJSON *body);
+
+/* ---- text forms (norm_text.c) ---- */
+typedef struct gnorm_span {
+    const char *p;
+    size_t n;
+} gnorm_span;
+
+/* A syslog/journald prefix ("Mar 06 18:17:44 host dockerd[1142]: ");
+ * returns the offset of the rest, 0 when none, and the host/program. */
+size_t gnorm_syslog_prefix(const char *line, size_t len, gnorm_span *host, gnorm_span *program);
+
+#define GNORM_MAX_KV 24
+typedef struct gnorm_kv {
+    gnorm_span key;
+    gnorm_span value; /* raw; quoted values keep their quotes */
+} gnorm_kv;
+
+typedef struct gnorm_logline {
+    gnorm_span time;  /* raw timestamp text */
+    gnorm_span level; /* debug, info, ... (as written) */
+    gnorm_span msg;   /* raw (may be Go-quoted when quoted is set) */
+    int quoted;
+    gnorm_kv kv[GNORM_MAX_KV];
+    size_t nkv;
+    int form; /* 1 logrus key=value, 2 logrus TTY "INFO[ts] msg", 3 klog */
+} gnorm_logline;
+
+/* Parses a logrus (both forms) or klog line; 0 when it is neither. */
+int gnorm_parse_logline(const char *line, size_t len, gnorm_logline *out);
+/* Go-unquotes a quoted value into buf (allocated/grown); returns length or -1. */
+long gnorm_unquote(gnorm_span quoted, char **buf, size_t *cap);
+/* Value of a key=value field (unquoted into a fresh cJSON string when wanted). */
+const gnorm_kv *gnorm_kv_find(const gnorm_logline *l, const char *key);
+
+/* Parsed pieces of the text sources. Each builds a fresh event object. */
+typedef struct gnorm_text_ctx {
+    unsigned want;
+    gnorm_span host;    /* from a syslog prefix */
+    gnorm_span program; /* from a syslog prefix */
+    char **scratch;     /* per-normalizer buffer for unquoting */
+    size_t *scratch_cap;
+} gnorm_text_ctx;
+
+/* dockerd: what a line is, for joining. */
+enum {
+    GNORM_DOCKERD_OTHER = 0,
+    GNORM_DOCKERD_CALL,     /* "Calling POST /v1.41/containers/create" */
+    GNORM_DOCKERD_FORM,     /* "form data: {...}" */
+    GNORM_DOCKERD_IDENTITY, /* "{Action=create, Username=root, ...}" (RHEL) */
+};
+/* 1 when a logrus line belongs to dockerd rather than containerd. */
+int gnorm_logline_is_dockerd(const gnorm_logline *l, const gnorm_text_ctx *ctx);
+/* Builds the event of one dockerd line; *kind says what it was. */
+const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
+                               int *kind);
+/* Folds a form-data or identity line's event into the held call event. */
+void gnorm_dockerd_join(cJSON *call, cJSON *follow, unsigned want);
+const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event);
+/* Docker events in the CLI's default text form. 0 when not that form. */
+int gnorm_docker_text_detect(const char *line, size_t len);
+const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON **event);
+
+/* Kubernetes Dashboard. */
+enum {
+    GNORM_DASH_NONE = 0, /* not a dashboard line */
+    GNORM_DASH_EVENT,    /* complete */
+    GNORM_DASH_OPEN,     /* request body continues on the next lines */
+};
+/* Classifies a line; 0 when not of the dashboard form. */
+int gnorm_dashboard_detect(const char *line, size_t len);
+/* Builds the event; *open set when the body is an unfinished JSON text
+ * whose remainder is to be appended with gnorm_dashboard_append. */
+const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJSON **event,
+                                 int *open, size_t *body_off);
+/* Incremental brace balance of a JSON text split over lines. */
+typedef struct gnorm_balance {
+    long depth;
+    int in_string, escape, started;
+} gnorm_balance;
+void gnorm_balance_feed(gnorm_balance *b, const char *p, size_t n);
+/* Finishes a held dashboard request with its full body text. */
+void gnorm_dashboard_body(cJSON *event, const char *body, size_t len, int complete, unsigned want);
+
+#endif

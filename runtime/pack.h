@@ -1,0 +1,157 @@
+/* Internal runtime structures: a loaded pack (decoded from its image into
+ * native arrays, immutable after gantry_pack_load_*) and a matcher (all the
+ * mutable per-thread state). Nothing here is public; include/gantry.h keeps
+ * both types opaque. Module prefix: grt_. */
+#ifndef GANTRY_RT_PACK_H
+#define GANTRY_RT_PACK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "gantry.h"
+#include "limits.h"
+#include "opcodes.h"
+#include "pack_format.h"
+
+typedef struct grt_slice {
+    uint32_t first, count;
+} grt_slice;
+
+typedef struct grt_const {
+    uint8_t kind;   /* gantry_const_kind */
+    uint8_t num_ok; /* `num` is usable by numeric comparisons */
+    uint32_t text;  /* string index */
+    double num;
+} grt_const;
+
+typedef struct grt_regex {
+    uint32_t pattern; /* string index */
+    uint32_t flags;   /* GANTRY_RE_* */
+    void *code;       /* pcre2_code_8 *, compiled (and JIT-compiled) at load */
+} grt_regex;
+
+/* A CIDR network parsed from a list item at load. */
+typedef struct grt_net {
+    uint8_t family; /* 4 or 6 */
+    uint8_t prefix; /* bits */
+    uint8_t addr[16];
+} grt_net;
+
+typedef struct grt_rule {
+    uint32_t id, title, description, author, date, modified, status, level;
+    uint32_t product, category, service;
+    grt_slice tags, refs, fps, code;
+    uint32_t source_file, source_line, flags;
+} grt_rule;
+
+struct gantry_pack {
+    char *arena; /* every string, NUL-terminated */
+    const char **strs;
+    uint32_t *str_lens;
+    uint32_t nstrings;
+
+    uint32_t *fields; /* string index of each dotted path */
+    uint32_t nfields;
+    grt_const *consts;
+    uint32_t nconsts;
+    grt_slice *lists;
+    uint32_t nlists;
+    uint32_t *list_items;
+    uint32_t nlist_items;
+    grt_regex *regexes;
+    uint32_t nregexes;
+    struct gantry_insn *preds;
+    uint32_t npreds;
+    struct gantry_insn *code;
+    uint32_t ncode;
+    grt_rule *rules;
+    gantry_rule_info *infos;
+    uint32_t nrules;
+    uint32_t *strlists;
+    uint32_t nstrlists;
+    uint32_t (*named_lists)[2]; /* name string, list index */
+    uint32_t nnamed_lists;
+
+    /* Parsed networks, parallel to list_items; filled for lists used by CIDR. */
+    grt_net *nets;
+    /* Per rule, the sorted distinct field indices its predicates read. */
+    grt_slice *rule_fields;
+    uint32_t *rule_field_items;
+    int has_keywords;
+};
+
+/* One value a field yielded for the current event. Text lives either in the
+ * cJSON tree (strings), in static storage (booleans) or in the matcher's text
+ * scratch at an offset (number text, lower-cased copies), because that
+ * scratch may move while it grows. */
+enum grt_vtype { GRT_V_STRING, GRT_V_NUMBER, GRT_V_BOOL, GRT_V_NULL, GRT_V_OTHER };
+
+#define GRT_NO_OFFSET ((size_t)-1)
+
+typedef struct grt_value {
+    uint8_t type;      /* grt_vtype */
+    uint8_t num_state; /* 0 not yet parsed, 1 numeric, 2 not numeric */
+    uint8_t boolean;
+    double num;
+    const char *raw;  /* string or static bool text; NULL for numbers */
+    size_t raw_off;   /* number text offset in scratch, or GRT_NO_OFFSET until formatted */
+    size_t lower_off; /* lower-cased copy in scratch, or GRT_NO_OFFSET */
+    uint32_t len;     /* text length (0 for null/other; numbers: once formatted) */
+} grt_value;
+
+struct gantry_matcher {
+    const gantry_pack *pack;
+    const void *event; /* const cJSON *, the event being matched */
+    uint32_t gen;      /* current event generation; memo entries equal to it are valid */
+
+    uint32_t *pred_gen;
+    uint8_t *pred_val;
+
+    uint32_t *field_gen;
+    grt_slice *field_vals; /* slice of `vals` for each field this event */
+    uint32_t keyword_gen;
+    grt_slice keyword_vals;
+
+    grt_value *vals;
+    size_t nvals, vals_cap;
+    char *text;
+    size_t text_len, text_cap;
+    const void **walk; /* explicit stack for the keyword tree walk */
+    size_t walk_cap;
+
+    uint8_t stack[GANTRY_MAX_STACK];
+    void *match_data;    /* pcre2_match_data_8 * */
+    void *match_context; /* pcre2_match_context_8 * */
+    int regex_limit_hit;
+    int value_limit_hit;
+    int oom;
+};
+
+/* Formats into err (when not NULL) and returns status. */
+gantry_status grt_fail(char *err, size_t err_size, gantry_status status, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* loader.c */
+gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pack **out, char *err,
+                              size_t err_size);
+void grt_pack_destroy(gantry_pack *pack);
+
+/* verify.c: run after decoding, before anything executes. */
+gantry_status grt_verify(const gantry_pack *pack, char *err, size_t err_size);
+
+/* netaddr.c */
+int grt_net_parse(const char *text, size_t len, grt_net *net);
+/* Parses an address (IPv4 or IPv6, no prefix) into family and bytes. */
+int grt_addr_parse(const char *text, size_t len, uint8_t *family, uint8_t addr[16]);
+int grt_net_contains(const grt_net *net, uint8_t family, const uint8_t addr[16]);
+
+/* vm.c */
+gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pack);
+void grt_matcher_release(gantry_matcher *m);
+gantry_status grt_match_event(gantry_matcher *m, const void *event, gantry_match_fn on_match,
+                              void *user);
+
+#endif

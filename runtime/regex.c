@@ -1,0 +1,82 @@
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "regex.h"
+
+#include <pcre2.h>
+#include <stdlib.h>
+
+gantry_status grt_regex_compile_all(gantry_pack *pack, char *err, size_t err_size) {
+    for (uint32_t i = 0; i < pack->nregexes; i++) {
+        grt_regex *re = &pack->regexes[i];
+        uint32_t options = 0;
+        if (re->flags & GANTRY_RE_I)
+            options |= PCRE2_CASELESS;
+        if (re->flags & GANTRY_RE_M)
+            options |= PCRE2_MULTILINE;
+        if (re->flags & GANTRY_RE_S)
+            options |= PCRE2_DOTALL;
+        int code = 0;
+        PCRE2_SIZE offset = 0;
+        /* No PCRE2_UTF: event text is arbitrary bytes and must never make a
+         * match fail with a UTF error. */
+        pcre2_code *compiled =
+            pcre2_compile((PCRE2_SPTR)pack->strs[re->pattern], pack->str_lens[re->pattern], options,
+                          &code, &offset, NULL);
+        if (!compiled) {
+            PCRE2_UCHAR msg[160];
+            if (pcre2_get_error_message(code, msg, sizeof msg) < 0)
+                msg[0] = 0;
+            return grt_fail(err, err_size, GANTRY_E_REGEX, "regex %u /%s/: %s at offset %zu",
+                            (unsigned)i, pack->strs[re->pattern], (const char *)msg,
+                            (size_t)offset);
+        }
+        /* JIT is an optimisation only: the interpreter takes over if it fails */
+        (void)pcre2_jit_compile(compiled, PCRE2_JIT_COMPLETE);
+        re->code = compiled;
+    }
+    return GANTRY_OK;
+}
+
+void grt_regex_free_all(gantry_pack *pack) {
+    if (!pack->regexes)
+        return;
+    for (uint32_t i = 0; i < pack->nregexes; i++) {
+        pcre2_code_free((pcre2_code *)pack->regexes[i].code);
+        pack->regexes[i].code = NULL;
+    }
+}
+
+gantry_status grt_regex_matcher_init(gantry_matcher *m) {
+    pcre2_match_context *ctx = pcre2_match_context_create(NULL);
+    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
+    if (!ctx || !md) {
+        pcre2_match_context_free(ctx);
+        pcre2_match_data_free(md);
+        return GANTRY_E_NOMEM;
+    }
+    pcre2_set_match_limit(ctx, GANTRY_REGEX_MATCH_LIMIT);
+    pcre2_set_depth_limit(ctx, GANTRY_REGEX_DEPTH_LIMIT);
+    m->match_context = ctx;
+    m->match_data = md;
+    return GANTRY_OK;
+}
+
+void grt_regex_matcher_release(gantry_matcher *m) {
+    pcre2_match_context_free((pcre2_match_context *)m->match_context);
+    pcre2_match_data_free((pcre2_match_data *)m->match_data);
+    m->match_context = NULL;
+    m->match_data = NULL;
+}
+
+int grt_regex_match(gantry_matcher *m, const grt_regex *re, const char *subject, size_t len) {
+    int rc =
+        pcre2_match((const pcre2_code *)re->code, (PCRE2_SPTR)(subject ? subject : ""), len, 0, 0,
+                    (pcre2_match_data *)m->match_data, (pcre2_match_context *)m->match_context);
+    if (rc >= 0)
+        return 1;
+    if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
+        return 0;
+    /* match, depth, heap or JIT stack limit, or any other run-time failure:
+     * the predicate is false and the event reports the limit */
+    m->regex_limit_hit = 1;
+    return -1;
+}

@@ -1,0 +1,111 @@
+/* The one table of normalized schema fields: what `gantry fields` prints,
+ * what docs/schema.md documents, and how a pack's field dictionary maps to
+ * the groups a normalizer computes. */
+#include <string.h>
+
+#include "normalize.h"
+
+static const gnorm_field schema[] = {
+    {"@timestamp", GNORM_G_BASE, "time of the event as the source wrote it (RFC 3339 when known)"},
+    {"event.module", GNORM_G_BASE,
+     "source kind: k8s_audit, docker_events, dockerd, falco, k8s_dashboard, containerd, json"},
+    {"event.action", GNORM_G_BASE,
+     "normalized action: create update patch delete get list watch exec attach portforward "
+     "start stop die kill pull build deploy"},
+    {"event.original_action", GNORM_G_BASE, "the source's own verb, action, route or topic"},
+    {"event.outcome", GNORM_G_BASE, "success or failure, when the source says"},
+    {"event.id", GNORM_G_BASE, "the source's event id (audit ID, GKE insertId)"},
+    {"log.level", GNORM_G_BASE, "log level of text sources, priority of Falco alerts"},
+    {"message", GNORM_G_BASE, "the raw text line of text sources"},
+    {"log.message", GNORM_G_BASE, "the message part of a log line, unquoted"},
+    {"rule.name", GNORM_G_BASE, "name of the Falco rule that fired"},
+    {"host.name", GNORM_G_BASE, "host from a syslog prefix or a Falco alert"},
+    {"docker.request", GNORM_G_BASE, "parsed body of a dockerd API call (form data)"},
+    {"k8s_dashboard.request", GNORM_G_BASE, "parsed body of a Dashboard request"},
+    {"k8s_dashboard.request_text", GNORM_G_BASE,
+     "a Dashboard request body that is not JSON (hidden, or cut short)"},
+    {"user.name", GNORM_G_ACTOR, "who made the request (audit user, GKE principal, Falco user)"},
+    {"user.id", GNORM_G_ACTOR, "user id (audit user.uid, Falco user.uid)"},
+    {"user.group.name", GNORM_G_ACTOR, "groups of the requesting user (multi-valued)"},
+    {"source.ip", GNORM_G_ACTOR, "client address of the request"},
+    {"user_agent.original", GNORM_G_ACTOR, "user agent of the request"},
+    {"url.original", GNORM_G_HTTP, "request URI or API path with its query"},
+    {"http.request.method", GNORM_G_HTTP, "HTTP method of an API call seen in a log"},
+    {"http.version", GNORM_G_HTTP, "HTTP protocol version of a Dashboard request"},
+    {"http.response.status_code", GNORM_G_HTTP, "HTTP status of the response"},
+    {"orchestrator.namespace", GNORM_G_ORCH, "Kubernetes namespace of the target"},
+    {"orchestrator.resource.type", GNORM_G_ORCH,
+     "resource kind acted on (pods, deployments; Docker: container, image, ...)"},
+    {"orchestrator.resource.subresource", GNORM_G_ORCH, "subresource (exec, attach, log, ...)"},
+    {"orchestrator.resource.name", GNORM_G_ORCH, "name of the target object"},
+    {"orchestrator.resource.api_group", GNORM_G_ORCH, "API group of the target (\"\" for core)"},
+    {"orchestrator.cluster.name", GNORM_G_ORCH, "cluster name from an AKS or GKE envelope"},
+    {"container.id", GNORM_G_CONTAINER, "container id"},
+    {"container.name", GNORM_G_CONTAINER, "container names (multi-valued)"},
+    {"container.image.name", GNORM_G_CONTAINER, "image references as written (multi-valued)"},
+    {"container.runtime.namespace", GNORM_G_CONTAINER,
+     "containerd namespace (k8s.io, moby); not the Kubernetes namespace"},
+    {"container.image.registry", GNORM_G_IMAGE, "registry of each image (default docker.io)"},
+    {"container.image.repository", GNORM_G_IMAGE,
+     "repository of each image (library/ added for one-word Docker Hub names)"},
+    {"container.image.tag", GNORM_G_IMAGE, "tag of each image (default latest)"},
+    {"container.image.digest", GNORM_G_IMAGE, "digest of each image (sha256:...)"},
+    {"container.security_context.privileged", GNORM_G_SECURITY,
+     "true when any container runs privileged"},
+    {"container.security_context.allow_privilege_escalation", GNORM_G_SECURITY,
+     "true when any container sets allowPrivilegeEscalation"},
+    {"container.security_context.run_as_user", GNORM_G_SECURITY,
+     "user ids or names containers run as (multi-valued)"},
+    {"container.security_context.capabilities.add", GNORM_G_SECURITY,
+     "capabilities added to any container (multi-valued)"},
+    {"container.host_pid", GNORM_G_SECURITY, "shares the host PID namespace"},
+    {"container.host_network", GNORM_G_SECURITY, "shares the host network namespace"},
+    {"container.host_ipc", GNORM_G_SECURITY, "shares the host IPC namespace"},
+    {"container.mounts.source", GNORM_G_MOUNTS,
+     "mount sources: host paths (hostPath, bind), else volume names (multi-valued)"},
+    {"container.mounts.destination", GNORM_G_MOUNTS, "mount points in the container"},
+    {"container.mounts.read_only", GNORM_G_MOUNTS, "read-only flag of each mount"},
+    {"container.mounts.type", GNORM_G_MOUNTS,
+     "kind of each mount: hostPath, secret, configMap, emptyDir, bind, volume, ..."},
+    {"process.executable", GNORM_G_PROCESS, "program started (first word of the command)"},
+    {"process.args", GNORM_G_PROCESS, "command and arguments, one value each"},
+    {"process.command_line", GNORM_G_PROCESS, "command line, arguments joined by spaces"},
+    {"process.name", GNORM_G_PROCESS, "process name (Falco proc.name)"},
+    {"container.env.name", GNORM_G_ENV, "names of environment variables set (values left out)"},
+};
+
+const gnorm_field *gnorm_schema_fields(size_t *count) {
+    *count = sizeof schema / sizeof schema[0];
+    return schema;
+}
+
+unsigned gnorm_field_groups(const char *name) {
+    size_t n = strlen(name);
+    unsigned groups = 0;
+    for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++) {
+        const char *s = schema[i].name;
+        if (strcmp(s, name) == 0)
+            return schema[i].group;
+        if (strncmp(s, name, n) == 0 && s[n] == '.')
+            groups |= schema[i].group;
+    }
+    return groups;
+}
+
+static int is_schema_key(const char *key) {
+    for (size_t i = 0; i < sizeof schema / sizeof schema[0]; i++)
+        if (strcmp(schema[i].name, key) == 0)
+            return 1;
+    return 0;
+}
+
+void gnorm_strip_schema_keys(cJSON *obj) {
+    cJSON *child = obj->child;
+    while (child) {
+        cJSON *next = child->next;
+        const char *k = child->string;
+        if (k && (k[0] == '@' || strchr(k, '.')) && is_schema_key(k))
+            cJSON_Delete(cJSON_DetachItemViaPointer(obj, child));
+        child = next;
+    }
+}

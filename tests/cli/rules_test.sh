@@ -1,0 +1,69 @@
+#!/bin/sh
+# The shipped packs against their corpus: every rule's positive and negative
+# cases pass, the benign corpus stays quiet at medium and above, and the
+# matches over the whole corpus equal corpus/expected-matches.txt (so any
+# change in detection shows up in review). Regenerate the golden file with
+#   $BUILD/gantry test --golden rules > corpus/expected-matches.txt
+set -u
+BUILD=${BUILD:-build}
+GANTRY="$BUILD/gantry"
+status=0
+
+if [ ! -x "$GANTRY" ]; then
+    echo "rules_test: $GANTRY not built"
+    exit 1
+fi
+
+out=$("$GANTRY" test rules 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ]; then
+    echo "$out"
+    echo "rules_test: gantry test rules exited $rc"
+    status=1
+else
+    echo "$out" | tail -n 3
+fi
+
+# A rule path with no cases at all must fail: the runner may not pass vacuously.
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/corpus"
+cat > "$tmp/r.gantry" <<'RULE'
+rule lonely_rule {
+    id: "00000000-0000-4000-8000-000000000001"
+    title: "A rule without cases"
+    level: low
+    condition: verb: "create"
+}
+RULE
+if "$GANTRY" test --corpus "$tmp/corpus" "$tmp/r.gantry" > "$tmp/out" 2>&1; then
+    echo "rules_test: a rule without cases passed"
+    status=1
+fi
+
+# A positive case that does not match must fail and name the event.
+printf '%s\n' '{"verb":"get"}' > "$tmp/corpus/lonely_rule.pos.jsonl"
+printf '%s\n' '{"verb":"delete"}' > "$tmp/corpus/lonely_rule.neg.jsonl"
+if "$GANTRY" test --corpus "$tmp/corpus" "$tmp/r.gantry" > "$tmp/out" 2>&1; then
+    echo "rules_test: a failing positive case passed"
+    status=1
+elif ! grep -q 'lonely_rule.pos.jsonl:1' "$tmp/out"; then
+    echo "rules_test: the failure report does not name the event"
+    cat "$tmp/out"
+    status=1
+fi
+
+# The golden file of the whole corpus.
+"$GANTRY" test --golden rules > "$tmp/golden" 2>"$tmp/golden.err" || {
+    cat "$tmp/golden.err"
+    echo "rules_test: gantry test --golden failed"
+    status=1
+}
+if ! diff -u corpus/expected-matches.txt "$tmp/golden" > "$tmp/golden.diff"; then
+    head -n 60 "$tmp/golden.diff"
+    echo "rules_test: detections differ from corpus/expected-matches.txt"
+    status=1
+fi
+
+[ "$status" -eq 0 ] && echo "rules_test: ok"
+exit "$status"
