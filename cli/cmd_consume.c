@@ -11,7 +11,7 @@
 
 #include "commands.h"
 #include "consume.h"
-#include "limits.h"
+#include "gantry_limits.h"
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
@@ -353,13 +353,19 @@ static int run_once(gcons_member *m, int64_t wait_ms) {
     if (s == NATS_TIMEOUT)
         return 0;
     if (s != NATS_OK) {
+        /* One line for the first failure of a streak and every 20th after,
+         * not a line per retry while a server is away. */
+        if (!m->cfg->quiet && m->fetch_streak++ % 20 == 0) {
+            const char *text = nats_GetLastError(NULL);
+            fprintf(stderr, "gantry consume: fetch: %s (retrying)\n",
+                    text && *text ? text : natsStatus_GetText(s));
+        }
         m->counters.fetch_errors++;
-        if (!m->cfg->quiet)
-            fprintf(stderr, "gantry consume: fetch: %s\n", nats_GetLastError(NULL));
         pause_unless_stopped(m->backoff_ms);
         next_backoff(m);
         return -1;
     }
+    m->fetch_streak = 0;
     gcons_hold(m, &list);
     if (gcons_process_batch(m)) {
         pause_unless_stopped(m->backoff_ms);
@@ -386,6 +392,7 @@ static int run_member(gcons_member *m) {
         return 2;
     m->held = calloc((size_t)cfg->batch, sizeof *m->held);
     if (!m->held || gantry_matcher_new(m->pack, &m->matcher) != GANTRY_OK ||
+        gantry_normalizer_new(m->pack, cfg->input_format, &m->norm) != GANTRY_OK ||
         gmo_stats_init(&m->stats, gantry_pack_rule_count(m->pack)) != 0 ||
         !(m->printer = gmo_printer_new(m->pack, &cfg->out, stdout))) {
         fprintf(stderr, "gantry consume: out of memory\n");
@@ -469,6 +476,7 @@ int gcli_cmd_consume(int argc, char **argv) {
         status = run_member(&m);
         gmo_printer_free(m.printer);
         gmo_stats_free(&m.stats);
+        gantry_normalizer_free(m.norm);
         gantry_matcher_free(m.matcher);
         gantry_pack_free(m.pack);
         free(m.held);

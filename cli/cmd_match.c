@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "gantry.h"
-#include "limits.h"
+#include "gantry_limits.h"
 #include "commands.h"
 #include "input.h"
 #include "match_output.h"

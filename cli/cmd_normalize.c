@@ -9,7 +9,7 @@
 #include "commands.h"
 #include "gantry.h"
 #include "input.h"
-#include "limits.h"
+#include "gantry_limits.h"
 #include "normalize.h"
 
 static void drain(gantry_normalizer *norm, const char *file, unsigned long long *malformed) {

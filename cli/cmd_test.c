@@ -20,7 +20,7 @@
 #include "commands.h"
 #include "gantry.h"
 #include "input.h"
-#include "limits.h"
+#include "gantry_limits.h"
 #include "rule_options.h"
 
 #define GTEST_MAX_EVENT_PRINT 1500
@@ -305,7 +305,7 @@ static void explain(const gtest_run *run, const char *name, const cJSON *event) 
                holds < 0 ? "?"
                : holds   ? "true"
                          : "false",
-               negated ? "not " : "", desc);
+               desc, negated ? "  (negated by the condition)" : "");
     }
 }
 

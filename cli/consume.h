@@ -72,6 +72,7 @@ typedef struct gcons_member {
     const gcons_config *cfg;
     gantry_pack *pack;
     gantry_matcher *matcher;
+    gantry_normalizer *norm;
     gmo_printer *printer;
     gmo_stats stats;
     gcons_counters counters;
@@ -93,6 +94,7 @@ typedef struct gcons_member {
     int held_count;
     int64_t last_progress_ms; /* last in-progress (or the fetch) for held */
     int64_t backoff_ms;
+    unsigned fetch_streak; /* fetch failures in a row */
 
     /* The event being matched. */
     gcons_held *current;

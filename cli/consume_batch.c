@@ -72,20 +72,16 @@ static void drain(gcons_member *m, gantry_normalizer *norm) {
 }
 
 /* A message's lines form one input stream of their own: a multi-line event
- * never spans two messages, which may go to different members. */
+ * never spans two messages, which may go to different members. finish()
+ * releases every held line, so the member's one normalizer starts each
+ * message clean. */
 static void match_message(gcons_member *m, gcons_held *h) {
     const char *data = natsMsg_GetData(h->msg);
     int size = natsMsg_GetDataLength(h->msg);
     snprintf(m->file_name, sizeof m->file_name, "nats:%s:%" PRIu64, m->cfg->stream, h->seq);
     gmo_set_file(m->printer, m->file_name);
     m->current = h;
-    gantry_normalizer *norm = NULL;
-    if (gantry_normalizer_new(m->pack, m->cfg->input_format, &norm) != GANTRY_OK) {
-        pthread_mutex_lock(&m->lock);
-        h->failed = 1;
-        pthread_mutex_unlock(&m->lock);
-        return;
-    }
+    gantry_normalizer *norm = m->norm;
     uint64_t line_no = 0;
     const char *p = data ? data : "";
     const char *end = p + (size > 0 ? size : 0);
@@ -112,7 +108,6 @@ static void match_message(gcons_member *m, gcons_held *h) {
     }
     gantry_normalizer_finish(norm);
     drain(m, norm);
-    gantry_normalizer_free(norm);
     m->stats.bytes += (uint64_t)(size > 0 ? size : 0);
     m->stats.files++;
 }

@@ -10,6 +10,12 @@
 #define SETUP_RETRY_MS 500
 #define DRAIN_WAIT_MS 5000
 
+/* The library's last error text, or the status name when it left none. */
+static const char *why(natsStatus s) {
+    const char *text = nats_GetLastError(NULL);
+    return text && *text ? text : natsStatus_GetText(s);
+}
+
 int64_t gcons_now_ms(void) {
     return nats_Now();
 }
@@ -87,7 +93,7 @@ static int set_options(gcons_member *m, natsOptions *o) {
     if (s == NATS_OK)
         s = natsOptions_SetReconnectBufSize(o, 32 * 1024 * 1024);
     if (s != NATS_OK) {
-        fprintf(stderr, "gantry consume: bad connection options: %s\n", nats_GetLastError(NULL));
+        fprintf(stderr, "gantry consume: bad connection options: %s\n", why(s));
         return -1;
     }
     return 0;
@@ -114,7 +120,7 @@ static int ensure_stream(gcons_member *m, const char *name, const char *subjects
         return 1;
     }
     if (s != NATS_NOT_FOUND && jerr != JSStreamNotFoundErr) {
-        snprintf(err, err_size, "stream %s: %s", name, nats_GetLastError(NULL));
+        snprintf(err, err_size, "stream %s: %s", name, why(s));
         return 0;
     }
     char *copy = strdup(subjects);
@@ -139,7 +145,7 @@ static int ensure_stream(gcons_member *m, const char *name, const char *subjects
                     m->cfg->replicas);
         return 1;
     }
-    snprintf(err, err_size, "creating stream %s: %s", name, nats_GetLastError(NULL));
+    snprintf(err, err_size, "creating stream %s: %s", name, why(s));
     return 0;
 }
 
@@ -171,7 +177,7 @@ static int ensure_consumer(gcons_member *m, char *err, size_t err_size) {
         jsConsumerInfo_Destroy(ci);
         return 1;
     }
-    snprintf(err, err_size, "creating consumer %s: %s", c->durable, nats_GetLastError(NULL));
+    snprintf(err, err_size, "creating consumer %s: %s", c->durable, why(s));
     return 0;
 }
 
@@ -187,7 +193,7 @@ static int bind(gcons_member *m, char *err, size_t err_size) {
                                     m->cfg->durable, NULL, &so, &jerr);
     if (s == NATS_OK)
         return 1;
-    snprintf(err, err_size, "binding to consumer %s: %s", m->cfg->durable, nats_GetLastError(NULL));
+    snprintf(err, err_size, "binding to consumer %s: %s", m->cfg->durable, why(s));
     return 0;
 }
 
@@ -207,7 +213,7 @@ int gcons_connect(gcons_member *m, volatile sig_atomic_t *stop) {
     natsStatus s = natsConnection_Connect(&m->nc, o);
     natsOptions_Destroy(o);
     if (s != NATS_OK && s != NATS_NOT_YET_CONNECTED) {
-        fprintf(stderr, "gantry consume: cannot connect: %s\n", nats_GetLastError(NULL));
+        fprintf(stderr, "gantry consume: cannot connect: %s\n", why(s));
         return -1;
     }
     m->connected = s == NATS_OK;
@@ -218,7 +224,7 @@ int gcons_connect(gcons_member *m, volatile sig_atomic_t *stop) {
     jo.PublishAsync.AckHandlerClosure = m;
     jo.PublishAsync.MaxPending = 65536;
     if (natsConnection_JetStream(&m->js, m->nc, &jo) != NATS_OK) {
-        fprintf(stderr, "gantry consume: %s\n", nats_GetLastError(NULL));
+        fprintf(stderr, "gantry consume: %s\n", why(NATS_ERR));
         return -1;
     }
     /* JetStream may still be electing leaders: retry until the deadline. */

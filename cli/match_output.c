@@ -282,9 +282,10 @@ int gmo_render_match(gmo_printer *p, gmo_buffer *buf, uint64_t line, uint32_t ru
     int rc = -1;
     for (int attempt = 0; attempt < 2; attempt++) {
         /* Same format as gmo_print_match, so both outputs stay byte-identical. */
-        int n = snprintf(buf->data, buf->cap, "{\"file\":%s,\"line\":%llu,\"rule\":%s,\"event\":%s}\n",
-                         p->file_json ? p->file_json : "null", (unsigned long long)line,
-                         p->rule_json[rule], event_text ? event_text : "null");
+        int n =
+            snprintf(buf->data, buf->cap, "{\"file\":%s,\"line\":%llu,\"rule\":%s,\"event\":%s}\n",
+                     p->file_json ? p->file_json : "null", (unsigned long long)line,
+                     p->rule_json[rule], event_text ? event_text : "null");
         if (n < 0)
             break;
         if ((size_t)n < buf->cap) {

@@ -7,7 +7,7 @@
 
 #include <stdlib.h>
 
-#include "limits.h"
+#include "gantry_limits.h"
 
 typedef struct emit_state {
     gpw *w;

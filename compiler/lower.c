@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "check.h"
-#include "limits.h"
+#include "gantry_limits.h"
 
 void glow_error(glow_ctx *ctx, const char *code, gast_loc loc, const char *fmt, ...) {
     char msg[512];
@@ -324,7 +324,10 @@ gir_node *glow_rule(glow_ctx *ctx, const gast_rule *rule) {
         return NULL;
     }
     for (size_t i = 0; i < n; i++) {
-        if (ctx->sel_used[i])
+        bool duplicate = false;
+        for (size_t j = 0; j < i && !duplicate; j++)
+            duplicate = strcmp(rule->selections[j]->name, rule->selections[i]->name) == 0;
+        if (ctx->sel_used[i] || duplicate)
             continue;
         /* still lowered, so its mistakes are reported */
         if (!lower_selection(ctx, i)) {

@@ -5,11 +5,12 @@
 #include <arpa/inet.h>
 #include <pcre2.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "check.h"
 #include "field_aliases.h"
-#include "limits.h"
+#include "gantry_limits.h"
 #include "lower.h"
 #include "values.h"
 
@@ -423,9 +424,15 @@ static void lower_value(build *b, const gast_value *v) {
         } else if (stringy || c->re || c->cidr || c->fieldref) {
             fail(b, "E049", v->loc, "this modifier chain needs a string value, not a number", NULL);
         } else if (b->keyword) {
+            /* the shortest text that reads back as the same number, as the
+             * runtime prints event numbers */
             char text[40];
-            snprintf(text, sizeof text, "%.17g", v->number);
-            const char *src = v->text && *v->text ? v->text : text;
+            for (int prec = 15; prec <= 17; prec++) {
+                snprintf(text, sizeof text, "%.*g", prec, v->number);
+                if (strtod(text, NULL) == v->number)
+                    break;
+            }
+            const char *src = text;
             lower_string(b, g, src, strlen(src), true, v->loc);
         } else {
             add_atom(b, g, GANTRY_OP_EQ, gpw_const_number(b->ctx->w, v->number, NULL));
@@ -491,16 +498,25 @@ static size_t atoms_to_nodes(build *b, const atom *atoms, size_t n, bool all, gi
                 return 0;
             continue;
         }
+        /* constants are dense writer indices: a byte per index finds repeats */
+        uint32_t top = 0;
+        for (size_t j = i; j < n; j++)
+            if (atoms[j].op == op && atoms[j].operand > top)
+                top = atoms[j].operand;
+        unsigned char *seen = gar_alloc(a, (size_t)top + 1);
+        if (!seen) {
+            b->ctx->oom = true;
+            return 0;
+        }
         size_t k = 0;
         for (size_t j = i; j < n; j++) {
             if (done[j] || atoms[j].op != op)
                 continue;
             done[j] = true;
-            bool seen = false;
-            for (size_t m = 0; m < k && !seen; m++)
-                seen = consts[m] == atoms[j].operand;
-            if (!seen)
+            if (!seen[atoms[j].operand]) {
+                seen[atoms[j].operand] = 1;
                 consts[k++] = atoms[j].operand;
+            }
         }
         uint32_t list = gpw_list(b->ctx->w, consts, k);
         if (list == GPW_FAIL) {

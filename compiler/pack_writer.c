@@ -12,7 +12,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "../runtime/limits.h"
+#include "../runtime/gantry_limits.h"
 
 typedef struct gpw_buf {
     unsigned char *data;
@@ -530,7 +530,7 @@ int gpw_finish(gpw *w, unsigned char **image, size_t *len) {
         const gpw_str *s = &w->strings[i];
         static const unsigned char zeros[4] = {0};
         if (buf_u32(&strings, (uint32_t)s->len) != 0 ||
-            buf_put(&strings, w->string_bytes.data + s->offset, s->len) != 0 ||
+            buf_put(&strings, s->len ? w->string_bytes.data + s->offset : NULL, s->len) != 0 ||
             buf_put(&strings, zeros, align4(s->len) - s->len) != 0) {
             free(strings.data);
             w->failed = 1;

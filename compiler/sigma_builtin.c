@@ -6,14 +6,13 @@
 #include "sigma_internal.h"
 
 const gsigma_builtin_mapping gsigma_builtin_mappings[] = {
-    {"generic.yml",
-     "# Sigma field mapping: the generic identity mapping. It applies to every\n"
-     "# logsource and renames nothing, so any field a rule names is looked up in\n"
-     "# the event as written (dotted paths address nested JSON). Copy this file as\n"
-     "# the starting point of your own mapping (`--mapping FILE`).\n"
-     "name: generic\n"
-     "logsource: {}\n"
-     "fields: {}\n"},
+    {"generic.yml", "# Sigma field mapping: the generic identity mapping. It applies to every\n"
+                    "# logsource and renames nothing, so any field a rule names is looked up in\n"
+                    "# the event as written (dotted paths address nested JSON). Copy this file as\n"
+                    "# the starting point of your own mapping (`--mapping FILE`).\n"
+                    "name: generic\n"
+                    "logsource: {}\n"
+                    "fields: {}\n"},
     {"kubernetes_audit.yml",
      "# Sigma field mapping: Kubernetes audit (logsource product kubernetes, service audit).\n"
      "# The normalizer keeps the raw audit paths (verb, objectRef.*, requestURI,\n"

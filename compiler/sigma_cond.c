@@ -7,7 +7,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include "limits.h"
+#include "gantry_limits.h"
 #include "sigma_internal.h"
 
 typedef struct cond_parser {
@@ -237,8 +237,8 @@ gast_cond *gsigma_cond_parse(const char *text, gast_loc loc, bool quoted, gdiag_
     gast_cond *c = parse_or(&p);
     token end = peek(&p);
     if (c && end.kind != TOK_END) {
-        if (end.kind == TOK_WORD && (word_is(&p, end, "AND") || word_is(&p, end, "OR") ||
-                                     word_is(&p, end, "NOT")))
+        if (end.kind == TOK_WORD &&
+            (word_is(&p, end, "AND") || word_is(&p, end, "OR") || word_is(&p, end, "NOT")))
             error_at(&p, end, "operators are lower case (`and`, `or`, `not`)");
         else
             error_at(&p, end, "expected `and`, `or` or the end of the condition");

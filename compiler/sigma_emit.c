@@ -9,9 +9,8 @@
 #include "sigma_internal.h"
 
 static const char *const reserved[] = {
-    "rule", "list", "macro",  "include", "selection", "condition", "and",   "or",
-    "not",  "in",   "of",     "all",     "any",       "them",      "true",  "false",
-    "null", "r",    NULL};
+    "rule", "list", "macro", "include", "selection", "condition", "and",  "or", "not", "in",
+    "of",   "all",  "any",   "them",    "true",      "false",     "null", "r",  NULL};
 
 static bool is_reserved(const char *s, size_t len) {
     for (const char *const *w = reserved; *w; w++)

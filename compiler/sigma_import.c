@@ -241,6 +241,10 @@ static int add_document(file_state *st, const gsigma_node *doc) {
     }
     if (gsigma_map_get(doc, "filter"))
         return add_filter(st, doc);
+    const gsigma_node *fields = gsigma_map_get(doc, "fields");
+    if (fields && fields->kind == GSIGMA_MAP && !gsigma_map_get(doc, "detection"))
+        return 0; /* a field-mapping file (rules/mappings/) met while walking a rule tree;
+                   * mappings are applied through --mapping and the built-in set */
     gsigma_node_free(st->last_rule);
     st->last_rule = gsigma_node_copy(doc);
     if (!st->last_rule)
@@ -286,8 +290,7 @@ static int handle_document(file_state *st, const gsigma_node *doc) {
             return rc;
         }
         gdiag_report(diag, GDIAG_ERROR, "E104", gsigma_loc(st->file, action),
-                     "unknown Sigma collection action '%s' (expected global, reset or repeat)",
-                     a);
+                     "unknown Sigma collection action '%s' (expected global, reset or repeat)", a);
         return 1;
     }
     if (!st->global)
@@ -344,8 +347,8 @@ int gsigma_load_file(gsigma_ctx *ctx, gast_unit *unit, const char *path) {
 int gsigma_finish(gsigma_ctx *ctx, gast_unit *unit) {
     int errors = 0;
     for (size_t i = 0; i < ctx->filter_count; i++) {
-        int n = gsigma_filter_apply(ctx->filters[i], unit->rules, unit->rule_count,
-                                    (unsigned)i + 1, ctx->diag);
+        int n = gsigma_filter_apply(ctx->filters[i], unit->rules, unit->rule_count, (unsigned)i + 1,
+                                    ctx->diag);
         if (n < 0)
             return -1;
         errors += n;

@@ -86,7 +86,8 @@ static int mapping_from_doc(const gsigma_node *doc, const char *file, const char
     const gsigma_node *fields = gsigma_map_get(doc, "fields");
     if (fields && fields->kind != GSIGMA_MAP) {
         mapping_free(m);
-        return mapping_error(diag, file, fields, "`fields` must be a map of Sigma field to schema field");
+        return mapping_error(diag, file, fields,
+                             "`fields` must be a map of Sigma field to schema field");
     }
     if (fields && fields->count) {
         m->fields = calloc(fields->count, sizeof *m->fields);
@@ -304,8 +305,7 @@ bool gsigma_mappings_apply(const gsigma_mappings *maps, gast_rule *rule, gsigma_
     for (size_t i = 0; i < maps->count; i++)
         if (covers(maps->items[i], rule))
             a.active[a.active_count++] = maps->items[i];
-    /* qsort is not stable: equal priorities keep load order via the index
-     * tie-break below. */
+    /* Insertion sort: stable, so equal priorities keep their load order. */
     for (size_t i = 1; i < a.active_count; i++)
         for (size_t j = i; j > 0 && by_priority(&a.active[j - 1], &a.active[j]) > 0; j--) {
             const gsigma_mapping *t = a.active[j];

@@ -42,8 +42,7 @@ static gast_value *make_value(build_ctx *b, const gsigma_node *n, bool raw) {
     case GSIGMA_INT:
     case GSIGMA_FLOAT:
         if (n->number != n->number || n->number - n->number != 0) {
-            error_at(b, n, "E117", "non-finite number '%s' in a detection value%s", n->text,
-                     NULL);
+            error_at(b, n, "E117", "non-finite number '%s' in a detection value%s", n->text, NULL);
             return NULL;
         }
         if (!(text = gsigma_strdup(n->num_text)))
@@ -75,8 +74,8 @@ static bool push_value(build_ctx *b, gast_pred *pred, const gsigma_node *n, bool
     return true;
 }
 
-static const char *const time_modifiers[] = {"minute", "hour", "day", "week", "month", "year",
-                                             NULL};
+static const char *const time_modifiers[] = {"minute", "hour", "day", "week",
+                                             "month",  "year", NULL};
 
 /* Split `field|mod|mod` into the predicate's field and modifiers. */
 static bool parse_key(build_ctx *b, const gsigma_node *key, gast_pred *pred) {
@@ -110,8 +109,7 @@ static bool parse_key(build_ctx *b, const gsigma_node *key, gast_pred *pred) {
                 is_time |= strcmp(*t, name) == 0;
             if (is_time)
                 error_at(b, key, "E108",
-                         "the time-part modifier '%s' (Sigma 2.1) is not supported%s", name,
-                         NULL);
+                         "the time-part modifier '%s' (Sigma 2.1) is not supported%s", name, NULL);
             else
                 error_at(b, key, "E108", "unknown modifier '%s' in '%s'", name, text);
             return false;
@@ -148,8 +146,9 @@ static gast_pred *build_pred(build_ctx *b, const gsigma_node *key, const gsigma_
     pred->field_loc.len = pred->field ? (int)strlen(pred->field) : 1;
     bool raw = has_modifier(pred, GAST_MOD_RE);
     if (value->kind == GSIGMA_MAP) {
-        error_at(b, value, "E117", "the value of '%s' is a map; Sigma values are scalars or lists%s",
-                 key->text, NULL);
+        error_at(b, value, "E117",
+                 "the value of '%s' is a map; Sigma values are scalars or lists%s", key->text,
+                 NULL);
         goto fail;
     }
     if (value->kind == GSIGMA_SCALAR) {
@@ -214,8 +213,8 @@ static gast_map *build_map(build_ctx *b, const gsigma_node *node) {
 /* A keyword alternative: a map holding one field-less predicate. */
 static gast_map *keyword_map(build_ctx *b, const gsigma_node *value) {
     if (value->type == GSIGMA_NULL) {
-        error_at(b, value, "E118", "a null value must be bound to a field (null keyword)%s%s",
-                 NULL, NULL);
+        error_at(b, value, "E118", "a null value must be bound to a field (null keyword)%s%s", NULL,
+                 NULL);
         return NULL;
     }
     gast_map *map = gast_map_new(gsigma_loc(b->file, value));
@@ -294,8 +293,8 @@ fail:
 
 static gast_cond *build_condition(build_ctx *b, const gsigma_node *cond) {
     if (cond->kind == GSIGMA_SCALAR) {
-        gast_cond *c = gsigma_cond_parse(cond->text, gsigma_loc(b->file, cond), cond->quoted,
-                                         b->diag);
+        gast_cond *c =
+            gsigma_cond_parse(cond->text, gsigma_loc(b->file, cond), cond->quoted, b->diag);
         if (!c)
             b->errors++;
         return c;
@@ -320,8 +319,8 @@ static gast_cond *build_condition(build_ctx *b, const gsigma_node *cond) {
                 all = c;
                 continue;
             }
-            gast_cond *or = gast_cond_new(GAST_COND_OR, c->loc);
-            if (!or) {
+            gast_cond * or = gast_cond_new(GAST_COND_OR, c->loc);
+            if (! or) {
                 b->oom = true;
                 gast_cond_free(all);
                 gast_cond_free(c);
@@ -329,7 +328,7 @@ static gast_cond *build_condition(build_ctx *b, const gsigma_node *cond) {
             }
             or->left = all;
             or->right = c;
-            all = or;
+            all = or ;
         }
         return all;
     }
@@ -343,8 +342,8 @@ int gsigma_detection_build(gast_unit *unit, gdiag_sink *diag, const char *file,
                            size_t *sel_cap, gast_cond **condition, gast_loc *condition_loc) {
     build_ctx b = {unit, diag, file, 0, false};
     if (detection->kind != GSIGMA_MAP) {
-        error_at(&b, detection, "E107", "`detection` is %s; expected a map%s",
-                 kind_name(detection), NULL);
+        error_at(&b, detection, "E107", "`detection` is %s; expected a map%s", kind_name(detection),
+                 NULL);
         return b.errors;
     }
     const gsigma_node *cond = NULL;
@@ -391,8 +390,7 @@ static bool meta_string(build_ctx *b, const gsigma_node *doc, const char *key, c
     return *out != NULL;
 }
 
-static bool meta_strings(build_ctx *b, const gsigma_node *doc, const char *key,
-                         gast_strings *out) {
+static bool meta_strings(build_ctx *b, const gsigma_node *doc, const char *key, gast_strings *out) {
     const gsigma_node *n = gsigma_map_get(doc, key);
     if (!n || (n->kind == GSIGMA_SCALAR && n->type == GSIGMA_NULL))
         return true;

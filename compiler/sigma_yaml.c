@@ -13,6 +13,9 @@
 
 /* YAML nesting deeper than this is refused rather than recursed into. */
 #define GSIGMA_MAX_YAML_DEPTH 128
+/* Aliases are expanded into copies; this bounds the nodes all copies of one
+ * file may add, so an alias bomb ("billion laughs") is an error. */
+#define GSIGMA_MAX_ALIAS_NODES 1000000u
 
 char *gsigma_strdup(const char *s) {
     if (!s)
@@ -120,9 +123,9 @@ bool gsigma_node_merge(gsigma_node *into, const gsigma_node *from) {
     for (size_t i = 0; i < from->count; i++) {
         const gsigma_node *key = from->keys[i], *value = from->items[i];
         size_t j = 0;
-        while (j < into->count && !(into->keys[j]->kind == GSIGMA_SCALAR &&
-                                    key->kind == GSIGMA_SCALAR &&
-                                    strcmp(into->keys[j]->text, key->text) == 0))
+        while (j < into->count &&
+               !(into->keys[j]->kind == GSIGMA_SCALAR && key->kind == GSIGMA_SCALAR &&
+                 strcmp(into->keys[j]->text, key->text) == 0))
             j++;
         if (j < into->count && into->items[j]->kind == GSIGMA_MAP && value->kind == GSIGMA_MAP) {
             if (!gsigma_node_merge(into->items[j], value))
@@ -350,10 +353,10 @@ static char *number_text(double v) {
 
 static void resolve_plain(gsigma_node *node) {
     static const char *const nulls[] = {"", "~", "null", "Null", "NULL", NULL};
-    static const char *const trues[] = {"yes", "Yes", "YES", "true", "True",
-                                        "TRUE", "on", "On", "ON", NULL};
-    static const char *const falses[] = {"no",    "No",  "NO", "false", "False",
-                                         "FALSE", "off", "Off", "OFF",  NULL};
+    static const char *const trues[] = {"yes",  "Yes", "YES", "true", "True",
+                                        "TRUE", "on",  "On",  "ON",   NULL};
+    static const char *const falses[] = {"no",    "No",  "NO",  "false", "False",
+                                         "FALSE", "off", "Off", "OFF",   NULL};
     const char *s = node->text;
     double v;
     if (is_one_of(s, nulls)) {
@@ -385,7 +388,15 @@ typedef struct builder {
     bool oom;
     anchor *anchors;
     size_t anchor_count, anchor_cap;
+    size_t alias_nodes; /* nodes added by alias expansion so far */
 } builder;
+
+static size_t node_count(const gsigma_node *node, size_t limit) {
+    size_t n = 1;
+    for (size_t i = 0; i < node->count && n <= limit; i++)
+        n += node_count(node->items[i], limit) + (node->keys ? 1 : 0);
+    return n;
+}
 
 static void report(builder *b, int line, int col, const char *code, const char *msg,
                    const char *detail) {
@@ -396,9 +407,9 @@ static void report(builder *b, int line, int col, const char *code, const char *
 }
 
 static void report_parser(builder *b) {
-    const yaml_mark_t *mark =
-        b->parser.problem_mark.line || b->parser.problem_mark.column ? &b->parser.problem_mark
-                                                                     : &b->parser.context_mark;
+    const yaml_mark_t *mark = b->parser.problem_mark.line || b->parser.problem_mark.column
+                                  ? &b->parser.problem_mark
+                                  : &b->parser.context_mark;
     char msg[512];
     snprintf(msg, sizeof msg, "%s%s%s", b->parser.problem ? b->parser.problem : "YAML error",
              b->parser.context ? " " : "", b->parser.context ? b->parser.context : "");
@@ -478,8 +489,8 @@ static gsigma_node *build_collection(builder *b, yaml_event_t *ev, int depth) {
     gsigma_node *node = new_node(is_map ? GSIGMA_MAP : GSIGMA_SEQ, &ev->start_mark);
     if (!node)
         return NULL;
-    yaml_char_t *anchor_name = is_map ? ev->data.mapping_start.anchor
-                                      : ev->data.sequence_start.anchor;
+    yaml_char_t *anchor_name =
+        is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
     char *saved_anchor = anchor_name ? gsigma_strdup((const char *)anchor_name) : NULL;
     if (depth > GSIGMA_MAX_YAML_DEPTH) {
         report(b, node->line, node->col, "E101", "YAML nesting too deep", NULL);
@@ -556,6 +567,12 @@ static gsigma_node *build_node(builder *b, yaml_event_t *ev, int depth) {
     case YAML_ALIAS_EVENT:
         for (size_t i = b->anchor_count; i-- > 0;)
             if (strcmp(b->anchors[i].name, (const char *)ev->data.alias.anchor) == 0) {
+                b->alias_nodes += node_count(b->anchors[i].node, GSIGMA_MAX_ALIAS_NODES);
+                if (b->alias_nodes > GSIGMA_MAX_ALIAS_NODES) {
+                    report(b, (int)ev->start_mark.line + 1, (int)ev->start_mark.column + 1, "E101",
+                           "YAML aliases expand to too many nodes", NULL);
+                    return NULL;
+                }
                 node = gsigma_node_copy(b->anchors[i].node);
                 if (!node)
                     b->oom = true;

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-bool gast_push_ptr(void ***items, size_t *count, size_t *cap, void *item)
-{
+bool gast_push_ptr(void ***items, size_t *count, size_t *cap, void *item) {
     if (*count == *cap) {
         size_t grown = *cap ? *cap * 2 : 4;
         if (grown > SIZE_MAX / sizeof(void *))
@@ -60,8 +59,7 @@ static const struct {
     {"dotall", GAST_MOD_RE_S},
 };
 
-int gast_modifier_lookup(const char *name)
-{
+int gast_modifier_lookup(const char *name) {
     if (!name)
         return -1;
     for (int i = 0; i < GAST_MOD__COUNT; i++) {
@@ -75,8 +73,7 @@ int gast_modifier_lookup(const char *name)
     return -1;
 }
 
-const char *gast_modifier_name(gast_modifier mod)
-{
+const char *gast_modifier_name(gast_modifier mod) {
     if ((int)mod < 0 || mod >= GAST_MOD__COUNT)
         return "?";
     return modifier_names[mod];
@@ -84,13 +81,11 @@ const char *gast_modifier_name(gast_modifier mod)
 
 /* ---- unit ---- */
 
-gast_unit *gast_unit_new(void)
-{
+gast_unit *gast_unit_new(void) {
     return calloc(1, sizeof(gast_unit));
 }
 
-const char *gast_unit_intern(gast_unit *unit, const char *file)
-{
+const char *gast_unit_intern(gast_unit *unit, const char *file) {
     if (!unit || !file)
         return NULL;
     for (size_t i = 0; i < unit->file_count; i++) {
@@ -107,8 +102,7 @@ const char *gast_unit_intern(gast_unit *unit, const char *file)
     return copy;
 }
 
-void gast_unit_free(gast_unit *unit)
-{
+void gast_unit_free(gast_unit *unit) {
     if (!unit)
         return;
     for (size_t i = 0; i < unit->rule_count; i++)
@@ -128,8 +122,7 @@ void gast_unit_free(gast_unit *unit)
 
 /* ---- rules ---- */
 
-gast_rule *gast_rule_new(gast_loc loc)
-{
+gast_rule *gast_rule_new(gast_loc loc) {
     gast_rule *rule = calloc(1, sizeof *rule);
     if (!rule)
         return NULL;
@@ -138,8 +131,7 @@ gast_rule *gast_rule_new(gast_loc loc)
     return rule;
 }
 
-void gast_rule_free(gast_rule *rule)
-{
+void gast_rule_free(gast_rule *rule) {
     if (!rule)
         return;
     free(rule->name);
@@ -167,8 +159,7 @@ void gast_rule_free(gast_rule *rule)
 
 /* ---- selections, maps, predicates ---- */
 
-gast_selection *gast_selection_new(char *name, gast_loc loc)
-{
+gast_selection *gast_selection_new(char *name, gast_loc loc) {
     gast_selection *sel = calloc(1, sizeof *sel);
     if (!sel)
         return NULL;
@@ -177,8 +168,7 @@ gast_selection *gast_selection_new(char *name, gast_loc loc)
     return sel;
 }
 
-void gast_selection_free(gast_selection *sel)
-{
+void gast_selection_free(gast_selection *sel) {
     if (!sel)
         return;
     for (size_t i = 0; i < sel->alt_count; i++)
@@ -188,8 +178,7 @@ void gast_selection_free(gast_selection *sel)
     free(sel);
 }
 
-gast_map *gast_map_new(gast_loc loc)
-{
+gast_map *gast_map_new(gast_loc loc) {
     gast_map *map = calloc(1, sizeof *map);
     if (!map)
         return NULL;
@@ -197,8 +186,7 @@ gast_map *gast_map_new(gast_loc loc)
     return map;
 }
 
-void gast_map_free(gast_map *map)
-{
+void gast_map_free(gast_map *map) {
     if (!map)
         return;
     for (size_t i = 0; i < map->pred_count; i++)
@@ -207,8 +195,7 @@ void gast_map_free(gast_map *map)
     free(map);
 }
 
-gast_pred *gast_pred_new(char *field, gast_loc loc)
-{
+gast_pred *gast_pred_new(char *field, gast_loc loc) {
     gast_pred *pred = calloc(1, sizeof *pred);
     if (!pred)
         return NULL;
@@ -218,8 +205,7 @@ gast_pred *gast_pred_new(char *field, gast_loc loc)
     return pred;
 }
 
-void gast_pred_free(gast_pred *pred)
-{
+void gast_pred_free(gast_pred *pred) {
     if (!pred)
         return;
     for (size_t i = 0; i < pred->value_count; i++)
@@ -233,8 +219,7 @@ void gast_pred_free(gast_pred *pred)
 
 /* ---- values ---- */
 
-static gast_value *value_new(gast_value_kind kind, gast_loc loc)
-{
+static gast_value *value_new(gast_value_kind kind, gast_loc loc) {
     gast_value *value = calloc(1, sizeof *value);
     if (!value)
         return NULL;
@@ -243,16 +228,14 @@ static gast_value *value_new(gast_value_kind kind, gast_loc loc)
     return value;
 }
 
-gast_value *gast_value_string(char *text, gast_loc loc)
-{
+gast_value *gast_value_string(char *text, gast_loc loc) {
     gast_value *value = value_new(GAST_STRING, loc);
     if (value)
         value->text = text;
     return value;
 }
 
-gast_value *gast_value_number(double number, char *text, gast_loc loc)
-{
+gast_value *gast_value_number(double number, char *text, gast_loc loc) {
     gast_value *value = value_new(GAST_NUMBER, loc);
     if (value) {
         value->number = number;
@@ -261,21 +244,18 @@ gast_value *gast_value_number(double number, char *text, gast_loc loc)
     return value;
 }
 
-gast_value *gast_value_bool(bool b, gast_loc loc)
-{
+gast_value *gast_value_bool(bool b, gast_loc loc) {
     gast_value *value = value_new(GAST_BOOL, loc);
     if (value)
         value->boolean = b;
     return value;
 }
 
-gast_value *gast_value_null(gast_loc loc)
-{
+gast_value *gast_value_null(gast_loc loc) {
     return value_new(GAST_NULL, loc);
 }
 
-void gast_value_free(gast_value *value)
-{
+void gast_value_free(gast_value *value) {
     if (!value)
         return;
     free(value->text);
@@ -284,8 +264,7 @@ void gast_value_free(gast_value *value)
 
 /* ---- conditions ---- */
 
-gast_cond *gast_cond_new(gast_cond_kind kind, gast_loc loc)
-{
+gast_cond *gast_cond_new(gast_cond_kind kind, gast_loc loc) {
     gast_cond *cond = calloc(1, sizeof *cond);
     if (!cond)
         return NULL;
@@ -294,8 +273,7 @@ gast_cond *gast_cond_new(gast_cond_kind kind, gast_loc loc)
     return cond;
 }
 
-void gast_cond_free(gast_cond *cond)
-{
+void gast_cond_free(gast_cond *cond) {
     /* Loop down the left spine so a long `a or b or c ...` chain (left
      * recursive in the parser) does not recurse once per operand. */
     while (cond) {
@@ -310,8 +288,7 @@ void gast_cond_free(gast_cond *cond)
 
 /* ---- lists and macros ---- */
 
-gast_list *gast_list_new(char *name, gast_loc loc)
-{
+gast_list *gast_list_new(char *name, gast_loc loc) {
     gast_list *list = calloc(1, sizeof *list);
     if (!list)
         return NULL;
@@ -320,8 +297,7 @@ gast_list *gast_list_new(char *name, gast_loc loc)
     return list;
 }
 
-void gast_list_free(gast_list *list)
-{
+void gast_list_free(gast_list *list) {
     if (!list)
         return;
     for (size_t i = 0; i < list->value_count; i++)
@@ -331,8 +307,7 @@ void gast_list_free(gast_list *list)
     free(list);
 }
 
-gast_macro *gast_macro_new(char *name, gast_cond *body, gast_loc loc)
-{
+gast_macro *gast_macro_new(char *name, gast_cond *body, gast_loc loc) {
     gast_macro *macro = calloc(1, sizeof *macro);
     if (!macro)
         return NULL;
@@ -342,8 +317,7 @@ gast_macro *gast_macro_new(char *name, gast_cond *body, gast_loc loc)
     return macro;
 }
 
-void gast_macro_free(gast_macro *macro)
-{
+void gast_macro_free(gast_macro *macro) {
     if (!macro)
         return;
     gast_cond_free(macro->body);
@@ -353,8 +327,7 @@ void gast_macro_free(gast_macro *macro)
 
 /* ---- string arrays ---- */
 
-void gast_strings_free(gast_strings *strings)
-{
+void gast_strings_free(gast_strings *strings) {
     if (!strings)
         return;
     for (size_t i = 0; i < strings->count; i++)
@@ -364,8 +337,7 @@ void gast_strings_free(gast_strings *strings)
     strings->count = strings->cap = 0;
 }
 
-bool gast_strings_push(gast_strings *strings, const char *text)
-{
+bool gast_strings_push(gast_strings *strings, const char *text) {
     if (!strings || !text)
         return false;
     char *copy = strdup(text);

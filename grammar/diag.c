@@ -32,8 +32,7 @@ struct gdiag_sink {
     diag_buf text;
 };
 
-static bool buf_reserve(diag_buf *buf, size_t extra)
-{
+static bool buf_reserve(diag_buf *buf, size_t extra) {
     if (buf->failed)
         return false;
     if (buf->len + extra + 1 <= buf->cap)
@@ -51,8 +50,7 @@ static bool buf_reserve(diag_buf *buf, size_t extra)
     return true;
 }
 
-static void buf_put(diag_buf *buf, const char *s, size_t n)
-{
+static void buf_put(diag_buf *buf, const char *s, size_t n) {
     if (!buf_reserve(buf, n))
         return;
     memcpy(buf->data + buf->len, s, n);
@@ -60,13 +58,11 @@ static void buf_put(diag_buf *buf, const char *s, size_t n)
     buf->data[buf->len] = '\0';
 }
 
-static void buf_puts(diag_buf *buf, const char *s)
-{
+static void buf_puts(diag_buf *buf, const char *s) {
     buf_put(buf, s, strlen(s));
 }
 
-static void buf_vprintf(diag_buf *buf, const char *fmt, va_list ap)
-{
+static void buf_vprintf(diag_buf *buf, const char *fmt, va_list ap) {
     va_list copy;
     va_copy(copy, ap);
     int n = vsnprintf(NULL, 0, fmt, copy);
@@ -78,16 +74,14 @@ static void buf_vprintf(diag_buf *buf, const char *fmt, va_list ap)
 }
 
 static void buf_printf(diag_buf *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void buf_printf(diag_buf *buf, const char *fmt, ...)
-{
+static void buf_printf(diag_buf *buf, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     buf_vprintf(buf, fmt, ap);
     va_end(ap);
 }
 
-gdiag_sink *gdiag_new(FILE *out, int json, int color)
-{
+gdiag_sink *gdiag_new(FILE *out, int json, int color) {
     gdiag_sink *sink = calloc(1, sizeof *sink);
     if (!sink)
         return NULL;
@@ -97,8 +91,7 @@ gdiag_sink *gdiag_new(FILE *out, int json, int color)
     return sink;
 }
 
-void gdiag_free(gdiag_sink *sink)
-{
+void gdiag_free(gdiag_sink *sink) {
     if (!sink)
         return;
     for (size_t i = 0; i < sink->source_count; i++) {
@@ -110,8 +103,7 @@ void gdiag_free(gdiag_sink *sink)
     free(sink);
 }
 
-static diag_source *find_source(gdiag_sink *sink, const char *file)
-{
+static diag_source *find_source(gdiag_sink *sink, const char *file) {
     for (size_t i = 0; i < sink->source_count; i++) {
         if (strcmp(sink->sources[i].file, file) == 0)
             return &sink->sources[i];
@@ -119,8 +111,7 @@ static diag_source *find_source(gdiag_sink *sink, const char *file)
     return NULL;
 }
 
-static diag_source *add_source(gdiag_sink *sink, const char *file)
-{
+static diag_source *add_source(gdiag_sink *sink, const char *file) {
     if (sink->source_count == sink->source_cap) {
         size_t cap = sink->source_cap ? sink->source_cap * 2 : 8;
         diag_source *grown = realloc(sink->sources, cap * sizeof *grown);
@@ -138,8 +129,7 @@ static diag_source *add_source(gdiag_sink *sink, const char *file)
     return src;
 }
 
-void gdiag_add_source(gdiag_sink *sink, const char *file, const char *text, size_t len)
-{
+void gdiag_add_source(gdiag_sink *sink, const char *file, const char *text, size_t len) {
     if (!sink || !file || (!text && len))
         return;
     diag_source *src = find_source(sink, file);
@@ -159,8 +149,7 @@ void gdiag_add_source(gdiag_sink *sink, const char *file, const char *text, size
     src->missing = false;
 }
 
-static char *read_whole_file(const char *path, size_t *len)
-{
+static char *read_whole_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -194,8 +183,7 @@ static char *read_whole_file(const char *path, size_t *len)
     return data;
 }
 
-static const diag_source *source_for(gdiag_sink *sink, const char *file)
-{
+static const diag_source *source_for(gdiag_sink *sink, const char *file) {
     diag_source *src = find_source(sink, file);
     if (src)
         return src->text ? src : NULL;
@@ -211,8 +199,7 @@ static const diag_source *source_for(gdiag_sink *sink, const char *file)
 
 /* Finds line `line` (1-based) of the source; returns its start and length
  * without the newline, or false when the file is shorter. */
-static bool find_line(const diag_source *src, int line, const char **start, size_t *len)
-{
+static bool find_line(const diag_source *src, int line, const char **start, size_t *len) {
     const char *p = src->text, *end = src->text + src->len;
     for (int n = 1; n < line; n++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -231,8 +218,7 @@ static bool find_line(const diag_source *src, int line, const char **start, size
     return true;
 }
 
-static const char *severity_name(gdiag_severity severity)
-{
+static const char *severity_name(gdiag_severity severity) {
     switch (severity) {
     case GDIAG_ERROR:
         return "error";
@@ -244,8 +230,7 @@ static const char *severity_name(gdiag_severity severity)
     return "error";
 }
 
-static const char *severity_color(gdiag_severity severity)
-{
+static const char *severity_color(gdiag_severity severity) {
     switch (severity) {
     case GDIAG_ERROR:
         return "\033[1;31m";
@@ -257,8 +242,7 @@ static const char *severity_color(gdiag_severity severity)
     return "";
 }
 
-static void render_quote(diag_buf *buf, const diag_source *src, gast_loc loc, bool color)
-{
+static void render_quote(diag_buf *buf, const diag_source *src, gast_loc loc, bool color) {
     const char *line;
     size_t line_len;
     if (!src || loc.line <= 0 || !find_line(src, loc.line, &line, &line_len))
@@ -291,8 +275,7 @@ static void render_quote(diag_buf *buf, const diag_source *src, gast_loc loc, bo
 }
 
 static void render_text(diag_buf *buf, const diag_source *src, gdiag_severity severity,
-                        const char *code, gast_loc loc, const char *message, bool color)
-{
+                        const char *code, gast_loc loc, const char *message, bool color) {
     if (color)
         buf_puts(buf, "\033[1m");
     if (loc.file) {
@@ -318,8 +301,7 @@ static void render_text(diag_buf *buf, const diag_source *src, gdiag_severity se
 }
 
 static void render_json(diag_buf *buf, gdiag_severity severity, const char *code, gast_loc loc,
-                        const char *message)
-{
+                        const char *message) {
     cJSON *obj = cJSON_CreateObject();
     if (!obj) {
         buf->failed = true;
@@ -350,8 +332,7 @@ static void render_json(diag_buf *buf, gdiag_severity severity, const char *code
 }
 
 void gdiag_report(gdiag_sink *sink, gdiag_severity severity, const char *code, gast_loc loc,
-                  const char *fmt, ...)
-{
+                  const char *fmt, ...) {
     if (!sink)
         return;
     if (severity == GDIAG_ERROR)
@@ -390,18 +371,15 @@ void gdiag_report(gdiag_sink *sink, gdiag_severity severity, const char *code, g
     free(message.data);
 }
 
-size_t gdiag_error_count(const gdiag_sink *sink)
-{
+size_t gdiag_error_count(const gdiag_sink *sink) {
     return sink ? sink->errors : 0;
 }
 
-size_t gdiag_warning_count(const gdiag_sink *sink)
-{
+size_t gdiag_warning_count(const gdiag_sink *sink) {
     return sink ? sink->warnings : 0;
 }
 
-const char *gdiag_text(const gdiag_sink *sink)
-{
+const char *gdiag_text(const gdiag_sink *sink) {
     if (!sink || !sink->text.data)
         return "";
     return sink->text.data;

@@ -5,8 +5,7 @@
 
 #include "parse_state.h"
 
-static int hex_digit(char c)
-{
+static int hex_digit(char c) {
     if (c >= '0' && c <= '9')
         return c - '0';
     if (c >= 'a' && c <= 'f')
@@ -17,8 +16,7 @@ static int hex_digit(char c)
 }
 
 /* Reads four hex digits at s (n bytes available); -1 when malformed. */
-static long hex4(const char *s, size_t n)
-{
+static long hex4(const char *s, size_t n) {
     if (n < 4)
         return -1;
     long v = 0;
@@ -31,8 +29,7 @@ static long hex4(const char *s, size_t n)
     return v;
 }
 
-static size_t put_utf8(char *out, uint32_t cp)
-{
+static size_t put_utf8(char *out, uint32_t cp) {
     if (cp < 0x80) {
         out[0] = (char)cp;
         return 1;
@@ -57,8 +54,7 @@ static size_t put_utf8(char *out, uint32_t cp)
 
 /* The location of the escape at byte `at` of a string token starting at
  * `token` (which begins with the opening quote). */
-static gparse_loc escape_loc(gparse_loc token, size_t at, size_t len)
-{
+static gparse_loc escape_loc(gparse_loc token, size_t at, size_t len) {
     gparse_loc loc = token;
     loc.first_column = token.first_column + 1 + (int)at;
     loc.first_off = token.first_off + 1 + at;
@@ -72,8 +68,7 @@ static gparse_loc escape_loc(gparse_loc token, size_t at, size_t len)
  * ones stay as written, so `C:\Windows\*` and Sigma's `\*` keep their
  * backslash for the wildcard pass of the compiler. A malformed \u is
  * reported and replaced by U+FFFD so parsing goes on. */
-char *gparse_unescape(gparse_state *st, const char *text, size_t len, gparse_loc loc)
-{
+char *gparse_unescape(gparse_state *st, const char *text, size_t len, gparse_loc loc) {
     /* Valid escapes never grow; a malformed `\u` (2 bytes) becomes U+FFFD
      * (3 bytes), so twice the input always fits. */
     char *out = malloc(len * 2 + 1);
@@ -150,8 +145,7 @@ char *gparse_unescape(gparse_state *st, const char *text, size_t len, gparse_loc
 
 /* `a.`b.c`.d` -> "a.b.c.d": backticks only protect characters from the
  * scanner; the runtime finds keys that contain dots by trying split points. */
-char *gparse_path_text(const char *text, size_t len)
-{
+char *gparse_path_text(const char *text, size_t len) {
     char *out = malloc(len + 1);
     if (!out)
         return NULL;

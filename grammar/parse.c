@@ -10,22 +10,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "limits.h"
+#include "gantry_limits.h"
 #include "parse_state.h"
 #include "parser.tab.h"
 #define YYSTYPE GYSTYPE
 #define YYLTYPE GYLTYPE
 #include "lexer.yy.h"
 
-gast_loc gparse_ast_loc(const gparse_state *st, gparse_loc loc)
-{
+gast_loc gparse_ast_loc(const gparse_state *st, gparse_loc loc) {
     gast_loc out = {st->file, loc.first_line, loc.first_column,
                     loc.last_off > loc.first_off ? (int)(loc.last_off - loc.first_off) : 0};
     return out;
 }
 
-void gparse_error(gparse_state *st, const char *code, gparse_loc loc, const char *fmt, ...)
-{
+void gparse_error(gparse_state *st, const char *code, gparse_loc loc, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     char small[512];
@@ -53,8 +51,7 @@ void gparse_error(gparse_state *st, const char *code, gparse_loc loc, const char
 static void report_at(gdiag_sink *diag, const char *code, gast_loc loc, const char *fmt,
                       const char *a, const char *b) __attribute__((format(printf, 4, 0)));
 static void report_at(gdiag_sink *diag, const char *code, gast_loc loc, const char *fmt,
-                      const char *a, const char *b)
-{
+                      const char *a, const char *b) {
     gdiag_report(diag, GDIAG_ERROR, code, loc, fmt, a, b);
 }
 
@@ -63,8 +60,7 @@ static void report_at(gdiag_sink *diag, const char *code, gast_loc loc, const ch
 /* Collapses `.`, `..` and repeated slashes without touching the file
  * system, so one file reached through different relative spellings is
  * still read once and diagnostics keep the short relative name. */
-static char *normalize_path(const char *path)
-{
+static char *normalize_path(const char *path) {
     size_t len = strlen(path);
     char *out = malloc(len + 2);
     if (!out)
@@ -112,8 +108,7 @@ static char *normalize_path(const char *path)
     return out;
 }
 
-static char *resolve_include(const char *including, const char *path)
-{
+static char *resolve_include(const char *including, const char *path) {
     if (path[0] == '/')
         return normalize_path(path);
     const char *slash = strrchr(including, '/');
@@ -129,8 +124,7 @@ static char *resolve_include(const char *including, const char *path)
     return out;
 }
 
-static bool already_read(const gast_unit *unit, const char *file)
-{
+static bool already_read(const gast_unit *unit, const char *file) {
     for (size_t i = 0; i < unit->file_count; i++) {
         if (strcmp(unit->files[i], file) == 0)
             return true;
@@ -139,8 +133,7 @@ static bool already_read(const gast_unit *unit, const char *file)
 }
 
 /* Reads a whole file; on failure returns NULL with errno set. */
-static char *read_file(const char *path, size_t *len)
-{
+static char *read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -188,8 +181,7 @@ typedef struct parse_run {
 static void parse_buffer(parse_run *run, const char *file, const char *text, size_t len,
                          unsigned depth);
 
-static void follow_includes(parse_run *run, gparse_state *st, unsigned depth)
-{
+static void follow_includes(parse_run *run, gparse_state *st, unsigned depth) {
     for (size_t i = 0; i < st->include_count && !run->oom; i++) {
         const gparse_include *inc = &st->includes[i];
         if (depth + 1 > GANTRY_MAX_INCLUDE_DEPTH) {
@@ -229,8 +221,7 @@ static void follow_includes(parse_run *run, gparse_state *st, unsigned depth)
 }
 
 static void parse_buffer(parse_run *run, const char *file, const char *text, size_t len,
-                         unsigned depth)
-{
+                         unsigned depth) {
     gdiag_add_source(run->diag, file, text, len);
     gparse_state st = {0};
     st.unit = run->unit;
@@ -278,9 +269,9 @@ static void parse_buffer(parse_run *run, const char *file, const char *text, siz
     }
     if (setjmp(st.fatal) == 0) {
         YY_BUFFER_STATE buffer = gy_scan_bytes(text, (int)len, scanner);
-        int rc = gyparse(&st, scanner);
-        if (rc == 2)
-            st.oom = true;
+        /* A result of 2 without st.oom is the parser stack limit, which
+         * gyerror has reported as a nesting error. */
+        (void)gyparse(&st, scanner);
         gy_delete_buffer(buffer, scanner);
     } else {
         st.oom = true; /* the scanner ran out of memory */
@@ -299,9 +290,7 @@ static void parse_buffer(parse_run *run, const char *file, const char *text, siz
 
 /* ---- entry points ---- */
 
-int gparse_text(gast_unit *unit, const char *name, const char *text, size_t len,
-                gdiag_sink *diag)
-{
+int gparse_text(gast_unit *unit, const char *name, const char *text, size_t len, gdiag_sink *diag) {
     if (!unit || !name || (!text && len))
         return -1;
     char *norm = normalize_path(name);
@@ -316,8 +305,7 @@ int gparse_text(gast_unit *unit, const char *name, const char *text, size_t len,
     return run.errors > (size_t)INT32_MAX ? INT32_MAX : (int)run.errors;
 }
 
-int gparse_file(gast_unit *unit, const char *path, gdiag_sink *diag)
-{
+int gparse_file(gast_unit *unit, const char *path, gdiag_sink *diag) {
     if (!unit || !path)
         return -1;
     char *norm = normalize_path(path);

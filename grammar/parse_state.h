@@ -52,8 +52,8 @@ typedef struct gparse_state {
     size_t off;
     gparse_loc comment_start;
     bool oom;
-    size_t errors; /* reported through gparse_error */
-    jmp_buf fatal; /* the scanner's out-of-memory exit (YY_FATAL_ERROR) */
+    size_t errors;         /* reported through gparse_error */
+    jmp_buf fatal;         /* the scanner's out-of-memory exit (YY_FATAL_ERROR) */
     bool nesting_reported; /* one nesting error per top-level item */
     gparse_include *includes;
     size_t include_count, include_cap;

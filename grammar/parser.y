@@ -38,7 +38,7 @@ typedef struct gparse_expr {
 #define YYSTYPE GYSTYPE
 #define YYLTYPE GYLTYPE
 #include "lexer.yy.h"
-#include "limits.h"
+#include "gantry_limits.h"
 
 static void gyerror(GYLTYPE *loc, gparse_state *st, yyscan_t scanner, const char *msg);
 static gast_cond *new_cond(gast_cond_kind kind, gparse_state *st, GYLTYPE loc);
@@ -95,7 +95,7 @@ static gparse_expr join(gparse_state *st, gast_cond_kind kind, gparse_expr l, gp
 %token KW_TRUE "`true`" KW_FALSE "`false`" KW_NULL "`null`"
 %token LEXERR "invalid token"
 
-%type <str> field mod_name pattern
+%type <str> field mod_name pattern sel_name
 %type <num> quantifier
 %type <value> value
 %type <values> list_body value_seq pred_values
@@ -199,7 +199,7 @@ rule_body
             YYABORT;
         }
     }
-    | rule_body KW_SELECTION IDENT ':' sel_body {
+    | rule_body KW_SELECTION sel_name ':' sel_body {
         $$ = $1;
         $5->name = $3;
         $5->loc = AST_LOC(@3);
@@ -431,6 +431,17 @@ field
     | PATH
     ;
 
+/* SigmaHQ names most search identifiers `selection`, so the keyword doubles
+ * as a name wherever a selection name may stand. */
+sel_name
+    : IDENT
+    | KW_SELECTION {
+        $$ = strdup("selection");
+        if (!$$)
+            OOM();
+    }
+    ;
+
 mod_name
     : IDENT
     | KW_ALL {
@@ -574,7 +585,7 @@ unary
 
 primary
     : '(' expr ')' { $$ = nest(st, $2, @$); }
-    | IDENT {
+    | sel_name {
         $$.depth = 0;
         $$.cond = new_cond(GAST_COND_REF, st, @1);
         if (!$$.cond) {
@@ -639,7 +650,7 @@ quantifier
     ;
 
 pattern
-    : IDENT
+    : sel_name
     | PATTERN
     | KW_THEM {
         $$ = strdup("them");
@@ -722,6 +733,10 @@ static gparse_expr nest(gparse_state *st, gparse_expr inner, GYLTYPE loc)
     inner.depth++;
     if (inner.depth > GANTRY_MAX_NESTING && !st->nesting_reported) {
         st->nesting_reported = true;
+        /* Point at the opening token only: the span may be thousands wide. */
+        loc.last_line = loc.first_line;
+        loc.last_column = loc.first_column + 1;
+        loc.last_off = loc.first_off + 1;
         gparse_error(st, "E011", loc,
                      "condition nested too deeply (more than %u levels of `not` and parentheses)",
                      (unsigned)GANTRY_MAX_NESTING);
@@ -792,8 +807,18 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, gparse_state *st, yysc
     describe_token(st, lookahead, loc, found, sizeof found);
 
     enum { MAX_LISTED = 6 };
-    yysymbol_kind_t expected[MAX_LISTED];
-    int n = yypcontext_expected_tokens(ctx, expected, MAX_LISTED);
+    yysymbol_kind_t expected[YYNTOKENS];
+    int n = yypcontext_expected_tokens(ctx, expected, YYNTOKENS);
+    bool brace_expected = false;
+    for (int i = 0; i < n; i++)
+        brace_expected |= strcmp(yysymbol_name(expected[i]), "'}'") == 0;
+    bool starts_item = lookahead == YYSYMBOL_KW_RULE || lookahead == YYSYMBOL_KW_LIST ||
+                       lookahead == YYSYMBOL_KW_MACRO || lookahead == YYSYMBOL_KW_INCLUDE ||
+                       lookahead == YYSYMBOL_YYEOF;
+    if (brace_expected && starts_item) {
+        gparse_error(st, "E006", *loc, "unexpected %s; is a `}` missing before it?", found);
+        return 0;
+    }
     char wanted[512] = "";
     if (n > 0 && n <= MAX_LISTED) {
         size_t used = 0;

@@ -5,8 +5,7 @@
 
 #include "parse_state.h"
 
-gparse_meta *gparse_meta_new(gparse_meta_kind kind, gparse_loc loc)
-{
+gparse_meta *gparse_meta_new(gparse_meta_kind kind, gparse_loc loc) {
     gparse_meta *meta = calloc(1, sizeof *meta);
     if (!meta)
         return NULL;
@@ -15,8 +14,7 @@ gparse_meta *gparse_meta_new(gparse_meta_kind kind, gparse_loc loc)
     return meta;
 }
 
-void gparse_meta_free(gparse_meta *meta)
-{
+void gparse_meta_free(gparse_meta *meta) {
     if (!meta)
         return;
     gast_value_free(meta->scalar);
@@ -31,8 +29,7 @@ void gparse_meta_free(gparse_meta *meta)
     free(meta);
 }
 
-bool gparse_meta_push(gparse_meta *meta, char *key, gparse_loc key_loc, gparse_meta *item)
-{
+bool gparse_meta_push(gparse_meta *meta, char *key, gparse_loc key_loc, gparse_meta *item) {
     if (meta->count == meta->cap) {
         size_t cap = meta->cap ? meta->cap * 2 : 4;
         gparse_meta **items = realloc(meta->items, cap * sizeof *items);
@@ -60,8 +57,7 @@ bool gparse_meta_push(gparse_meta *meta, char *key, gparse_loc key_loc, gparse_m
 
 /* Optimal string alignment distance: Levenshtein plus adjacent swaps, so
  * `base64offest` is one edit from `base64offset`. */
-static size_t edit_distance(const char *a, const char *b)
-{
+static size_t edit_distance(const char *a, const char *b) {
     size_t n = strlen(a), m = strlen(b);
     if (n > 64 || m > 64)
         return (size_t)-1;
@@ -87,8 +83,7 @@ static size_t edit_distance(const char *a, const char *b)
     return d[n][m];
 }
 
-const char *gparse_suggest(const char *word, const char *const *candidates, size_t count)
-{
+const char *gparse_suggest(const char *word, const char *const *candidates, size_t count) {
     size_t len = strlen(word);
     size_t limit = len <= 3 ? 1 : (len <= 6 ? 2 : 3);
     const char *best = NULL;
@@ -106,18 +101,17 @@ const char *gparse_suggest(const char *word, const char *const *candidates, size
 /* ---- modifiers ---- */
 
 static const char *const modifier_spellings[] = {
-    "contains", "startswith", "endswith", "all",      "re",       "i",         "m",
-    "s",        "base64",     "base64offset", "wide", "utf16le",  "utf16be",   "utf16",
-    "windash",  "cidr",       "exists",   "lt",       "lte",      "gt",        "gte",
-    "fieldref", "cased",      "neq",      "expand",   "ignorecase", "multiline", "dotall",
+    "contains", "startswith", "endswith",     "all",    "re",         "i",         "m",
+    "s",        "base64",     "base64offset", "wide",   "utf16le",    "utf16be",   "utf16",
+    "windash",  "cidr",       "exists",       "lt",     "lte",        "gt",        "gte",
+    "fieldref", "cased",      "neq",          "expand", "ignorecase", "multiline", "dotall",
 };
 
-bool gparse_add_modifier(gparse_state *st, gast_pred *pred, const char *name, gparse_loc loc)
-{
+bool gparse_add_modifier(gparse_state *st, gast_pred *pred, const char *name, gparse_loc loc) {
     int mod = gast_modifier_lookup(name);
     if (mod < 0) {
-        const char *hint = gparse_suggest(
-            name, modifier_spellings, sizeof modifier_spellings / sizeof modifier_spellings[0]);
+        const char *hint = gparse_suggest(name, modifier_spellings,
+                                          sizeof modifier_spellings / sizeof modifier_spellings[0]);
         if (hint)
             gparse_error(st, "E007", loc, "unknown modifier `%s`; did you mean `%s`?", name, hint);
         else
@@ -140,8 +134,7 @@ bool gparse_add_modifier(gparse_state *st, gast_pred *pred, const char *name, gp
 
 /* ---- includes ---- */
 
-bool gparse_add_include(gparse_state *st, char *path, gparse_loc loc)
-{
+bool gparse_add_include(gparse_state *st, char *path, gparse_loc loc) {
     if (st->include_count == st->include_cap) {
         size_t cap = st->include_cap ? st->include_cap * 2 : 4;
         gparse_include *grown = realloc(st->includes, cap * sizeof *grown);
@@ -162,17 +155,16 @@ bool gparse_add_include(gparse_state *st, char *path, gparse_loc loc)
 /* ---- rule metadata ---- */
 
 static const char *const rule_keys[] = {
-    "id",   "title",      "description", "status",         "level",  "author",
-    "date", "modified",   "license",     "references",     "tags",   "falsepositives",
-    "fields", "logsource", "selection",  "condition",
+    "id",     "title",     "description", "status",     "level", "author",
+    "date",   "modified",  "license",     "references", "tags",  "falsepositives",
+    "fields", "logsource", "selection",   "condition",
 };
 
 static const char *const level_names[] = {"informational", "low", "medium", "high", "critical"};
 
 /* The text of a scalar as a string, or NULL (after reporting) when the
  * value cannot be one. */
-static const char *scalar_text(gparse_state *st, const char *key, const gparse_meta *value)
-{
+static const char *scalar_text(gparse_state *st, const char *key, const gparse_meta *value) {
     if (value->kind != GPARSE_META_SCALAR) {
         gparse_error(st, "E015", value->loc, "`%s` takes a single value, not a %s", key,
                      value->kind == GPARSE_META_LIST ? "list" : "map");
@@ -193,8 +185,7 @@ static const char *scalar_text(gparse_state *st, const char *key, const gparse_m
 }
 
 static void set_string(gparse_state *st, char **slot, const char *key, gparse_loc key_loc,
-                       const gparse_meta *value)
-{
+                       const gparse_meta *value) {
     if (*slot) {
         gparse_error(st, "E013", key_loc, "`%s` is given twice in this rule", key);
         return;
@@ -208,8 +199,7 @@ static void set_string(gparse_state *st, char **slot, const char *key, gparse_lo
 }
 
 static void set_strings(gparse_state *st, gast_strings *slot, const char *key, gparse_loc key_loc,
-                        const gparse_meta *value)
-{
+                        const gparse_meta *value) {
     if (slot->count) {
         gparse_error(st, "E013", key_loc, "`%s` is given twice in this rule", key);
         return;
@@ -234,8 +224,7 @@ static void set_strings(gparse_state *st, gast_strings *slot, const char *key, g
 }
 
 static void set_level(gparse_state *st, gast_rule *rule, gparse_loc key_loc,
-                      const gparse_meta *value)
-{
+                      const gparse_meta *value) {
     if (rule->level != GAST_LEVEL_UNSET) {
         gparse_error(st, "E013", key_loc, "`level` is given twice in this rule");
         return;
@@ -256,8 +245,7 @@ static void set_level(gparse_state *st, gast_rule *rule, gparse_loc key_loc,
 }
 
 static void set_logsource(gparse_state *st, gast_rule *rule, gparse_loc key_loc,
-                          const gparse_meta *value)
-{
+                          const gparse_meta *value) {
     if (value->kind != GPARSE_META_MAP) {
         gparse_error(st, "E015", value->loc,
                      "`logsource` takes a map such as `{ product: kubernetes, service: audit }`");
@@ -291,15 +279,19 @@ static void set_logsource(gparse_state *st, gast_rule *rule, gparse_loc key_loc,
 }
 
 void gparse_rule_meta(gparse_state *st, gast_rule *rule, const char *key, gparse_loc key_loc,
-                      gparse_meta *value)
-{
+                      gparse_meta *value) {
     struct {
         const char *key;
         char **slot;
     } strings[] = {
-        {"id", &rule->id},         {"title", &rule->title},       {"description", &rule->description},
-        {"status", &rule->status}, {"author", &rule->author},     {"date", &rule->date},
-        {"modified", &rule->modified}, {"license", &rule->license},
+        {"id", &rule->id},
+        {"title", &rule->title},
+        {"description", &rule->description},
+        {"status", &rule->status},
+        {"author", &rule->author},
+        {"date", &rule->date},
+        {"modified", &rule->modified},
+        {"license", &rule->license},
     };
     struct {
         const char *key;
@@ -327,8 +319,7 @@ void gparse_rule_meta(gparse_state *st, gast_rule *rule, const char *key, gparse
     } else if (strcmp(key, "logsource") == 0) {
         set_logsource(st, rule, key_loc, value);
     } else {
-        const char *hint =
-            gparse_suggest(key, rule_keys, sizeof rule_keys / sizeof rule_keys[0]);
+        const char *hint = gparse_suggest(key, rule_keys, sizeof rule_keys / sizeof rule_keys[0]);
         if (hint)
             gparse_error(st, "E012", key_loc, "unknown rule item `%s`; did you mean `%s`?", key,
                          hint);

@@ -6,7 +6,7 @@
 #include <time.h>
 
 #include "image_ref.h"
-#include "limits.h"
+#include "gantry_limits.h"
 #include "normalize.h"
 
 static void add(gnorm_out *o, const char *key, cJSON *item) {

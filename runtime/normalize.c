@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "gantry.h"
-#include "limits.h"
+#include "gantry_limits.h"
 #include "normalize.h"
 
 enum { HELD_NONE, HELD_DOCKERD, HELD_DASHBOARD };

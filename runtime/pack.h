@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "gantry.h"
-#include "limits.h"
+#include "gantry_limits.h"
 #include "opcodes.h"
 #include "pack_format.h"
 

@@ -135,15 +135,15 @@ static void test_yaml_typing(void **state) {
         double number;
         bool boolean;
     } want[] = {
-        {"A", GAST_NUMBER, "23", 23, false},     {"B", GAST_NUMBER, "8", 8, false},
-        {"C", GAST_BOOL, NULL, 0, true},         {"D", GAST_NUMBER, "1000", 1000, false},
-        {"E", GAST_STRING, "0x17", 0, false},    {"F", GAST_NULL, NULL, 0, false},
-        {"G", GAST_NULL, NULL, 0, false},        {"H", GAST_BOOL, NULL, 0, false},
-        {"I", GAST_NUMBER, "1.5", 1.5, false},   {"J", GAST_STRING, "yes", 0, false},
-        {"K", GAST_NUMBER, "5", 5, false},       {"L", GAST_NUMBER, "90", 90, false},
-        {"M", GAST_STRING, "1e5", 0, false},     {"N", GAST_NUMBER, "-7", -7, false},
-        {"O", GAST_NUMBER, "3", 3, false},       {"P", GAST_STRING, "y", 0, false},
-        {"Q", GAST_STRING, "09", 0, false},      {"R", GAST_BOOL, NULL, 0, true},
+        {"A", GAST_NUMBER, "23", 23, false},   {"B", GAST_NUMBER, "8", 8, false},
+        {"C", GAST_BOOL, NULL, 0, true},       {"D", GAST_NUMBER, "1000", 1000, false},
+        {"E", GAST_STRING, "0x17", 0, false},  {"F", GAST_NULL, NULL, 0, false},
+        {"G", GAST_NULL, NULL, 0, false},      {"H", GAST_BOOL, NULL, 0, false},
+        {"I", GAST_NUMBER, "1.5", 1.5, false}, {"J", GAST_STRING, "yes", 0, false},
+        {"K", GAST_NUMBER, "5", 5, false},     {"L", GAST_NUMBER, "90", 90, false},
+        {"M", GAST_STRING, "1e5", 0, false},   {"N", GAST_NUMBER, "-7", -7, false},
+        {"O", GAST_NUMBER, "3", 3, false},     {"P", GAST_STRING, "y", 0, false},
+        {"Q", GAST_STRING, "09", 0, false},    {"R", GAST_BOOL, NULL, 0, true},
     };
     const gast_selection *s = selection(r, "sel");
     assert_int_equal(s->alt_count, 1);
@@ -184,6 +184,71 @@ static void test_yaml_syntax_error(void **state) {
     assert_true(diag_has(&l, "error[E101]"));
     assert_int_equal(l.unit->rule_count, 0);
     unload(&l);
+}
+
+/* Hostile input is an error, never a crash or an explosion. */
+static void test_hostile_yaml(void **state) {
+    (void)state;
+    char bomb[2048] = "a: &a [x, x, x, x, x, x, x, x, x]\n";
+    const char names[] = "abcdefghi";
+    for (int i = 1; i < 9; i++) {
+        char line[128];
+        char p = names[i - 1];
+        snprintf(line, sizeof line, "%c: &%c [*%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c, *%c]\n",
+                 names[i], names[i], p, p, p, p, p, p, p, p, p);
+        strcat(bomb, line);
+    }
+    loaded l = load("bomb.yml", bomb);
+    assert_true(diag_has(&l, "error[E101]: YAML aliases expand to too many nodes"));
+    unload(&l);
+
+    static char deep[20000];
+    strcpy(deep, "a: ");
+    for (int i = 0; i < 5000; i++)
+        strcat(deep, "[");
+    for (int i = 0; i < 5000; i++)
+        strcat(deep, "]");
+    l = load("deep.yml", deep);
+    assert_true(diag_has(&l, "error[E101]: YAML nesting too deep"));
+    unload(&l);
+
+    static char cond[20000];
+    strcpy(cond, "title: x\ndetection:\n    s: {A: 1}\n    condition: ");
+    for (int i = 0; i < 3000; i++)
+        strcat(cond, "(");
+    strcat(cond, "s");
+    for (int i = 0; i < 3000; i++)
+        strcat(cond, ")");
+    l = load("deepcond.yml", cond);
+    assert_true(diag_has(&l, "error[E109]: Sigma condition: condition nested too deeply"));
+    unload(&l);
+
+    l = load("bin.yml", "a: \xc3\x28 garbage\n");
+    assert_true(diag_has(&l, "error[E101]"));
+    unload(&l);
+
+    l = load("nan.yml", "title: x\ndetection:\n    s: {A: .nan}\n    condition: s\n");
+    assert_true(diag_has(&l, "error[E117]: non-finite number"));
+    unload(&l);
+
+    l = load("seq.yml", "- a\n- b\n");
+    assert_true(diag_has(&l, "seq.yml:1:1: error[E103]"));
+    unload(&l);
+
+    l = load("empty.yml", "");
+    assert_int_equal(l.errors, 0);
+    assert_int_equal(l.unit->rule_count, 0);
+    unload(&l);
+
+    /* A file that does not exist. */
+    gast_unit *unit = gast_unit_new();
+    gdiag_sink *diag = gdiag_new(NULL, 0, 0);
+    gsigma_ctx *ctx = gsigma_new(NULL, diag);
+    assert_int_equal(gsigma_load_file(ctx, unit, "/nonexistent/x.yml"), 1);
+    assert_non_null(strstr(gdiag_text(diag), "error[E100]"));
+    gsigma_free(ctx);
+    gdiag_free(diag);
+    gast_unit_free(unit);
 }
 
 /* ---- metadata ---- */
@@ -331,21 +396,20 @@ static void test_detection_shapes(void **state) {
 
 static void test_modifiers_and_escapes(void **state) {
     (void)state;
-    loaded l = load("mods.yml", RULE_HEAD
-                    "detection:\n"
-                    "    sel:\n"
-                    "        CommandLine|contains|all|windash: ['-a', '-b']\n"
-                    "        Payload|wide|base64offset|contains: ping\n"
-                    "        Path: 'C:\\Windows\\*'\n"
-                    "        Text|re|i: 'a\\d+*'\n"
-                    "        Other|utf16le|expand: '%servers%'\n"
-                    "        Ip|cidr: 10.0.0.0/8\n"
-                    "        Count|gte: 5\n"
-                    "        Exists|exists: true\n"
-                    "        Same|fieldref: CommandLine\n"
-                    "        Cased|cased: FooBar\n"
-                    "        NotThis|neq: [a, b]\n"
-                    "    condition: sel\n");
+    loaded l = load("mods.yml", RULE_HEAD "detection:\n"
+                                          "    sel:\n"
+                                          "        CommandLine|contains|all|windash: ['-a', '-b']\n"
+                                          "        Payload|wide|base64offset|contains: ping\n"
+                                          "        Path: 'C:\\Windows\\*'\n"
+                                          "        Text|re|i: 'a\\d+*'\n"
+                                          "        Other|utf16le|expand: '%servers%'\n"
+                                          "        Ip|cidr: 10.0.0.0/8\n"
+                                          "        Count|gte: 5\n"
+                                          "        Exists|exists: true\n"
+                                          "        Same|fieldref: CommandLine\n"
+                                          "        Cased|cased: FooBar\n"
+                                          "        NotThis|neq: [a, b]\n"
+                                          "    condition: sel\n");
     assert_int_equal(l.errors, 0);
     const gast_rule *r = l.unit->rules[0];
     const gast_pred *p = pred_of(r, "sel", 0, 0);
@@ -559,25 +623,25 @@ static void test_correlation_skipped(void **state) {
 
 static void test_filter(void **state) {
     (void)state;
-    loaded l = load("filt.yml",
-                    "title: Target\nid: 6f3e2987-db24-4c78-a860-b4f4095a7095\n"
-                    "logsource:\n    category: process_creation\n    product: windows\n"
-                    "detection:\n    selection: {Image: x}\n    condition: selection\n"
-                    "---\n"
-                    "title: Untouched\nid: 00000000-0000-0000-0000-000000000000\n"
-                    "logsource:\n    category: process_creation\n    product: windows\n"
-                    "detection:\n    selection: {Image: y}\n    condition: selection\n"
-                    "---\n"
-                    "title: Other logsource\nname: other\n"
-                    "logsource:\n    category: file_event\n    product: windows\n"
-                    "detection:\n    selection: {Image: z}\n    condition: selection\n"
-                    "---\n"
-                    "title: Filter Administrator account\n"
-                    "logsource:\n    category: process_creation\n    product: windows\n"
-                    "filter:\n    rules:\n        - 6f3e2987-db24-4c78-a860-b4f4095a7095\n"
-                    "        - other\n"
-                    "    selection:\n        User|startswith: 'adm_'\n"
-                    "    condition: not selection\n");
+    loaded l =
+        load("filt.yml", "title: Target\nid: 6f3e2987-db24-4c78-a860-b4f4095a7095\n"
+                         "logsource:\n    category: process_creation\n    product: windows\n"
+                         "detection:\n    selection: {Image: x}\n    condition: selection\n"
+                         "---\n"
+                         "title: Untouched\nid: 00000000-0000-0000-0000-000000000000\n"
+                         "logsource:\n    category: process_creation\n    product: windows\n"
+                         "detection:\n    selection: {Image: y}\n    condition: selection\n"
+                         "---\n"
+                         "title: Other logsource\nname: other\n"
+                         "logsource:\n    category: file_event\n    product: windows\n"
+                         "detection:\n    selection: {Image: z}\n    condition: selection\n"
+                         "---\n"
+                         "title: Filter Administrator account\n"
+                         "logsource:\n    category: process_creation\n    product: windows\n"
+                         "filter:\n    rules:\n        - 6f3e2987-db24-4c78-a860-b4f4095a7095\n"
+                         "        - other\n"
+                         "    selection:\n        User|startswith: 'adm_'\n"
+                         "    condition: not selection\n");
     assert_int_equal(l.errors, 0);
     assert_int_equal(l.unit->rule_count, 3);
     const gast_rule *r = l.unit->rules[0];
@@ -643,8 +707,9 @@ static void test_mappings(void **state) {
                         "fields:\n    CommandLine: cmd\n    Extra: extra.field\n");
     const char *files[] = {mapping};
     gcomp_options opts = {.mapping_files = files, .mapping_file_count = 1};
-    l = load_opts("lin.yml", RULE_HEAD "detection:\n    sel: {CommandLine: x, Image: y}\n"
-                                       "    condition: sel\n",
+    l = load_opts("lin.yml",
+                  RULE_HEAD "detection:\n    sel: {CommandLine: x, Image: y}\n"
+                            "    condition: sel\n",
                   &opts);
     assert_int_equal(l.errors, 0);
     assert_string_equal(pred_of(l.unit->rules[0], "sel", 0, 0)->field, "cmd");
@@ -715,6 +780,7 @@ int main(void) {
         cmocka_unit_test(test_yaml_typing),
         cmocka_unit_test(test_duplicate_key),
         cmocka_unit_test(test_yaml_syntax_error),
+        cmocka_unit_test(test_hostile_yaml),
         cmocka_unit_test(test_metadata),
         cmocka_unit_test(test_name_key_and_bad_level),
         cmocka_unit_test(test_detection_shapes),

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "gantry.h"
-#include "limits.h"
+#include "gantry_limits.h"
 #include "pack_writer.h"
 
 #define INSN(op_, flags_, a_, b_) ((struct gantry_insn){GANTRY_OP_##op_, (flags_), 0, (a_), (b_)})

@@ -57,7 +57,11 @@ nc_wait_ready() {
     n=0
     while ! grep -q "consume: ready" "$1" 2>/dev/null; do
         n=$((n + 1))
-        if [ $n -gt 300 ]; then nc_log "member never became ready: $1"; cat "$1" >&2; return 1; fi
+        if [ $n -gt 300 ]; then
+            echo "FAIL member never became ready: $1"
+            cat "$1" >&2
+            return 1
+        fi
         sleep 0.1
     done
 }
