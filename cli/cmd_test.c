@@ -10,7 +10,7 @@
  * leaves that held and those that did not.
  *
  * `--golden` prints instead every match over the whole corpus, one line per
- * (event, rule), for corpus/expected-matches.txt. Module prefix: gtest_. */
+ * (event, rule), for tests/golden/corpus-matches.txt. Module prefix: gtest_. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -156,12 +156,17 @@ int gcons_process_batch(gcons_member *m) {
         if (h->failed) {
             natsMsg_NakWithDelay(h->msg, m->backoff_ms, NULL); /* milliseconds */
             m->counters.naked++;
-            naked = 1;
+            naked++;
         } else if (natsMsg_Ack(h->msg, NULL) == NATS_OK) {
             m->counters.acked++;
         }
     }
     m->held_count = 0;
     pthread_mutex_unlock(&m->lock);
-    return naked;
+    if (naked && !m->cfg->quiet)
+        fprintf(stderr,
+                "gantry consume: alerts not stored for %d message(s); naked them for redelivery "
+                "in %" PRId64 " ms\n",
+                naked, m->backoff_ms);
+    return naked > 0;
 }

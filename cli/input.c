@@ -203,6 +203,13 @@ static int compare_names(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Corpus folders carry READMEs beside their events; inside a directory walk
+ * they are documentation, not input (named on the command line, they are read). */
+static int is_documentation(const char *name) {
+    size_t n = strlen(name);
+    return n > 3 && strcmp(name + n - 3, ".md") == 0;
+}
+
 static int walk(path_list *l, const char *path, int depth, const char **error_path) {
     struct stat st;
     if (stat(path, &st) != 0) {
@@ -225,7 +232,7 @@ static int walk(path_list *l, const char *path, int depth, const char **error_pa
     struct dirent *de;
     int rc = 0;
     while ((de = readdir(dir)) != NULL) {
-        if (de->d_name[0] == '.')
+        if (de->d_name[0] == '.' || is_documentation(de->d_name))
             continue;
         if (list_push(&names, de->d_name) != 0) {
             rc = -1;

@@ -25,7 +25,8 @@ uint64_t gin_bytes(const gin_reader *r); /* bytes of (uncompressed) input consum
 void gin_close(gin_reader *r);
 
 /* Expand arguments (files, directories, "-") into a sorted list of files.
- * Directories are walked recursively; hidden entries are skipped. Returns the
+ * Directories are walked recursively; hidden entries and Markdown files
+ * (*.md) are skipped. Returns the
  * count, or -1 with *error naming the path that failed. The list and its
  * strings are freed with gin_free_list. */
 long gin_expand(const char *const *args, size_t count, char ***files, const char **error_path);

@@ -9,6 +9,9 @@
 # object `gantry match` prints for that event.
 # Phase 2: a member stopped with SIGTERM mid-stream and a successor together
 # process every event exactly once: nothing lost, nothing redelivered.
+# Phase 3: two of the three servers stop for 6 s (no stream leader): alert
+# publishes fail, messages are naked with a delay, and the alerts stream still
+# ends up with exactly the expected alerts.
 #
 # Sourced with NATS_CLUSTER_LIB=1 (bench/nats_bench.sh), it only defines the
 # cluster helpers. Servers and members are stopped by pid.
@@ -267,6 +270,42 @@ done
 jq -r '.event.auditID' "$T/alerts2.jsonl" | sort >"$T/got2"
 cmp -s "$T/expected2" "$T/got2"
 check "phase 2 alerts: exactly the 400 expected, no duplicates" $?
+
+# ---- phase 3: the cluster loses quorum (no stream leader) for 6 s ---------
+# Alert publishes fail meanwhile: their messages are naked with a growing
+# delay and retried once the leaders are back.
+gen_events 8000 >"$T/events3.jsonl"
+expected_ids 8000 >"$T/expected3"
+HOLD=100
+P3="-r $T/rules.gantry --replicas 3 --stream EV3 --subjects ev3.> --durable g3 --alerts-prefix al3 --alerts-stream AL3 --ack-wait 3 --members 2 --batch 20 --publish-wait 2 --max-backoff 2"
+# shellcheck disable=SC2086
+nc_member q1 $P3 --stats "$T/q1.json"
+nc_wait_ready "$T/q1.log" || exit 1
+# shellcheck disable=SC2086
+nc_member q2 $P3 --stats "$T/q2.json"
+nc_wait_ready "$T/q2.log" || exit 1
+"$TOOL" pub -s "$URLS" --subject ev3.k8s --lines 4 --rate 300 --id run3 \
+    "$T/events3.jsonl" >"$T/pub3.out" 2>"$T/pub3.log" &
+PUB=$!
+sleep 2
+nc_log "stopping servers n1 and n2 with SIGTERM (quorum lost)"
+nc_stop_server 1
+nc_stop_server 2
+sleep 6
+nc_start_server 1
+nc_start_server 2
+wait $PUB
+"$TOOL" drained -s "$URLS" --stream EV3 --durable g3 --timeout 90 >/dev/null
+check "phase 3 consumer drained after the quorum came back" $?
+nc_stop_member q1
+check "member q1 exits 0 on SIGTERM" $?
+nc_stop_member q2
+check "member q2 exits 0 on SIGTERM" $?
+"$TOOL" dump -s "$URLS" --stream AL3 >"$T/alerts3.jsonl"
+jq -r '.event.auditID' "$T/alerts3.jsonl" | sort >"$T/got3"
+cmp -s "$T/expected3" "$T/got3"
+check "phase 3 alerts: exactly the 800 expected, no duplicates" $?
+nc_log "phase 3: $(wc -l <"$T/got3") alerts stored, $(comm -23 "$T/expected3" "$T/got3" | wc -l) missing, $(uniq -d "$T/got3" | wc -l) duplicated; $(jq -s 'map(.consume.naked) | add' "$T/q1.json" "$T/q2.json") messages naked with a delay, $(jq -s 'map(.consume.redelivered) | add' "$T/q1.json" "$T/q2.json") redelivered"
 
 if [ $fails -ne 0 ]; then
     for f in "$T"/*.log; do echo "---- $f"; tail -20 "$f"; done

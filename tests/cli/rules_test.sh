@@ -1,10 +1,10 @@
 #!/bin/sh
 # The shipped packs against their corpus: every rule's positive and negative
 # cases pass, the benign corpus stays quiet at medium and above, and the
-# matches over the whole corpus equal corpus/expected-matches.txt (so any
+# matches over the whole corpus equal tests/golden/corpus-matches.txt (so any
 # change in detection shows up in review). Regenerate the golden file with
 #   $BUILD/gantry test --golden rules/lists rules/t1610 rules/doki rules/kinsing \
-#       > corpus/expected-matches.txt
+#       > tests/golden/corpus-matches.txt
 set -u
 BUILD=${BUILD:-build}
 GANTRY="$BUILD/gantry"
@@ -62,9 +62,9 @@ fi
     echo "rules_test: gantry test --golden failed"
     status=1
 }
-if ! diff -u corpus/expected-matches.txt "$tmp/golden" > "$tmp/golden.diff"; then
+if ! diff -u tests/golden/corpus-matches.txt "$tmp/golden" > "$tmp/golden.diff"; then
     head -n 60 "$tmp/golden.diff"
-    echo "rules_test: detections differ from corpus/expected-matches.txt"
+    echo "rules_test: detections differ from tests/golden/corpus-matches.txt"
     status=1
 fi
 

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Memory checking under valgrind (the plain build only: the sanitizer build
+# already instruments everything and the two do not mix). A few unit test
+# programs and one `gantry match` over the shipped corpus must report no
+# error and no leak. pcre2's JIT code is suppressed (tests/valgrind.supp).
+set -u
+BUILD=${BUILD:-build}
+if [ "${SAN:-0}" = 1 ]; then
+    echo "SKIP: valgrind runs in the plain build only"
+    exit 0
+fi
+if ! command -v valgrind >/dev/null 2>&1; then
+    echo "SKIP: valgrind is not installed"
+    exit 0
+fi
+VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/valgrind.supp"
+fails=0
+for t in test_vm test_loader test_compile_match test_normalize_sources test_sigma_semantics; do
+    if [ -x "$BUILD/tests/$t" ]; then
+        if $VG "$BUILD/tests/$t" >/dev/null 2>"$BUILD/valgrind-$t.log"; then
+            echo "ok   valgrind $t"
+        else
+            echo "FAIL valgrind $t (see $BUILD/valgrind-$t.log)"
+            tail -30 "$BUILD/valgrind-$t.log"
+            fails=$((fails + 1))
+        fi
+    fi
+done
+if $VG "$BUILD/gantry" match -r rules --format jsonl -q corpus >/dev/null 2>"$BUILD/valgrind-match.log"; then
+    echo "ok   valgrind gantry match over corpus/"
+else
+    echo "FAIL valgrind gantry match (see $BUILD/valgrind-match.log)"
+    tail -30 "$BUILD/valgrind-match.log"
+    fails=$((fails + 1))
+fi
+echo "valgrind: $fails failed"
+[ "$fails" -eq 0 ]
