@@ -121,6 +121,35 @@ static int emit_one(const gast_rule *rule, const char *dir) {
     return 0;
 }
 
+static int emit_correlation(const gast_correlation *corr, const char *dir) {
+    FILE *out = stdout;
+    char path[4096];
+    if (dir) {
+        snprintf(path, sizeof path, "%s/%s.gantry", dir, corr->name);
+        out = fopen(path, "w");
+        if (!out) {
+            fprintf(stderr, "gantry import-sigma: cannot write %s: %s\n", path, strerror(errno));
+            return -1;
+        }
+    }
+    fprintf(out, "# Converted by `gantry import-sigma` from %s\n",
+            corr->loc.file ? corr->loc.file : "a Sigma correlation");
+    const char *why = NULL;
+    bool ok = gsigma_emit_correlation(out, corr, &why);
+    if (dir && fclose(out) != 0)
+        ok = false;
+    if (!ok) {
+        fprintf(stderr, "gantry import-sigma: %s: correlation %s cannot be written natively: %s\n",
+                corr->loc.file ? corr->loc.file : "?", corr->name, why ? why : "write error");
+        if (dir)
+            remove(path);
+        return -1;
+    }
+    if (!dir)
+        fputc('\n', stdout);
+    return 0;
+}
+
 static const gast_rule *find_rule(const gast_unit *unit, const char *name) {
     for (size_t i = 0; i < unit->rule_count; i++)
         if (strcmp(unit->rules[i]->name, name) == 0)
@@ -230,6 +259,12 @@ int gcli_cmd_import_sigma(int argc, char **argv) {
     } else {
         for (size_t i = 0; i < unit->rule_count; i++) {
             if (emit_one(unit->rules[i], dir) == 0)
+                written++;
+            else
+                failed++;
+        }
+        for (size_t i = 0; i < unit->correlation_count; i++) {
+            if (emit_correlation(unit->correlations[i], dir) == 0)
                 written++;
             else
                 failed++;

@@ -2,6 +2,8 @@
  * print matches, and account for every input line. */
 #include <cJSON.h>
 #include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,39 +14,25 @@
 #include "gantry_limits.h"
 #include "commands.h"
 #include "input.h"
+#include "correlate_output.h"
 #include "match_output.h"
 #include "rule_options.h"
 
-#define MALFORMED_SHOWN 10
+#include "match_run.h"
 
-typedef struct match_config {
-    const char *pack_path;
-    const char **rule_paths;
-    size_t rule_path_count;
-    const char **inputs;
-    size_t input_count;
-    const char *stats_path;
-    gantry_input_format input_format;
-    size_t max_line_bytes;
-    int fail_on_match;
-    int quiet;
-    gcli_rule_options rules;
-    gmo_options out;
-} match_config;
+#define MATCH_MAX_JOBS 256
 
-typedef struct match_run {
-    const match_config *cfg;
-    gantry_pack *pack;
-    gantry_matcher *matcher;
-    gmo_printer *printer;
-    gmo_stats stats;
-    const char *file; /* current input */
-    uint64_t line;
-    const cJSON *event;
-    int event_matched;
-    int progress;
-    double started, last_progress;
-} match_run;
+void gmr_note(match_run *run, int kind, uint64_t count, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    if (run->notes) {
+        fputc(kind, run->notes);
+        vfprintf(run->notes, fmt, ap);
+    } else if (count <= GMR_SHOWN) {
+        vfprintf(stderr, fmt, ap);
+    }
+    va_end(ap);
+}
 
 static double now_seconds(void) {
     struct timespec ts;
@@ -54,7 +42,11 @@ static double now_seconds(void) {
 
 static int on_match(const gantry_match *m, void *user) {
     match_run *run = user;
-    if ((int)m->rule->level < run->cfg->out.min_level)
+    if (run->correlator)
+        gantry_correlator_feed(run->correlator, m->rule->index, run->event, GANTRY_TIME_FROM_EVENT,
+                               run->file, run->line, gco_on_match, &run->corr_sink);
+    if ((int)m->rule->level < run->cfg->out.min_level ||
+        !gantry_pack_rule_reported(run->pack, m->rule->index))
         return 0;
     run->stats.matches++;
     run->stats.per_rule[m->rule->index]++;
@@ -66,24 +58,24 @@ static int on_match(const gantry_match *m, void *user) {
     return 0;
 }
 
-static void report_malformed(match_run *run, uint64_t first, uint64_t last, const char *reason) {
+void gmr_report_malformed(match_run *run, uint64_t first, uint64_t last, const char *reason) {
     run->stats.malformed++;
     run->stats.joined += last - first;
-    if (run->stats.malformed <= MALFORMED_SHOWN)
-        fprintf(stderr, "gantry: %s:%llu: malformed line: %s\n", run->file,
-                (unsigned long long)first, reason);
+    gmr_note(run, NOTE_MALFORMED, run->stats.malformed, "gantry: %s:%llu: malformed line: %s\n",
+             run->file, (unsigned long long)first, reason);
 }
 
-/* Drains every ready item of the normalizer into the matcher. */
-static void drain(match_run *run, gantry_normalizer *norm) {
+uint64_t gmr_drain(match_run *run, gantry_normalizer *norm, uint64_t covered) {
     gantry_item item;
     while (gantry_normalizer_next(norm, &item)) {
+        if (item.last_line > covered)
+            covered = item.last_line;
         switch (item.kind) {
         case GANTRY_ITEM_BLANK:
             run->stats.blank += item.last_line - item.first_line + 1;
             break;
         case GANTRY_ITEM_MALFORMED:
-            report_malformed(run, item.first_line, item.last_line, item.reason);
+            gmr_report_malformed(run, item.first_line, item.last_line, item.reason);
             break;
         case GANTRY_ITEM_EVENT: {
             run->stats.events++;
@@ -94,23 +86,22 @@ static void drain(match_run *run, gantry_normalizer *norm) {
             gantry_status st = gantry_match_cjson(run->matcher, item.event, on_match, run);
             if (st == GANTRY_E_REGEX_LIMIT) {
                 run->stats.regex_limit++;
-                if (run->stats.regex_limit <= MALFORMED_SHOWN)
-                    fprintf(stderr, "gantry: %s:%llu: %s (other rules still matched)\n",
-                            run->file, (unsigned long long)item.first_line,
-                            gantry_strerror(st));
+                gmr_note(run, NOTE_REGEX_LIMIT, run->stats.regex_limit,
+                         "gantry: %s:%llu: %s (other rules still matched)\n", run->file,
+                         (unsigned long long)item.first_line, gantry_strerror(st));
             } else if (st != GANTRY_OK) {
                 run->stats.match_errors++;
-                if (run->stats.match_errors <= MALFORMED_SHOWN)
-                    fprintf(stderr, "gantry: %s:%llu: %s\n", run->file,
-                            (unsigned long long)item.first_line, gantry_strerror(st));
+                gmr_note(run, NOTE_ERROR, run->stats.match_errors, "gantry: %s:%llu: %s\n",
+                         run->file, (unsigned long long)item.first_line, gantry_strerror(st));
             }
             break;
         }
         }
     }
+    return covered;
 }
 
-static void show_progress(match_run *run, uint64_t bytes_in_file) {
+void gmr_show_progress(match_run *run, uint64_t bytes_in_file) {
     double t = now_seconds();
     if (t - run->last_progress < 0.5 || t - run->started < 1.0)
         return;
@@ -134,6 +125,8 @@ static int match_file(match_run *run, const char *path) {
         gin_close(reader);
         return -1;
     }
+    if (run->cfg->max_depth)
+        gantry_normalizer_set_max_depth(norm, run->cfg->max_depth);
     run->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
     gmo_set_file(run->printer, run->file);
     uint64_t line_no = 0;
@@ -153,21 +146,21 @@ static int match_file(match_run *run, const char *path) {
         line_no++;
         run->stats.lines++;
         if (r == GIN_TOO_LONG) {
-            drain(run, norm);
-            report_malformed(run, line_no, line_no, "line longer than --max-line-bytes");
+            gmr_drain(run, norm, 0);
+            gmr_report_malformed(run, line_no, line_no, "line longer than --max-line-bytes");
             continue;
         }
         gantry_status st = gantry_normalizer_feed(norm, line, len, line_no);
         if (st != GANTRY_OK) {
-            report_malformed(run, line_no, line_no, gantry_strerror(st));
+            gmr_report_malformed(run, line_no, line_no, gantry_strerror(st));
             continue;
         }
-        drain(run, norm);
+        gmr_drain(run, norm, 0);
         if (run->progress && (line_no & 0x3FFF) == 0)
-            show_progress(run, gin_bytes(reader));
+            gmr_show_progress(run, gin_bytes(reader));
     }
     gantry_normalizer_finish(norm);
-    drain(run, norm);
+    gmr_drain(run, norm, 0);
     run->stats.bytes += gin_bytes(reader);
     run->stats.files++;
     gantry_normalizer_free(norm);
@@ -237,9 +230,32 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
             char *end = NULL;
             unsigned long long v = next ? strtoull(next, &end, 10) : 0;
             if (!next || *end || v < 16 || v > (1ull << 32))
-                return usage_error("--max-line-bytes takes a number from 16 to 4294967296",
-                                   next);
+                return usage_error("--max-line-bytes takes a number from 16 to 4294967296", next);
             cfg->max_line_bytes = (size_t)v;
+            i += 2;
+        } else if (strcmp(a, "--max-depth") == 0) {
+            char *end = NULL;
+            unsigned long v = next ? strtoul(next, &end, 10) : 0;
+            if (!next || *end || v < 1 || v > GANTRY_DEFAULT_MAX_DEPTH)
+                return usage_error("--max-depth takes a number from 1 to 128", next);
+            cfg->max_depth = (unsigned)v;
+            i += 2;
+        } else if (strcmp(a, "--state-memory") == 0 || strcmp(a, "--out-of-order") == 0) {
+            char *end = NULL;
+            unsigned long long v = next ? strtoull(next, &end, 10) : 0;
+            if (!next || *end || next[0] == '-')
+                return usage_error("--state-memory takes BYTES, --out-of-order SECONDS", next);
+            if (a[2] == 's')
+                cfg->corr_limits.memory_bytes = (size_t)v;
+            else
+                cfg->corr_limits.out_of_order_ns = (uint64_t)v * 1000000000ull;
+            i += 2;
+        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
+            char *end = NULL;
+            unsigned long v = next ? strtoul(next, &end, 10) : 0;
+            if (!next || *end || v < 1 || v > MATCH_MAX_JOBS)
+                return usage_error("-j takes a number of threads from 1 to 256", next);
+            cfg->jobs = (unsigned)v;
             i += 2;
         } else if (strcmp(a, "--count") == 0) {
             cfg->out.count_only = 1;
@@ -312,6 +328,16 @@ static int run_match(match_config *cfg) {
         fprintf(stderr, "gantry match: out of memory\n");
         goto done;
     }
+    if (gantry_pack_correlation_count(run.pack)) {
+        gantry_status cst = gantry_correlator_new(run.pack, &cfg->corr_limits, &run.correlator);
+        if (cst != GANTRY_OK) {
+            fprintf(stderr, "gantry match: correlation state: %s\n", gantry_strerror(cst));
+            goto done;
+        }
+        run.corr_sink =
+            (gco_sink){run.pack,           stdout, cfg->out.format == GMO_TEXT, cfg->out.count_only,
+                       cfg->out.min_level, 0};
+    }
     const char *bad = NULL;
     file_count = gin_expand(cfg->inputs, cfg->input_count, &files, &bad);
     if (file_count < 0) {
@@ -322,9 +348,25 @@ static int run_match(match_config *cfg) {
     run.progress = !cfg->quiet && isatty(STDERR_FILENO);
     run.started = now_seconds();
     int io_failed = 0;
-    for (long i = 0; i < file_count; i++)
-        if (match_file(&run, files[i]) != 0)
-            io_failed = 1;
+    /* Correlations keep state across events in input order: they stay on one
+     * thread. */
+    if (cfg->jobs > 1 && !run.correlator) {
+        int rc = gmr_match_parallel(&run, files, file_count);
+        if (rc < 0) {
+            fprintf(stderr, "gantry match: out of memory or cannot start threads\n");
+            goto done;
+        }
+        io_failed = rc;
+    } else {
+        for (long i = 0; i < file_count; i++)
+            if (match_file(&run, files[i]) != 0)
+                io_failed = 1;
+    }
+    gantry_correlator_stats corr_stats = {0};
+    if (run.correlator) {
+        gantry_correlator_flush(run.correlator, gco_on_match, &run.corr_sink);
+        gantry_correlator_get_stats(run.correlator, &corr_stats);
+    }
     run.stats.seconds = now_seconds() - run.started;
     if (run.progress)
         fprintf(stderr, "\r%60s\r", "");
@@ -334,18 +376,22 @@ static int run_match(match_config *cfg) {
         fprintf(stderr, "gantry match: cannot write output: %s\n", strerror(errno));
         io_failed = 1;
     }
-    if (run.stats.malformed > MALFORMED_SHOWN)
+    if (run.stats.malformed > GMR_SHOWN)
         fprintf(stderr, "gantry: %llu more malformed lines not shown\n",
-                (unsigned long long)(run.stats.malformed - MALFORMED_SHOWN));
+                (unsigned long long)(run.stats.malformed - GMR_SHOWN));
     if (!cfg->quiet)
         gmo_print_summary(&run.stats, stderr);
-    if (cfg->stats_path && gmo_write_stats(cfg->stats_path, run.pack, &run.stats) != 0) {
+    if (!cfg->quiet && run.correlator)
+        gco_print_summary(&corr_stats, run.corr_sink.printed, stderr);
+    if (cfg->stats_path && (gmo_write_stats(cfg->stats_path, run.pack, &run.stats) != 0 ||
+                            (run.correlator && gco_amend_stats_file(cfg->stats_path, &corr_stats,
+                                                                    run.corr_sink.printed) != 0))) {
         fprintf(stderr, "gantry match: cannot write %s: %s\n", cfg->stats_path, strerror(errno));
         io_failed = 1;
     }
     if (io_failed)
         status = 2;
-    else if (cfg->fail_on_match && run.stats.matches > 0)
+    else if (cfg->fail_on_match && (run.stats.matches > 0 || run.corr_sink.printed > 0))
         status = 1;
     else
         status = 0;
@@ -354,12 +400,14 @@ done:
     gmo_printer_free(run.printer);
     gmo_stats_free(&run.stats);
     gantry_matcher_free(run.matcher);
+    gantry_correlator_free(run.correlator);
     gantry_pack_free(run.pack);
     return status;
 }
 
 int gcli_cmd_match(int argc, char **argv) {
-    match_config cfg = {.max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES};
+    match_config cfg = {.max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES, .jobs = 1};
+    gantry_correlator_limits_default(&cfg.corr_limits);
     cfg.rule_paths = calloc((size_t)argc + 1, sizeof *cfg.rule_paths);
     cfg.inputs = calloc((size_t)argc + 2, sizeof *cfg.inputs);
     int status = 2;

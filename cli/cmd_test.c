@@ -9,8 +9,15 @@
  * pack of its own and matched against the event, so the report names the
  * leaves that held and those that did not.
  *
- * `--golden` prints instead every match over the whole corpus, one line per
- * (event, rule), for tests/golden/corpus-matches.txt. Module prefix: gtest_. */
+ * A correlation NAME has sequence files NAME.pos[.WHAT].EXT (the file, fed
+ * in order to a fresh correlation stage, must fire it) and
+ * NAME.neg[.WHAT].EXT (must not). Every file gets its own stage, so cases do
+ * not leak into each other; benign files may not fire a correlation at
+ * medium or above either.
+ *
+ * `--golden` prints instead every reported match over the whole corpus, one
+ * line per (event, rule) or (correlation match, last event), for
+ * tests/golden/corpus-matches.txt. Module prefix: gtest_. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +41,12 @@ typedef struct gtest_rule {
     size_t failures;
 } gtest_rule;
 
+typedef struct gtest_corr {
+    char *name;
+    size_t pos_files, neg_files;
+    size_t failures;
+} gtest_corr;
+
 typedef struct gtest_run {
     const char *const *paths; /* rule paths, re-parsed to explain failures */
     size_t path_count;
@@ -43,6 +56,15 @@ typedef struct gtest_run {
     gtest_rule *rules; /* indexed like the pack's rules */
     size_t rule_count;
     unsigned char *hits; /* per event: 1 when rule i matched */
+    gtest_corr *corrs;   /* indexed like the pack's correlations */
+    size_t corr_count;
+    gantry_correlator *correlator; /* per file; NULL when the pack has none */
+    unsigned char *corr_fired;     /* per file: 1 when correlation i fired */
+    const char *path;              /* the file being run */
+    long case_corr;                /* the correlation the file is a case of, or -1 */
+    gtest_kind case_kind;
+    char *trace; /* base-rule matches of a sequence file, for failures */
+    size_t trace_len, trace_cap;
     int golden;
     size_t benign_events, benign_alerts;
     size_t events, malformed_failures, skipped_files;
@@ -87,6 +109,13 @@ static gtest_kind classify(const char *path, char *name, size_t name_size) {
     memcpy(name, base, (size_t)(dot - base));
     name[dot - base] = '\0';
     return kind;
+}
+
+static long find_corr(const gtest_run *run, const char *name) {
+    for (size_t i = 0; i < run->corr_count; i++)
+        if (strcmp(run->corrs[i].name, name) == 0)
+            return (long)i;
+    return -1;
 }
 
 static long find_rule(const gtest_run *run, const char *name) {
@@ -309,6 +338,112 @@ static void explain(const gtest_run *run, const char *name, const cJSON *event) 
     }
 }
 
+/* ---- correlations ---------------------------------------------------------- */
+
+static void print_corr_match(const gantry_corr_match *m) {
+    printf("      %s fired, value %g, group", m->correlation->name, m->value);
+    for (size_t g = 0; g < m->group_count; g++)
+        printf(" %s=%s", m->group_fields[g], m->group_values[g]);
+    printf(", events");
+    for (size_t e = 0; e < m->event_count; e++)
+        printf(" %s:%llu", m->events[e].file, (unsigned long long)m->events[e].line);
+    printf("\n");
+}
+
+static void on_corr_match(const gantry_corr_match *m, void *user) {
+    gtest_run *run = user;
+    uint32_t index = m->correlation->index;
+    if (index >= run->corr_count)
+        return;
+    run->corr_fired[index] = 1;
+    if (!run->golden && run->case_kind == GTEST_NEG && (long)index == run->case_corr)
+        print_corr_match(m);
+    uint64_t line = m->event_count ? m->events[m->event_count - 1].line : 0;
+    if (run->golden) {
+        printf("%s:%llu %s %s %s\n", run->path, (unsigned long long)line,
+               m->correlation->id ? m->correlation->id : "-",
+               gantry_level_name(m->correlation->level), run->corrs[index].name);
+        return;
+    }
+    if (strstr(run->path, "/benign/") || strncmp(run->path, "benign/", 7) == 0) {
+        if (m->correlation->level >= GANTRY_LEVEL_MEDIUM) {
+            run->benign_alerts++;
+            printf("FAIL  benign: %s fires correlation %s (level %s)\n", run->path,
+                   run->corrs[index].name, gantry_level_name(m->correlation->level));
+            print_corr_match(m);
+        }
+    }
+}
+
+/* A fresh stage per file: each sequence file is a case of its own. */
+static int corr_begin(gtest_run *run) {
+    if (!run->corr_count)
+        return 0;
+    memset(run->corr_fired, 0, run->corr_count);
+    return gantry_correlator_new(run->pack, NULL, &run->correlator) == GANTRY_OK ? 0 : -1;
+}
+
+static void trace_add(gtest_run *run, uint64_t line, const char *rule, const cJSON *event) {
+    const cJSON *ts = cJSON_GetObjectItemCaseSensitive(event, "@timestamp");
+    char entry[512];
+    int n = snprintf(entry, sizeof entry, "        line %llu %s  %s\n", (unsigned long long)line,
+                     cJSON_IsString(ts) ? ts->valuestring : "(no @timestamp)", rule);
+    if (n < 0)
+        return;
+    size_t len = (size_t)n < sizeof entry ? (size_t)n : sizeof entry - 1;
+    if (run->trace_len + len + 1 > run->trace_cap) {
+        size_t cap = (run->trace_cap ? run->trace_cap * 2 : 1024) + len;
+        char *grown = realloc(run->trace, cap);
+        if (!grown)
+            return;
+        run->trace = grown;
+        run->trace_cap = cap;
+    }
+    memcpy(run->trace + run->trace_len, entry, len);
+    run->trace_len += len;
+    run->trace[run->trace_len] = '\0';
+}
+
+static void corr_feed(gtest_run *run, const gantry_item *item) {
+    if (!run->correlator)
+        return;
+    for (size_t i = 0; i < run->rule_count; i++) {
+        if (!run->hits[i])
+            continue;
+        if (run->case_corr >= 0 && !run->golden)
+            trace_add(run, item->first_line, run->rules[i].name, item->event);
+        gantry_correlator_feed(run->correlator, (uint32_t)i, item->event, GANTRY_TIME_FROM_EVENT,
+                               run->path, item->first_line, on_corr_match, run);
+    }
+}
+
+static void corr_end(gtest_run *run, gtest_kind kind, long corr_index) {
+    if (!run->correlator)
+        return;
+    gantry_correlator_flush(run->correlator, on_corr_match, run);
+    gantry_correlator_free(run->correlator);
+    run->correlator = NULL;
+    if (corr_index < 0 || run->golden)
+        return;
+    gtest_corr *corr = &run->corrs[corr_index];
+    int fired = run->corr_fired[corr_index];
+    if (kind == GTEST_POS) {
+        corr->pos_files++;
+        if (!fired) {
+            corr->failures++;
+            printf("FAIL  correlation %s: %s: expected it to fire, it did not\n", corr->name,
+                   run->path);
+            printf("      base-rule matches:\n%s", run->trace ? run->trace : "        (none)\n");
+        }
+    } else if (kind == GTEST_NEG) {
+        corr->neg_files++;
+        if (fired) {
+            corr->failures++;
+            printf("FAIL  correlation %s: %s: the near miss fired it\n", corr->name, run->path);
+        }
+    }
+}
+
 /* ---- running the corpus ------------------------------------------------- */
 
 static void fail_event(gtest_run *run, gtest_rule *rule, const char *path, const gantry_item *item,
@@ -326,7 +461,7 @@ static void check_event(gtest_run *run, const char *path, gtest_kind kind, long 
                         const gantry_item *item) {
     if (run->golden) {
         for (size_t i = 0; i < run->rule_count; i++) {
-            if (!run->hits[i])
+            if (!run->hits[i] || !gantry_pack_rule_reported(run->pack, i))
                 continue;
             gantry_rule_info info;
             if (gantry_pack_rule_info(run->pack, i, &info) != GANTRY_OK)
@@ -340,7 +475,8 @@ static void check_event(gtest_run *run, const char *path, gtest_kind kind, long 
         run->benign_events++;
         for (size_t i = 0; i < run->rule_count; i++) {
             gantry_rule_info info;
-            if (!run->hits[i] || gantry_pack_rule_info(run->pack, i, &info) != GANTRY_OK ||
+            if (!run->hits[i] || !gantry_pack_rule_reported(run->pack, i) ||
+                gantry_pack_rule_info(run->pack, i, &info) != GANTRY_OK ||
                 info.level < GANTRY_LEVEL_MEDIUM)
                 continue;
             run->benign_alerts++;
@@ -369,16 +505,24 @@ static void check_event(gtest_run *run, const char *path, gtest_kind kind, long 
 static void run_file(gtest_run *run, const char *path) {
     char name[256];
     gtest_kind kind = classify(path, name, sizeof name);
-    long rule_index = -1;
+    long rule_index = -1, corr_index = -1;
     if (kind == GTEST_POS || kind == GTEST_NEG) {
         rule_index = find_rule(run, name);
-        if (rule_index < 0 && !run->golden) {
+        if (rule_index < 0)
+            corr_index = find_corr(run, name);
+        if (rule_index < 0 && corr_index < 0 && !run->golden) {
             run->skipped_files++;
             return;
         }
     }
     if (kind == GTEST_OTHER && !run->golden)
         return;
+    run->path = path;
+    run->case_corr = corr_index;
+    run->case_kind = kind;
+    run->trace_len = 0;
+    if (run->trace)
+        run->trace[0] = '\0';
     const char *err = NULL;
     gin_reader *in = gin_open(path, GANTRY_DEFAULT_MAX_LINE_BYTES, &err);
     if (!in) {
@@ -387,7 +531,9 @@ static void run_file(gtest_run *run, const char *path) {
         return;
     }
     gantry_normalizer *norm = NULL;
-    if (gantry_normalizer_new(run->pack, GANTRY_FORMAT_AUTO, &norm) != GANTRY_OK) {
+    if (gantry_normalizer_new(run->pack, GANTRY_FORMAT_AUTO, &norm) != GANTRY_OK ||
+        corr_begin(run) != 0) {
+        gantry_normalizer_free(norm);
         gin_close(in);
         run->error = 1;
         return;
@@ -432,8 +578,10 @@ static void run_file(gtest_run *run, const char *path) {
                 continue;
             }
             check_event(run, path, kind, rule_index, &item);
+            corr_feed(run, &item);
         }
     }
+    corr_end(run, kind, corr_index);
     gantry_normalizer_free(norm);
     gin_close(in);
 }
@@ -490,6 +638,21 @@ static int load_rules(gtest_run *run, const gcli_rule_options *opts) {
         run->rules[i].id = dup_str(info.id);
         run->rules[i].name = dup_str(name ? name : info.id);
     }
+    if (rc == 0) {
+        run->corr_count = gantry_pack_correlation_count(run->pack);
+        run->corrs = calloc(run->corr_count + 1, sizeof *run->corrs);
+        run->corr_fired = calloc(run->corr_count + 1, 1);
+        if (!run->corrs || !run->corr_fired)
+            rc = -1;
+    }
+    for (size_t i = 0; rc == 0 && i < run->corr_count; i++) {
+        gantry_correlation_info info;
+        if (gantry_pack_correlation_info(run->pack, i, &info) != GANTRY_OK ||
+            !(run->corrs[i].name = dup_str(info.name ? info.name : info.id))) {
+            rc = -1;
+            break;
+        }
+    }
     for (size_t i = 0; names && ids && i < count; i++) {
         free(names[i]);
         free(ids[i]);
@@ -516,13 +679,33 @@ static int report(const gtest_run *run) {
             printf("ok    %-40s pos %3zu  neg %3zu\n", r->name, r->pos_events, r->neg_events);
         }
     }
+    size_t corr_passed = 0, corr_failed = 0;
+    for (size_t i = 0; i < run->corr_count; i++) {
+        const gtest_corr *c = &run->corrs[i];
+        const char *problem = c->failures     ? "wrong results"
+                              : !c->pos_files ? "no positive sequences"
+                              : !c->neg_files ? "no negative sequences"
+                                              : NULL;
+        if (problem) {
+            corr_failed++;
+            printf("FAIL  %-40s pos %3zu  neg %3zu  sequences (%s)\n", c->name, c->pos_files,
+                   c->neg_files, problem);
+        } else {
+            corr_passed++;
+            printf("ok    %-40s pos %3zu  neg %3zu  sequences\n", c->name, c->pos_files,
+                   c->neg_files);
+        }
+    }
     printf("benign: %zu events, %zu alerts at medium or above\n", run->benign_events,
            run->benign_alerts);
     if (run->skipped_files)
         printf("note: %zu case files name rules outside the given paths and were skipped\n",
                run->skipped_files);
+    if (run->corr_count)
+        printf("correlations: %zu passed, %zu failed\n", corr_passed, corr_failed);
     printf("rules: %zu passed, %zu failed; %zu events\n", passed, failed, run->events);
-    return failed == 0 && run->benign_alerts == 0 && run->malformed_failures == 0 && !run->error
+    return failed == 0 && corr_failed == 0 && run->benign_alerts == 0 &&
+                   run->malformed_failures == 0 && !run->error
                ? 0
                : 1;
 }
@@ -595,6 +778,11 @@ int gcli_cmd_test(int argc, char **argv) {
     }
     free(run.rules);
     free(run.hits);
+    for (size_t i = 0; i < run.corr_count && run.corrs; i++)
+        free(run.corrs[i].name);
+    free(run.corrs);
+    free(run.corr_fired);
+    free(run.trace);
     gantry_matcher_free(run.matcher);
     gantry_pack_free(run.pack);
 out:

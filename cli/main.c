@@ -40,7 +40,11 @@ static const gcli_command commands[] = {
      "  --input-format F         force the input format (auto, k8s_audit, docker_events,\n"
      "                           dockerd, falco, k8s_dashboard, containerd, json)\n"
      "  --max-line-bytes N       longest accepted line (default 16 MiB)\n"
+     "  --max-depth N            deepest JSON nesting accepted, 1..128 (default 128)\n"
      "  --fail-on-match          exit 1 when anything matched\n"
+     "  -j, --jobs N             match with N threads (output identical to -j 1)\n"
+     "  --state-memory BYTES     memory budget of correlation state (default 256 MiB)\n"
+     "  --out-of-order SECONDS   how late an event may arrive for correlations (default 5)\n"
      "  --quiet                  no summary line on stderr\n"
      "  -D, --values, --mapping, --placeholders   as for compile (with -r)\n"
      "Exit 0 when the run completed, 1 with --fail-on-match and a match, 2 on error."},

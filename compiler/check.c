@@ -17,6 +17,10 @@ static bool is_neutral(gast_modifier m) {
     return m == GAST_MOD_ALL || m == GAST_MOD_NEQ || m == GAST_MOD_EXPAND;
 }
 
+static bool is_time_part(gast_modifier m) {
+    return m >= GAST_MOD_MINUTE && m <= GAST_MOD_YEAR;
+}
+
 static int cmp_op(gast_modifier m) {
     switch (m) {
     case GAST_MOD_LT:
@@ -37,7 +41,7 @@ size_t gchk_chain_of(gdiag_sink *diag, const gast_pred *pred, gchk_chain *c) {
     c->mods = pred->mods;
     c->mod_count = pred->mod_count;
     size_t errors = 0, typed_position = 0;
-    int cmp_count = 0;
+    int cmp_count = 0, time_count = 0;
     for (size_t i = 0; i < pred->mod_count; i++) {
         gast_modifier m = pred->mods[i];
         bool first_typed = typed_position == 0;
@@ -102,6 +106,8 @@ size_t gchk_chain_of(gdiag_sink *diag, const gast_pred *pred, gchk_chain *c) {
             } else if (cmp_op(m)) {
                 c->cmp = cmp_op(m);
                 cmp_count++;
+            } else if (is_time_part(m)) {
+                time_count++;
             }
             break;
         }
@@ -120,6 +126,19 @@ size_t gchk_chain_of(gdiag_sink *diag, const gast_pred *pred, gchk_chain *c) {
     if (cmp_count > 1) {
         gdiag_report(diag, GDIAG_ERROR, "E058", pred->loc,
                      "only one of `lt`, `lte`, `gt`, `gte` may be used on one item");
+        errors++;
+    }
+    /* Sigma: a time part turns the value into a number of that part, which
+     * no other value modifier applies to */
+    if (time_count && typed_position > 1) {
+        gdiag_report(diag, GDIAG_ERROR, "E070", pred->loc,
+                     "a time-part modifier (`minute`, `hour`, `day`, `week`, `month`, `year`) "
+                     "takes no other value modifier; only `all` and `neq` may join it");
+        errors++;
+    }
+    if (time_count && (!pred->field || strcmp(pred->field, "_") == 0)) {
+        gdiag_report(diag, GDIAG_ERROR, "E059", pred->loc,
+                     "keywords cannot use time-part modifiers; name a field");
         errors++;
     }
     const char *clash = NULL;

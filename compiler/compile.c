@@ -9,6 +9,7 @@
 
 #include "arena.h"
 #include "check.h"
+#include "correlation.h"
 #include "ir.h"
 #include "lower.h"
 #include "pack_writer.h"
@@ -283,6 +284,8 @@ int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *o
     }
     oom = oom || ctx.oom || arena.failed;
     if (!oom && add_named_lists(w, unit, &values) != 0)
+        oom = true;
+    if (!oom && gcorr_compile(w, unit, diag) != 0)
         oom = true;
     int result = -1;
     if (!oom && gdiag_error_count(diag) == 0 && gpw_finish(w, pack, pack_len) == 0) {

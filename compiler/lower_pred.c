@@ -3,6 +3,7 @@
  * resulting tests into shared predicates (SEMANTICS.md sections 3-4, 6). */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <arpa/inet.h>
+#include <math.h>
 #include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,7 +38,8 @@ typedef struct build {
     gchk_chain chain;
     bool keyword;
     uint32_t field;
-    uint8_t flags; /* CASED and FIELDREF flags for every predicate of the item */
+    uint8_t flags;   /* CASED and FIELDREF flags for every predicate of the item */
+    uint8_t time_op; /* GANTRY_OP_TIME_*, or 0 without a time-part modifier */
     group *groups;
     size_t group_count, group_cap;
     bool failed; /* an error was reported for this item */
@@ -45,7 +47,8 @@ typedef struct build {
 
 static bool listable(uint8_t op) {
     return op == GANTRY_OP_EQ || op == GANTRY_OP_CONTAINS || op == GANTRY_OP_STARTSWITH ||
-           op == GANTRY_OP_ENDSWITH || op == GANTRY_OP_GLOB || op == GANTRY_OP_CIDR;
+           op == GANTRY_OP_ENDSWITH || op == GANTRY_OP_GLOB || op == GANTRY_OP_CIDR ||
+           (op >= GANTRY_OP_TIME_MINUTE && op <= GANTRY_OP_TIME_YEAR);
 }
 
 static void fail(build *b, const char *code, gast_loc loc, const char *msg, const char *detail) {
@@ -388,6 +391,41 @@ static void expand_placeholders(build *b, group *g, const gast_value *v) {
         lower_string(b, g, outs[i], strlen(outs[i]), v->raw, v->loc);
 }
 
+/* ---- time parts ---- */
+
+/* Indexed by GAST_MOD_x - GAST_MOD_MINUTE, the same order as GANTRY_OP_TIME_x. */
+static const struct {
+    const char *name;
+    int low, high;
+} time_parts[] = {
+    {"minute", 0, 59}, {"hour", 0, 23},  {"day", 1, 31},
+    {"week", 1, 53},   {"month", 1, 12}, {"year", 0, 9999},
+};
+
+static uint8_t time_part_op(const gchk_chain *c) {
+    for (size_t i = 0; i < c->mod_count; i++)
+        if (c->mods[i] >= GAST_MOD_MINUTE && c->mods[i] <= GAST_MOD_YEAR)
+            return (uint8_t)(GANTRY_OP_TIME_MINUTE + (c->mods[i] - GAST_MOD_MINUTE));
+    return 0;
+}
+
+static void lower_time_part(build *b, group *g, const gast_value *v) {
+    unsigned index = (unsigned)(b->time_op - GANTRY_OP_TIME_MINUTE);
+    int low = time_parts[index].low, high = time_parts[index].high;
+    if (v->kind != GAST_NUMBER || v->number != floor(v->number) || v->number < low ||
+        v->number > high) {
+        static const char *const kinds[] = {[GAST_STRING] = ", not a string",
+                                            [GAST_NUMBER] = "",
+                                            [GAST_BOOL] = ", not a boolean",
+                                            [GAST_NULL] = ", not `null`"};
+        glow_error(b->ctx, "E071", v->loc, "`%s` takes whole numbers from %d to %d%s",
+                   time_parts[index].name, low, high, kinds[v->kind]);
+        b->failed = true;
+        return;
+    }
+    add_atom(b, g, b->time_op, gpw_const_number(b->ctx->w, v->number, NULL));
+}
+
 /* ---- one written value ---- */
 
 static void lower_value(build *b, const gast_value *v) {
@@ -396,6 +434,10 @@ static void lower_value(build *b, const gast_value *v) {
     group *g = new_group(b);
     if (!g)
         return;
+    if (b->time_op) {
+        lower_time_part(b, g, v);
+        return;
+    }
     switch (v->kind) {
     case GAST_NULL:
         if (b->keyword)
@@ -613,6 +655,7 @@ gir_node *glow_pred(glow_ctx *ctx, const gast_pred *p) {
         return gir_bool(a, false);
     }
     const gchk_chain *c = &b.chain;
+    b.time_op = time_part_op(c);
     if (c->cased)
         b.flags |= GANTRY_PF_CASED;
     if (c->fieldref) {
@@ -687,7 +730,7 @@ gir_node *glow_pred(glow_ctx *ctx, const gast_pred *p) {
             return gir_bool(a, false);
         }
         if (c->contains || c->startswith || c->endswith || c->encodes || c->cased || c->re ||
-            c->cidr || c->cmp || c->fieldref || c->exists) {
+            c->cidr || c->cmp || c->fieldref || c->exists || b.time_op) {
             glow_error(ctx, "E063", p->loc, "`[]` means null and takes no value modifiers");
             return gir_bool(a, false);
         }

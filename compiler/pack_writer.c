@@ -57,6 +57,9 @@ struct gpw {
     gpw_buf rules;
     gpw_buf strlists;
     gpw_buf named_lists;
+    gpw_buf corrs;      /* GANTRY_CORR_RECORD_SIZE-byte records */
+    gpw_buf corr_refs;  /* u32 each */
+    gpw_buf corr_fields; /* u32 string index each */
 };
 
 /* ---- little helpers ------------------------------------------------------ */
@@ -232,7 +235,8 @@ void gpw_free(gpw *w) {
         return;
     gpw_buf *bufs[] = {&w->string_bytes, &w->fields,   &w->consts,     &w->lists,
                        &w->list_items,   &w->regexes,  &w->preds,      &w->code,
-                       &w->rules,        &w->strlists, &w->named_lists};
+                       &w->rules,        &w->strlists, &w->named_lists,
+                       &w->corrs,        &w->corr_refs, &w->corr_fields};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]->data);
     gpw_map *maps[] = {&w->string_map, &w->field_map, &w->const_map,
@@ -496,6 +500,57 @@ uint32_t gpw_named_list(gpw *w, const char *name, uint32_t list) {
     return (uint32_t)index;
 }
 
+static void put_f64(unsigned char *p, double d) {
+    uint64_t bits;
+    memcpy(&bits, &d, sizeof bits);
+    put_u64(p, bits);
+}
+
+uint32_t gpw_corr_add(gpw *w, const gpw_corr *c) {
+    if (!w || w->failed)
+        return GPW_FAIL;
+    size_t index = w->corrs.len / GANTRY_CORR_RECORD_SIZE;
+    if (!c || index >= GANTRY_CORR_REF_CORRELATION) {
+        w->failed = 1;
+        return GPW_FAIL;
+    }
+    unsigned char rec[GANTRY_CORR_RECORD_SIZE] = {0};
+    uint32_t tags[2] = {0, (uint32_t)c->tag_count};
+    if (add_strlist(w, c->tags, c->tag_count, &tags[0]) != 0) {
+        w->failed = 1;
+        return GPW_FAIL;
+    }
+    const char *strs[6] = {c->name, c->id, c->title, c->description, c->author, c->date};
+    for (size_t i = 0; i < 6; i++)
+        put_u32(rec + i * 4, cstring(w, strs[i]));
+    put_u32(rec + 24, c->level);
+    put_u32(rec + 28, c->type);
+    put_u32(rec + 32, tags[0]);
+    put_u32(rec + 36, tags[1]);
+    put_u32(rec + 40, (uint32_t)(w->corr_refs.len / 4));
+    put_u32(rec + 44, (uint32_t)c->ref_count);
+    put_u32(rec + 48, c->flags);
+    put_u32(rec + 52, c->cond_flags);
+    put_u64(rec + 56, c->timespan_ns);
+    put_f64(rec + 64, c->lo);
+    put_f64(rec + 72, c->hi);
+    put_f64(rec + 80, c->percentile);
+    put_u32(rec + 88, (uint32_t)c->group_count);
+    put_u32(rec + 92, (uint32_t)(w->corr_fields.len / 4));
+    put_u32(rec + 96, c->source_line);
+    for (size_t i = 0; i < c->ref_count; i++)
+        if (buf_u32(&w->corr_refs, c->refs[i]) != 0)
+            w->failed = 1;
+    for (size_t i = 0; i < c->field_count; i++)
+        if (buf_u32(&w->corr_fields, cstring(w, c->fields[i])) != 0)
+            w->failed = 1;
+    if (w->failed || buf_put(&w->corrs, rec, sizeof rec) != 0) {
+        w->failed = 1;
+        return GPW_FAIL;
+    }
+    return (uint32_t)index;
+}
+
 size_t gpw_field_count(const gpw *w) {
     return w ? w->fields.len / 4 : 0;
 }
@@ -550,8 +605,13 @@ int gpw_finish(gpw *w, unsigned char **image, size_t *len) {
         {GANTRY_SEC_RULES, w->rules.data, w->rules.len, w->rules.len / GANTRY_RULE_RECORD_SIZE},
         {GANTRY_SEC_STRLISTS, w->strlists.data, w->strlists.len, w->strlists.len / 4},
         {GANTRY_SEC_NAMED_LISTS, w->named_lists.data, w->named_lists.len, w->named_lists.len / 8},
+        /* optional: only packs with correlations carry these */
+        {GANTRY_SEC_CORRELATIONS, w->corrs.data, w->corrs.len,
+         w->corrs.len / GANTRY_CORR_RECORD_SIZE},
+        {GANTRY_SEC_CORR_REFS, w->corr_refs.data, w->corr_refs.len, w->corr_refs.len / 4},
+        {GANTRY_SEC_CORR_FIELDS, w->corr_fields.data, w->corr_fields.len, w->corr_fields.len / 4},
     };
-    const size_t nsec = sizeof sections / sizeof sections[0];
+    const size_t nsec = sizeof sections / sizeof sections[0] - (w->corrs.len ? 0 : 3);
 
     size_t total = GANTRY_PACK_HEADER_SIZE + nsec * GANTRY_PACK_SECTION_ENTRY_SIZE;
     for (size_t i = 0; i < nsec; i++)

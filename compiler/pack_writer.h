@@ -55,6 +55,24 @@ void gpw_code_patch_b(gpw *w, uint32_t index, uint32_t b);
 uint32_t gpw_rule_add(gpw *w, const gpw_rule *rule);
 uint32_t gpw_named_list(gpw *w, const char *name, uint32_t list);
 
+/* A correlation record (pack_format.h). `fields` holds the CORR_FIELDS
+ * slice of the correlation, laid out as pack_format.h describes. */
+typedef struct gpw_corr {
+    const char *name, *id, *title, *description, *author, *date; /* NULL: absent */
+    uint32_t level, type, flags, cond_flags;
+    const char *const *tags;
+    size_t tag_count;
+    const uint32_t *refs; /* rule index, or GANTRY_CORR_REF_CORRELATION | correlation */
+    size_t ref_count;
+    uint64_t timespan_ns;
+    double lo, hi, percentile;
+    size_t group_count;
+    const char *const *fields;
+    size_t field_count;
+    uint32_t source_line;
+} gpw_corr;
+uint32_t gpw_corr_add(gpw *w, const gpw_corr *c);
+
 size_t gpw_field_count(const gpw *w);
 size_t gpw_pred_count(const gpw *w);
 

@@ -247,5 +247,7 @@ gast_cond *gsigma_cond_parse(const char *text, gast_loc loc, bool quoted, gdiag_
     }
     if (!c && !p.failed)
         error_at(&p, end, "empty condition");
+    else if (!c && p.oom) /* an error the caller can count, or the rule vanishes */
+        gdiag_report(diag, GDIAG_ERROR, "E109", loc, "Sigma condition: out of memory");
     return c;
 }

@@ -334,3 +334,104 @@ bool gsigma_emit_rule(FILE *out, const gast_rule *rule, const char **why) {
     fputs("}\n", out);
     return true;
 }
+
+/* ---- correlations ---------------------------------------------------------- */
+
+/* The largest unit that divides the span exactly, so it reads back equal. */
+static void put_timespan(FILE *out, int64_t ns) {
+    static const struct {
+        const char *unit;
+        int64_t ns;
+    } units[] = {
+        {"w", 7 * 86400ll * 1000000000},
+        {"d", 86400ll * 1000000000},
+        {"h", 3600ll * 1000000000},
+        {"m", 60ll * 1000000000},
+        {"s", 1000000000},
+        {"ms", 1000000},
+        {"us", 1000},
+        {"ns", 1},
+    };
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+        if (ns % units[i].ns == 0) {
+            fprintf(out, "    timespan: %lld%s\n", (long long)(ns / units[i].ns), units[i].unit);
+            return;
+        }
+}
+
+static void put_condition(FILE *out, const gast_correlation *corr) {
+    unsigned f = corr->cond_flags;
+    if (!f)
+        return;
+    fputs("    condition: ", out);
+    bool both = (f & GAST_CORR_HAS_LO) && (f & GAST_CORR_HAS_HI);
+    if (both && (f & GAST_CORR_LO_INCL) && (f & GAST_CORR_HI_INCL) &&
+        corr->cond_lo == corr->cond_hi) {
+        fprintf(out, "eq %.17g\n", corr->cond_lo);
+        return;
+    }
+    if (f & GAST_CORR_HAS_LO)
+        fprintf(out, "%s %.17g", f & GAST_CORR_LO_INCL ? "gte" : "gt", corr->cond_lo);
+    if (both)
+        fputs(" and ", out);
+    if (f & GAST_CORR_HAS_HI)
+        fprintf(out, "%s %.17g", f & GAST_CORR_HI_INCL ? "lte" : "lt", corr->cond_hi);
+    fputc('\n', out);
+}
+
+bool gsigma_emit_correlation(FILE *out, const gast_correlation *corr, const char **why) {
+    static const char *const levels[] = {"informational", "low", "medium", "high", "critical"};
+    *why = NULL;
+    size_t name_len = strlen(corr->name);
+    if (!is_identifier(corr->name, name_len) || is_reserved(corr->name, name_len)) {
+        *why = "the correlation name is not a native identifier";
+        return false;
+    }
+    for (size_t i = 0; i < corr->alias_count; i++) {
+        const char *alias = corr->aliases[i]->name;
+        if (!is_identifier(alias, strlen(alias)) || is_reserved(alias, strlen(alias))) {
+            *why = "an alias name is not a native identifier";
+            return false;
+        }
+    }
+    fprintf(out, "correlation %s {\n", corr->name);
+    put_meta(out, "id", corr->id);
+    put_meta(out, "title", corr->title);
+    put_meta(out, "description", corr->description);
+    put_meta(out, "status", corr->status);
+    if (corr->level >= GAST_LEVEL_INFORMATIONAL && corr->level <= GAST_LEVEL_CRITICAL)
+        fprintf(out, "    level: %s\n", levels[corr->level]);
+    put_meta(out, "author", corr->author);
+    put_meta(out, "date", corr->date);
+    put_meta_list(out, "references", &corr->references);
+    put_meta_list(out, "tags", &corr->tags);
+    if (corr->type >= 0 && corr->type < GAST_CORR__COUNT)
+        fprintf(out, "    type: %s\n", gast_corr_type_name(corr->type));
+    put_meta_list(out, "rules", &corr->rules);
+    put_meta_list(out, "group_by", &corr->group_by);
+    if (corr->timespan_ns > 0)
+        put_timespan(out, corr->timespan_ns);
+    put_meta(out, "field", corr->field);
+    if (corr->percentile >= 0)
+        fprintf(out, "    percentile: %.17g\n", corr->percentile);
+    put_condition(out, corr);
+    if (corr->generate >= 0)
+        fprintf(out, "    generate: %s\n", corr->generate ? "true" : "false");
+    for (size_t i = 0; i < corr->alias_count; i++) {
+        const gast_corr_alias *a = corr->aliases[i];
+        fprintf(out, "    alias %s: { ", a->name);
+        for (size_t k = 0; k < a->rules.count; k++) {
+            const char *rule = a->rules.items[k];
+            fputs(k ? ", " : "", out);
+            if (is_identifier(rule, strlen(rule)) && !is_reserved(rule, strlen(rule)))
+                fputs(rule, out);
+            else
+                put_string(out, rule);
+            fputs(": ", out);
+            put_string(out, a->fields.items[k]);
+        }
+        fputs(" }\n", out);
+    }
+    fputs("}\n", out);
+    return true;
+}

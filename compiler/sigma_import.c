@@ -1,5 +1,5 @@
 /* The Sigma import context: reads files, sorts documents into rules,
- * filters and correlations, handles `action: global/reset/repeat`, names
+ * filters and correlations (sigma_correlation.c), handles `action: global/reset/repeat`, names
  * rules, applies field mappings, and applies filters at the end. */
 #include <ctype.h>
 #include <stdio.h>
@@ -129,6 +129,8 @@ static const char *unique_name(gsigma_ctx *ctx, gast_unit *unit, const char *bas
             taken = strcmp(ctx->names[i], name) == 0;
         for (size_t i = 0; i < unit->rule_count && !taken; i++)
             taken = unit->rules[i]->name && strcmp(unit->rules[i]->name, name) == 0;
+        for (size_t i = 0; i < unit->correlation_count && !taken; i++)
+            taken = unit->correlations[i]->name && strcmp(unit->correlations[i]->name, name) == 0;
         if (!taken)
             break;
         snprintf(name + base_len, sizeof name - base_len, "_%u", n);
@@ -178,8 +180,9 @@ typedef struct file_state {
     int errors;
 } file_state;
 
-static int add_rule(file_state *st, const gsigma_node *doc) {
-    gsigma_ctx *ctx = st->ctx;
+/* The name of a rule or correlation document: its `name`, else the file
+ * stem (with the document's number after the first). NULL: out of memory. */
+static const char *document_name(file_state *st, const gsigma_node *doc) {
     const gsigma_node *name_node = gsigma_map_get(doc, "name");
     char base[300];
     st->rule_docs++;
@@ -189,7 +192,12 @@ static int add_rule(file_state *st, const gsigma_node *doc) {
         snprintf(base, sizeof base, "%s_%u", st->stem, st->rule_docs);
     else
         snprintf(base, sizeof base, "%s", st->stem);
-    const char *name = unique_name(ctx, st->unit, base);
+    return unique_name(st->ctx, st->unit, base);
+}
+
+static int add_rule(file_state *st, const gsigma_node *doc) {
+    gsigma_ctx *ctx = st->ctx;
+    const char *name = document_name(st, doc);
     if (!name)
         return -1;
     int failed;
@@ -235,9 +243,8 @@ static int add_filter(file_state *st, const gsigma_node *doc) {
 /* Dispatch one (merged) document. */
 static int add_document(file_state *st, const gsigma_node *doc) {
     if (gsigma_map_get(doc, "correlation")) {
-        gdiag_report(st->ctx->diag, GDIAG_WARNING, "W050", gsigma_loc(st->file, doc),
-                     "Sigma correlation rules are not supported yet; document skipped");
-        return 0;
+        const char *name = document_name(st, doc);
+        return name ? gsigma_correlation_build(st->unit, st->ctx->diag, st->file, doc, name) : -1;
     }
     if (gsigma_map_get(doc, "filter"))
         return add_filter(st, doc);

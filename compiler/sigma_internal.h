@@ -129,6 +129,14 @@ int gsigma_detection_build(gast_unit *unit, gdiag_sink *diag, const char *file,
 gast_rule *gsigma_rule_build(gast_unit *unit, gdiag_sink *diag, const char *file,
                              const gsigma_node *doc, const char *name, int *failed);
 
+/* ---- correlations (sigma_correlation.c) ---- */
+
+/* Turn a document holding `correlation` into a gast_correlation named
+ * `name` and append it to unit->correlations. Returns the number of errors
+ * (reported), or -1 on allocation failure. */
+int gsigma_correlation_build(gast_unit *unit, gdiag_sink *diag, const char *file,
+                             const gsigma_node *doc, const char *name);
+
 /* ---- filters (sigma_filter.c) ---- */
 
 typedef struct gsigma_filter gsigma_filter;
@@ -157,6 +165,8 @@ const gsigma_explain *gsigma_explains(const gsigma_ctx *ctx, size_t *count);
  * native parser reads it back into an identical tree. Returns false when a
  * name cannot be spelled natively (reported through `why`). */
 bool gsigma_emit_rule(FILE *out, const gast_rule *rule, const char **why);
+/* The same for a correlation (a `correlation` block, docs/correlations.md). */
+bool gsigma_emit_correlation(FILE *out, const gast_correlation *corr, const char **why);
 
 /* Helpers shared by the sigma_*.c files. */
 char *gsigma_strdup(const char *s);

@@ -74,9 +74,6 @@ static bool push_value(build_ctx *b, gast_pred *pred, const gsigma_node *n, bool
     return true;
 }
 
-static const char *const time_modifiers[] = {"minute", "hour", "day", "week",
-                                             "month",  "year", NULL};
-
 /* Split `field|mod|mod` into the predicate's field and modifiers. */
 static bool parse_key(build_ctx *b, const gsigma_node *key, gast_pred *pred) {
     const char *text = key->text;
@@ -104,14 +101,7 @@ static bool parse_key(build_ctx *b, const gsigma_node *key, gast_pred *pred) {
         name[len] = 0;
         int mod = gast_modifier_lookup(name);
         if (mod < 0) {
-            bool is_time = false;
-            for (const char *const *t = time_modifiers; *t; t++)
-                is_time |= strcmp(*t, name) == 0;
-            if (is_time)
-                error_at(b, key, "E108",
-                         "the time-part modifier '%s' (Sigma 2.1) is not supported%s", name, NULL);
-            else
-                error_at(b, key, "E108", "unknown modifier '%s' in '%s'", name, text);
+            error_at(b, key, "E108", "unknown modifier '%s' in '%s'", name, text);
             return false;
         }
         gast_modifier *mods = realloc(pred->mods, (pred->mod_count + 1) * sizeof *mods);

@@ -487,11 +487,18 @@ static gsigma_node *build_node(builder *b, yaml_event_t *ev, int depth);
 static gsigma_node *build_collection(builder *b, yaml_event_t *ev, int depth) {
     bool is_map = ev->type == YAML_MAPPING_START_EVENT;
     gsigma_node *node = new_node(is_map ? GSIGMA_MAP : GSIGMA_SEQ, &ev->start_mark);
-    if (!node)
+    if (!node) {
+        b->oom = true;
         return NULL;
+    }
     yaml_char_t *anchor_name =
         is_map ? ev->data.mapping_start.anchor : ev->data.sequence_start.anchor;
     char *saved_anchor = anchor_name ? gsigma_strdup((const char *)anchor_name) : NULL;
+    if (anchor_name && !saved_anchor) {
+        b->oom = true;
+        gsigma_node_free(node);
+        return NULL;
+    }
     if (depth > GSIGMA_MAX_YAML_DEPTH) {
         report(b, node->line, node->col, "E101", "YAML nesting too deep", NULL);
         goto fail;

@@ -19,7 +19,7 @@
 #define GFZ_REQUIRE(cond)                                                                          \
     do {                                                                                           \
         if (!(cond)) {                                                                             \
-            fprintf(stderr, "%s:%d: fuzz contract broken: %s\n", __FILE__, __LINE__, #cond);      \
+            fprintf(stderr, "%s:%d: fuzz contract broken: %s\n", __FILE__, __LINE__, #cond);       \
             abort();                                                                               \
         }                                                                                          \
     } while (0)
@@ -32,7 +32,7 @@ static const char gfz_builtin_rules[] =
     "    id: \"00000000-0000-4000-8000-000000000001\"\n"
     "    title: \"Fuzz builtin\"\n"
     "    level: high\n"
-    "    selection img: { container.image.name|contains: bad_images }\n"
+    "    selection img: { container.image.name|contains in bad_images }\n"
     "    selection priv: { container.security_context.privileged: true }\n"
     "    selection cmd: { process.command_line|re: r\"(curl|wget).*\\|\\s*(ba)?sh\" }\n"
     "    selection net: { source.ip|cidr: [\"10.0.0.0/8\", \"fe80::/10\"] }\n"
@@ -48,7 +48,8 @@ static const char gfz_builtin_rules[] =
 static const char *const gfz_fixed_events[] = {
     "{\"container.image.name\":\"docker.io/library/alpine:3\",\"process.command_line\":\"curl "
     "x | sh\",\"source.ip\":\"10.1.2.3\",\"http.request.method\":\"post\",\"user.name\":\"admin\"}",
-    "{\"container\":{\"security_context\":{\"privileged\":true},\"image\":{\"name\":[\"a\",\"xmrig\"]"
+    "{\"container\":{\"security_context\":{\"privileged\":true},\"image\":{\"name\":[\"a\","
+    "\"xmrig\"]"
     "}},\"http.response.status_code\":403,\"orchestrator.namespace\":null,"
     "\"url.original\":\"/api/v1/pods?x=1\"}",
     "{\"source.ip\":\"fe80::1\",\"http.response.status_code\":\"1e999\",\"user.name\":[1,true,null,"
@@ -66,6 +67,17 @@ static inline int gfz_write_file(const char *path, const uint8_t *data, size_t s
     return bad ? -1 : 0;
 }
 
+/* Temp files made by gfz_temp_path, removed when the process exits
+ * (libFuzzer's fork mode starts a process per job). */
+static const char *gfz_temp_paths[8];
+static size_t gfz_temp_count;
+
+static inline void gfz_remove_temps(void) {
+    for (size_t i = 0; i < gfz_temp_count; i++)
+        remove(gfz_temp_paths[i]);
+    gfz_temp_count = 0;
+}
+
 /* A per-process temp path with the given suffix (".yml", ".gpk"...). */
 static inline int gfz_temp_path(char *buf, size_t size, const char *suffix) {
     const char *dir = getenv("TMPDIR");
@@ -74,6 +86,10 @@ static inline int gfz_temp_path(char *buf, size_t size, const char *suffix) {
     if (fd < 0)
         return -1;
     close(fd);
+    if (gfz_temp_count == 0)
+        atexit(gfz_remove_temps);
+    if (gfz_temp_count < sizeof gfz_temp_paths / sizeof gfz_temp_paths[0])
+        gfz_temp_paths[gfz_temp_count++] = buf;
     return 0;
 }
 

@@ -60,8 +60,8 @@ static void gfz_drain(gantry_normalizer *norm, gantry_matcher *m, gfz_tally *t) 
             size_t hits = 0;
             if (m) {
                 gantry_status st = gantry_match_cjson(m, item.event, gfz_count_match, &hits);
-                GFZ_REQUIRE(st == GANTRY_OK || st == GANTRY_E_REGEX_LIMIT ||
-                            st == GANTRY_E_LIMIT || st == GANTRY_E_JSON);
+                GFZ_REQUIRE(st == GANTRY_OK || st == GANTRY_E_REGEX_LIMIT || st == GANTRY_E_LIMIT ||
+                            st == GANTRY_E_JSON);
             }
             t->matches += hits;
             break;
@@ -113,8 +113,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     gantry_normalizer_finish(norm);
     gfz_drain(norm, m, &t);
     if (lines != t.events + t.blank + t.malformed + t.joined) {
-        fprintf(stderr, "accounting: %llu lines != %llu events + %llu blank + %llu malformed + "
-                        "%llu joined (format %s)\n",
+        fprintf(stderr,
+                "accounting: %llu lines != %llu events + %llu blank + %llu malformed + "
+                "%llu joined (format %s)\n",
                 (unsigned long long)lines, (unsigned long long)t.events,
                 (unsigned long long)t.blank, (unsigned long long)t.malformed,
                 (unsigned long long)t.joined, gantry_input_format_name(format));

@@ -47,6 +47,12 @@ static const char *const modifier_names[GAST_MOD__COUNT] = {
     [GAST_MOD_CASED] = "cased",
     [GAST_MOD_NEQ] = "neq",
     [GAST_MOD_EXPAND] = "expand",
+    [GAST_MOD_MINUTE] = "minute",
+    [GAST_MOD_HOUR] = "hour",
+    [GAST_MOD_DAY] = "day",
+    [GAST_MOD_WEEK] = "week",
+    [GAST_MOD_MONTH] = "month",
+    [GAST_MOD_YEAR] = "year",
 };
 
 static const struct {
@@ -113,6 +119,9 @@ void gast_unit_free(gast_unit *unit) {
         gast_macro_free(unit->macros[i]);
     for (size_t i = 0; i < unit->file_count; i++)
         free(unit->files[i]);
+    for (size_t i = 0; i < unit->correlation_count; i++)
+        gast_correlation_free(unit->correlations[i]);
+    free(unit->correlations);
     free(unit->rules);
     free(unit->lists);
     free(unit->macros);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* A source position: 1-based line and column, byte offset, span length. */
 typedef struct gast_loc {
@@ -65,6 +66,14 @@ typedef enum gast_modifier {
     GAST_MOD_CASED,
     GAST_MOD_NEQ,
     GAST_MOD_EXPAND,
+    /* Sigma 2.1 time parts: the UTC part of a timestamp value, compared with
+     * integers; kept contiguous and in this order (MINUTE first, YEAR last) */
+    GAST_MOD_MINUTE,
+    GAST_MOD_HOUR,
+    GAST_MOD_DAY,
+    GAST_MOD_WEEK,
+    GAST_MOD_MONTH,
+    GAST_MOD_YEAR,
     GAST_MOD__COUNT
 } gast_modifier;
 
@@ -180,6 +189,71 @@ typedef struct gast_macro {
     gast_loc loc;
 } gast_macro;
 
+/* ---- correlations (docs/correlations.md) ---- */
+typedef enum gast_corr_type {
+    GAST_CORR_UNSET = -1,
+    GAST_CORR_EVENT_COUNT = 0,
+    GAST_CORR_VALUE_COUNT,
+    GAST_CORR_TEMPORAL,
+    GAST_CORR_TEMPORAL_ORDERED,
+    GAST_CORR_VALUE_SUM,
+    GAST_CORR_VALUE_AVG,
+    GAST_CORR_VALUE_PERCENTILE,
+    GAST_CORR__COUNT
+} gast_corr_type;
+
+/* Condition bounds: a lower and/or an upper bound, each inclusive or not;
+ * `eq N` is both bounds inclusive at N. */
+enum {
+    GAST_CORR_HAS_LO = 1,
+    GAST_CORR_LO_INCL = 2,
+    GAST_CORR_HAS_HI = 4,
+    GAST_CORR_HI_INCL = 8,
+};
+
+/* `aliases`: one group-by name that reads a different field per rule. */
+typedef struct gast_corr_alias {
+    char *name;
+    gast_strings rules;  /* rule (or correlation) names or ids */
+    gast_strings fields; /* parallel to rules */
+    gast_loc loc;
+} gast_corr_alias;
+
+typedef struct gast_correlation {
+    char *name;
+    char *id;
+    char *title;
+    char *description;
+    char *status;
+    char *author;
+    char *date;
+    gast_level level;
+    gast_strings tags;
+    gast_strings references;
+    gast_corr_type type;
+    gast_strings rules; /* referenced rules or correlations, by name or id */
+    gast_strings group_by;
+    gast_corr_alias **aliases;
+    size_t alias_count, alias_cap;
+    int64_t timespan_ns; /* 0: unset */
+    unsigned cond_flags; /* GAST_CORR_HAS_LO ...; 0: no condition written */
+    double cond_lo, cond_hi;
+    char *field;       /* value_count / value_sum / value_avg / value_percentile */
+    double percentile; /* value_percentile; < 0: unset */
+    int generate;      /* -1 unset, 0, 1 */
+    gast_loc loc;
+} gast_correlation;
+
+gast_correlation *gast_correlation_new(gast_loc loc);
+void gast_correlation_free(gast_correlation *corr);
+gast_corr_alias *gast_corr_alias_new(char *name, gast_loc loc);
+void gast_corr_alias_free(gast_corr_alias *alias);
+/* "event_count" ... ; -1 for an unknown name. */
+int gast_corr_type_lookup(const char *name);
+const char *gast_corr_type_name(gast_corr_type type);
+/* "5m", "10s", "1h", "2d", "500ms", "1500us", "10ns" -> ns; -1 when malformed. */
+int64_t gast_duration_parse(const char *text);
+
 /* A compilation unit: everything read from all files of one compile run,
  * includes resolved by the front end. */
 typedef struct gast_unit {
@@ -191,6 +265,8 @@ typedef struct gast_unit {
     size_t macro_count, macro_cap;
     char **files; /* interned file names, owned here */
     size_t file_count, file_cap;
+    gast_correlation **correlations;
+    size_t correlation_count, correlation_cap;
 } gast_unit;
 
 /* Grow an array (pointer, count, cap) and append one element. Returns false

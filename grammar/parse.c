@@ -277,6 +277,7 @@ static void parse_buffer(parse_run *run, const char *file, const char *text, siz
         st.oom = true; /* the scanner ran out of memory */
     }
     gylex_destroy(scanner);
+    gparse_scanner_leftovers(&st);
 
     run->errors += st.errors;
     if (st.oom)

@@ -54,12 +54,16 @@ typedef struct gparse_state {
     bool oom;
     size_t errors;         /* reported through gparse_error */
     jmp_buf fatal;         /* the scanner's out-of-memory exit (YY_FATAL_ERROR) */
+    /* live scanner allocations, freed after a fatal exit (lexer.l) */
+    union gparse_flex_block *flex_blocks;
     bool nesting_reported; /* one nesting error per top-level item */
     gparse_include *includes;
     size_t include_count, include_cap;
 } gparse_state;
 
 gast_loc gparse_ast_loc(const gparse_state *st, gparse_loc loc);
+/* After gylex_destroy(): frees scanner blocks a fatal exit left behind. */
+void gparse_scanner_leftovers(gparse_state *st);
 void gparse_error(gparse_state *st, const char *code, gparse_loc loc, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
@@ -78,5 +82,16 @@ void gparse_rule_meta(gparse_state *st, gast_rule *rule, const char *key, gparse
                       gparse_meta *value);
 bool gparse_add_modifier(gparse_state *st, gast_pred *pred, const char *name, gparse_loc loc);
 bool gparse_add_include(gparse_state *st, char *path, gparse_loc loc);
+
+/* corr_meta.c: correlation blocks. Each takes ownership of `value` /
+ * `cond` / `corr` and of `word` in gparse_corr_finish. */
+void gparse_corr_meta(gparse_state *st, gast_correlation *corr, const char *key,
+                      gparse_loc key_loc, gparse_meta *value);
+void gparse_corr_alias(gparse_state *st, gast_correlation *corr, const char *word,
+                       gparse_loc word_loc, char *name, gparse_loc name_loc, gparse_meta *value);
+void gparse_corr_condition(gparse_state *st, gast_correlation *corr, gparse_loc key_loc,
+                           gparse_meta *cond);
+void gparse_corr_finish(gparse_state *st, char *word, gparse_loc word_loc, char *name,
+                        gparse_loc name_loc, gast_correlation *corr);
 
 #endif

@@ -81,6 +81,7 @@ static gparse_expr join(gparse_state *st, gast_cond_kind kind, gparse_expr l, gp
     gast_rule *rule;
     gparse_meta *meta;
     gparse_expr expr;
+    gast_correlation *corr;
 }
 
 %token <str> IDENT "identifier"
@@ -105,6 +106,8 @@ static gparse_expr join(gparse_state *st, gast_cond_kind kind, gparse_expr l, gp
 %type <rule> rule_body
 %type <meta> meta_value meta_scalar meta_seq meta_pairs
 %type <expr> expr and_expr unary primary
+%type <corr> corr_body
+%type <meta> corr_cond corr_bound
 
 %destructor { free($$); } <str>
 %destructor { gast_value_free($$); } <value>
@@ -115,6 +118,7 @@ static gparse_expr join(gparse_state *st, gast_cond_kind kind, gparse_expr l, gp
 %destructor { gast_rule_free($$); } <rule>
 %destructor { gparse_meta_free($$); } <meta>
 %destructor { gast_cond_free($$.cond); } <expr>
+%destructor { gast_correlation_free($$); } <corr>
 
 %%
 
@@ -126,6 +130,7 @@ file
 
 item
     : rule_block
+    | corr_block
     | list_def
     | macro_def
     | include_stmt
@@ -221,6 +226,87 @@ rule_body
     }
     ;
 
+/* ---- correlations (docs/correlations.md): `correlation NAME { ... }` and
+ * `sequence NAME { ... }`. The leading word is an identifier, not a keyword,
+ * so fields named `sequence` or `correlation` stay usable. */
+
+corr_block
+    : IDENT IDENT '{' corr_body '}' {
+        gparse_corr_finish(st, $1, @1, $2, @2, $4);
+        if (st->oom)
+            YYABORT;
+    }
+    ;
+
+corr_body
+    : %empty {
+        $$ = gast_correlation_new(AST_LOC(@$));
+        if (!$$)
+            OOM();
+    }
+    | corr_body IDENT ':' meta_value {
+        $$ = $1;
+        gparse_corr_meta(st, $$, $2, @2, $4);
+        free($2);
+        if (st->oom) {
+            gast_correlation_free($$);
+            YYABORT;
+        }
+    }
+    | corr_body IDENT IDENT ':' meta_value {
+        $$ = $1;
+        gparse_corr_alias(st, $$, $2, @2, $3, @3, $5);
+        free($2);
+        if (st->oom) {
+            gast_correlation_free($$);
+            YYABORT;
+        }
+    }
+    | corr_body KW_CONDITION ':' corr_cond {
+        $$ = $1;
+        gparse_corr_condition(st, $$, @2, $4);
+        if (st->oom) {
+            gast_correlation_free($$);
+            YYABORT;
+        }
+    }
+    ;
+
+/* `gte 5`, `gt 100 and lte 200`, or Sigma's map `{ gte: 5 }`. */
+corr_cond
+    : corr_bound
+    | corr_cond KW_AND corr_bound {
+        $$ = $1;
+        gparse_meta *bound = $3;
+        if (!gparse_meta_push($$, bound->keys[0], bound->key_locs[0], bound->items[0])) {
+            gparse_meta_free($$);
+            gparse_meta_free(bound);
+            OOM();
+        }
+        bound->count = 0;
+        gparse_meta_free(bound);
+    }
+    | '{' meta_pairs '}' { $$ = $2; $$->loc = @$; }
+    ;
+
+corr_bound
+    : IDENT NUMBER {
+        gparse_meta *num = gparse_meta_new(GPARSE_META_SCALAR, @2);
+        $$ = num ? gparse_meta_new(GPARSE_META_MAP, @$) : NULL;
+        if (num)
+            num->scalar = $2;
+        if (!$$ || !gparse_meta_push($$, $1, @1, num)) {
+            gparse_meta_free($$);
+            if (num)
+                gparse_meta_free(num);
+            else
+                gast_value_free($2);
+            free($1);
+            OOM();
+        }
+    }
+    ;
+
 /* Metadata values: scalars (bare words are strings), lists of scalars, and
  * one-level maps (logsource). */
 meta_value
@@ -298,6 +384,19 @@ meta_pairs
         $$ = $1;
         if (!gparse_meta_push($$, $2, @2, $4)) {
             free($2);
+            gparse_meta_free($4);
+            gparse_meta_free($$);
+            OOM();
+        }
+    }
+    | meta_pairs STRING ':' meta_scalar {
+        /* a quoted key: a correlation alias may name its rule by id */
+        $$ = $1;
+        char *key = $2->text;
+        $2->text = NULL;
+        gast_value_free($2);
+        if (!key || !gparse_meta_push($$, key, @2, $4)) {
+            free(key);
             gparse_meta_free($4);
             gparse_meta_free($$);
             OOM();

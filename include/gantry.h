@@ -157,6 +157,10 @@ typedef struct gantry_item {
 gantry_status gantry_normalizer_new(const gantry_pack *pack, gantry_input_format format,
                                     gantry_normalizer **normalizer);
 void gantry_normalizer_free(gantry_normalizer *normalizer);
+/* Refuse (as MALFORMED, "JSON nested deeper than --max-depth") any line
+ * whose objects and arrays nest deeper than `max_depth`, 1 ..
+ * GANTRY_DEFAULT_MAX_DEPTH of gantry_limits.h (128, also the default). */
+gantry_status gantry_normalizer_set_max_depth(gantry_normalizer *normalizer, unsigned max_depth);
 /* Give one line (without its newline). */
 gantry_status gantry_normalizer_feed(gantry_normalizer *normalizer, const char *line, size_t len,
                                      uint64_t line_no);
@@ -167,6 +171,105 @@ int gantry_normalizer_next(gantry_normalizer *normalizer, gantry_item *item);
 const char *gantry_input_format_name(gantry_input_format format);
 /* Parse a name as printed by gantry_input_format_name(); -1 when unknown. */
 int gantry_input_format_parse(const char *name);
+
+/* ---- Correlations (docs/correlations.md) ----
+ * A correlation stage holds the windowed state of every correlation of a
+ * pack. Feed it each base-rule match (rule index, event, time); it calls back
+ * once per group and window whose condition holds. One stage may be fed from
+ * many threads at once (it serialises feeds internally); the callback runs
+ * under that lock and must not call back into the same stage. */
+typedef struct gantry_correlator gantry_correlator;
+
+typedef struct gantry_correlation_info {
+    uint32_t index;
+    const char *name;
+    const char *id;
+    const char *title;
+    const char *description;
+    const char *author;
+    const char *date;
+    gantry_level level;
+    const char *type; /* "event_count", "temporal_ordered", ... */
+    size_t tag_count;
+    size_t rule_count; /* referenced rules and correlations */
+    uint64_t timespan_ns;
+    int generate;
+} gantry_correlation_info;
+
+size_t gantry_pack_correlation_count(const gantry_pack *pack);
+gantry_status gantry_pack_correlation_info(const gantry_pack *pack, size_t index,
+                                           gantry_correlation_info *info);
+const char *gantry_pack_correlation_tag(const gantry_pack *pack, size_t corr, size_t tag);
+/* 1 when the matches of base rule `rule` are results of their own; 0 when
+ * the rule only feeds correlations (Sigma `generate: false`, the default). */
+int gantry_pack_rule_reported(const gantry_pack *pack, size_t rule);
+
+typedef struct gantry_correlator_limits {
+    size_t max_groups;           /* live groups over all correlations */
+    size_t max_events_per_group; /* events kept per group (oldest dropped first) */
+    size_t memory_bytes;         /* budget for all state the stage holds */
+    uint64_t out_of_order_ns;    /* how late an event may arrive and still count */
+} gantry_correlator_limits;
+
+void gantry_correlator_limits_default(gantry_correlator_limits *limits);
+
+/* One event that contributed to a correlation match. */
+typedef struct gantry_corr_event {
+    const char *file; /* the file tag given to feed(), "" when none */
+    uint64_t line;
+    int64_t time_ns;
+    uint32_t rule; /* rule index; a correlation index when is_correlation */
+    int is_correlation;
+} gantry_corr_event;
+
+/* Everything points into the stage and is valid during the callback only. */
+typedef struct gantry_corr_match {
+    const gantry_correlation_info *correlation;
+    size_t group_count;
+    const char *const *group_fields; /* the group_by names */
+    const char *const *group_values; /* their values for this group */
+    int64_t first_ns, last_ns;       /* the window: first and last contributing event */
+    double value;                    /* the count, distinct count, sum, avg or percentile */
+    size_t event_count;
+    const gantry_corr_event *events; /* in time order */
+} gantry_corr_match;
+
+typedef void (*gantry_corr_fn)(const gantry_corr_match *match, void *user);
+
+/* Pass as time_ns to read the time from the event's `@timestamp` (RFC 3339,
+ * or a number of seconds since the epoch). */
+#define GANTRY_TIME_FROM_EVENT INT64_MIN
+
+typedef struct gantry_correlator_stats {
+    uint64_t fed;             /* feed() calls for rules some correlation uses */
+    uint64_t ungrouped;       /* events lacking a group_by field */
+    uint64_t time_fallbacks;  /* events without a usable @timestamp */
+    uint64_t late;            /* events later than the out-of-order tolerance */
+    uint64_t matches;         /* correlation matches (reported or chained) */
+    uint64_t groups_live;
+    uint64_t groups_peak;
+    uint64_t groups_evicted;  /* least recently seen groups dropped for room */
+    uint64_t groups_expired;  /* groups whose window ran out */
+    uint64_t events_dropped;  /* oldest events dropped from a full group */
+    uint64_t bytes;           /* state bytes held now, as the stage accounts them */
+    uint64_t bytes_peak;
+    uint64_t memory_budget;
+} gantry_correlator_stats;
+
+/* limits may be NULL (defaults). */
+gantry_status gantry_correlator_new(const gantry_pack *pack, const gantry_correlator_limits *limits,
+                                    gantry_correlator **correlator);
+gantry_status gantry_correlator_feed(gantry_correlator *correlator, uint32_t rule,
+                                     const struct cJSON *event, int64_t time_ns, const char *file,
+                                     uint64_t line, gantry_corr_fn on_match, void *user);
+/* End of input: close every open window (conditions with an upper bound are
+ * decided when their window closes) and drop all state. */
+gantry_status gantry_correlator_flush(gantry_correlator *correlator, gantry_corr_fn on_match,
+                                      void *user);
+void gantry_correlator_get_stats(gantry_correlator *correlator, gantry_correlator_stats *stats);
+void gantry_correlator_free(gantry_correlator *correlator);
+/* RFC 3339 text -> ns since the epoch; returns 0, or -1 when malformed. */
+int gantry_parse_time(const char *text, size_t len, int64_t *ns);
 
 #ifdef __cplusplus
 }

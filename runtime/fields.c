@@ -1,6 +1,7 @@
 #include "fields.h"
 
 #include <cJSON.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,110 @@ static void collect(gantry_matcher *m, const cJSON *node, const char *path, size
     }
 }
 
+/* Top-level key presence. Large packs ask for hundreds of fields an event
+ * does not have; one hash probe per dotted prefix of the path answers "no key
+ * here can start this path" without scanning the event's keys. Only hashes
+ * are kept: a collision merely falls back to the full scan. */
+/* Below this many fields, scanning the keys costs less than hashing them. */
+#define GRT_TOP_KEYS_MIN_FIELDS 48u
+#define GRT_FNV_BASIS 1469598103934665603ull
+#define GRT_FNV_PRIME 1099511628211ull
+
+static uint64_t key_hash_final(uint64_t h, size_t len) {
+    h ^= (uint64_t)len * 0x9E3779B97F4A7C15ull;
+    h ^= h >> 31;
+    return h | 1; /* 0 marks an empty slot */
+}
+
+static int top_keys_build(gantry_matcher *m) {
+    const cJSON *root = m->event;
+    size_t count = 0;
+    for (const cJSON *ch = root->child; ch; ch = ch->next)
+        count++;
+    if (m->top_cap < 2 * count + 8) {
+        size_t cap = m->top_cap ? m->top_cap : 64;
+        while (cap < 2 * count + 8)
+            cap *= 2;
+        uint64_t *t = realloc(m->top_keys, cap * sizeof *t);
+        if (!t)
+            return -1;
+        m->top_keys = t;
+        m->top_cap = cap;
+    }
+    memset(m->top_keys, 0, m->top_cap * sizeof *m->top_keys);
+    size_t mask = m->top_cap - 1;
+    for (const cJSON *ch = root->child; ch; ch = ch->next) {
+        if (!ch->string)
+            continue;
+        uint64_t h = GRT_FNV_BASIS;
+        size_t n = 0;
+        for (const char *k = ch->string; *k; k++, n++)
+            h = (h ^ (unsigned char)*k) * GRT_FNV_PRIME;
+        h = key_hash_final(h, n);
+        size_t i = h & mask;
+        while (m->top_keys[i] && m->top_keys[i] != h)
+            i = (i + 1) & mask;
+        m->top_keys[i] = h;
+    }
+    m->top_gen = m->gen;
+    return 0;
+}
+
+static int top_key_known(const gantry_matcher *m, uint64_t h) {
+    size_t mask = m->top_cap - 1;
+    for (size_t i = h & mask; m->top_keys[i]; i = (i + 1) & mask)
+        if (m->top_keys[i] == h)
+            return 1;
+    return 0;
+}
+
+gantry_status grt_fields_prepare(gantry_pack *pk) {
+    size_t total = 0;
+    for (uint32_t f = 0; f < pk->nfields; f++) {
+        const char *path = pk->strs[pk->fields[f]];
+        size_t len = pk->str_lens[pk->fields[f]];
+        total++;
+        for (size_t i = 0; i < len; i++)
+            total += path[i] == '.';
+    }
+    pk->path_hashes = calloc(pk->nfields ? pk->nfields : 1, sizeof *pk->path_hashes);
+    pk->path_hash_items = malloc((total ? total : 1) * sizeof *pk->path_hash_items);
+    if (!pk->path_hashes || !pk->path_hash_items)
+        return GANTRY_E_NOMEM;
+    uint32_t n = 0;
+    for (uint32_t f = 0; f < pk->nfields; f++) {
+        const char *path = pk->strs[pk->fields[f]];
+        size_t len = pk->str_lens[pk->fields[f]];
+        pk->path_hashes[f].first = n;
+        uint64_t h = GRT_FNV_BASIS;
+        for (size_t i = 0; i < len; i++) {
+            if (path[i] == '.')
+                pk->path_hash_items[n++] = key_hash_final(h, i);
+            h = (h ^ (unsigned char)path[i]) * GRT_FNV_PRIME;
+        }
+        pk->path_hash_items[n++] = key_hash_final(h, len);
+        pk->path_hashes[f].count = n - pk->path_hashes[f].first;
+    }
+    return GANTRY_OK;
+}
+
+/* 0 when no top-level key equals a dotted prefix of the path (or the path),
+ * so the path yields nothing; 1 when it may yield values. */
+static int path_may_exist(gantry_matcher *m, uint32_t field) {
+    if (m->top_gen != m->gen && top_keys_build(m) != 0)
+        return 1;
+    const grt_slice *s = &m->pack->path_hashes[field];
+    const uint64_t *h = m->pack->path_hash_items + s->first;
+    for (uint32_t i = 0; i < s->count; i++)
+        if (top_key_known(m, h[i]))
+            return 1;
+    return 0;
+}
+
+static int len_is_zero(uint32_t len) {
+    return len == 0;
+}
+
 grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
     if (m->field_gen[field] == m->gen)
         return m->field_vals[field];
@@ -121,7 +226,9 @@ grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
     uint32_t s = pk->fields[field];
     size_t before = m->nvals;
     size_t budget = GANTRY_MAX_VALUES_PER_FIELD;
-    collect(m, (const cJSON *)m->event, pk->strs[s], pk->str_lens[s], 0, &budget);
+    if (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS || len_is_zero(pk->str_lens[s]) ||
+        path_may_exist(m, field))
+        collect(m, (const cJSON *)m->event, pk->strs[s], pk->str_lens[s], 0, &budget);
     grt_slice out = {(uint32_t)before, (uint32_t)(m->nvals - before)};
     m->field_vals[field] = out;
     m->field_gen[field] = m->gen;
@@ -194,6 +301,25 @@ static int text_reserve(gantry_matcher *m, size_t extra) {
 
 /* Shortest of %.15g/%.16g/%.17g that reads back as the same double. */
 static int format_number(double d, char *buf, size_t size) {
+    /* Integers below 1e15 print as their digits under %.15g: skip stdio. */
+    if (d > -1e15 && d < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d)) &&
+        size >= 20) {
+        char tmp[20];
+        long long v = (long long)d;
+        unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+        int k = 0;
+        do {
+            tmp[k++] = (char)('0' + u % 10);
+            u /= 10;
+        } while (u);
+        int n = 0;
+        if (v < 0)
+            buf[n++] = '-';
+        while (k)
+            buf[n++] = tmp[--k];
+        buf[n] = 0;
+        return n;
+    }
     int n = 0;
     for (int prec = 15; prec <= 17; prec++) {
         n = snprintf(buf, size, "%.*g", prec, d);

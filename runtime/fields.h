@@ -6,6 +6,9 @@
 
 #include "pack.h"
 
+/* At load: the prefix hashes behind the top-level key check. */
+gantry_status grt_fields_prepare(gantry_pack *pack);
+
 /* The values of field `field` in m->event (a slice of m->vals). */
 grt_slice grt_field_values(gantry_matcher *m, uint32_t field);
 /* Every string value anywhere in m->event (for KEYWORD predicates). */

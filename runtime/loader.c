@@ -8,7 +8,10 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "fields.h"
+#include "logsource.h"
 #include "pack.h"
+#include "prefilter.h"
 #include "regex.h"
 
 gantry_status grt_fail(char *err, size_t err_size, gantry_status status, const char *fmt, ...) {
@@ -34,16 +37,18 @@ typedef struct sec_entry {
     uint32_t offset, size, count;
 } sec_entry;
 
-static const char *const section_names[] = {"",      "STRINGS",    "FIELDS",   "CONSTS",
-                                            "LISTS", "LIST_ITEMS", "REGEXES",  "PREDICATES",
-                                            "CODE",  "RULES",      "STRLISTS", "NAMED_LISTS"};
+static const char *const section_names[] = {
+    "",           "STRINGS",     "FIELDS",       "CONSTS",    "LISTS",
+    "LIST_ITEMS", "REGEXES",     "PREDICATES",   "CODE",      "RULES",
+    "STRLISTS",   "NAMED_LISTS", "CORRELATIONS", "CORR_REFS", "CORR_FIELDS"};
 
 /* Record size of each section; 0 for STRINGS (variable). */
-static const uint32_t record_size[] = {0, 0, 4, 16, 8, 4, 8, 12, 12, GANTRY_RULE_RECORD_SIZE, 4, 8};
+static const uint32_t record_size[] = {
+    0, 0, 4, 16, 8, 4, 8, 12, 12, GANTRY_RULE_RECORD_SIZE, 4, 8, GANTRY_CORR_RECORD_SIZE, 4, 4};
 
 typedef struct decoder {
     const unsigned char *data;
-    sec_entry sec[GANTRY_SEC_LAST + 1];
+    sec_entry sec[GANTRY_SEC_OPTIONAL_LAST + 1];
     gantry_pack *pack;
     char *err;
     size_t err_size;
@@ -94,7 +99,7 @@ static gantry_status read_header(decoder *d, size_t size) {
     for (uint32_t i = 0; i < nsec; i++) {
         const unsigned char *e = p + GANTRY_PACK_HEADER_SIZE + (size_t)i * 16;
         uint32_t id = rd32(e), off = rd32(e + 4), sz = rd32(e + 8), count = rd32(e + 12);
-        if (id < GANTRY_SEC_FIRST || id > GANTRY_SEC_LAST)
+        if (id < GANTRY_SEC_FIRST || id > GANTRY_SEC_OPTIONAL_LAST)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
                             "section table entry %u: unknown section id %u", (unsigned)i,
                             (unsigned)id);
@@ -485,9 +490,21 @@ static gantry_status prepare_rule_fields(gantry_pack *pk) {
     return GANTRY_OK;
 }
 
+static grt_corr_sections corr_sections(const decoder *d) {
+    grt_corr_sections cs;
+    for (int k = 0; k < 3; k++) {
+        const sec_entry *e = &d->sec[GANTRY_SEC_CORRELATIONS + k];
+        cs.present[k] = e->present;
+        cs.offset[k] = e->offset;
+        cs.count[k] = e->count;
+    }
+    return cs;
+}
+
 void grt_pack_destroy(gantry_pack *pk) {
     if (!pk)
         return;
+    grt_corr_table_free(pk->corr);
     grt_regex_free_all(pk);
     free(pk->arena);
     free(pk->strs);
@@ -506,6 +523,10 @@ void grt_pack_destroy(gantry_pack *pk) {
     free(pk->nets);
     free(pk->rule_fields);
     free(pk->rule_field_items);
+    gpf_free(pk->prefilter);
+    gls_free(pk->dispatch);
+    free(pk->path_hashes);
+    free(pk->path_hash_items);
     free(pk);
 }
 
@@ -526,9 +547,16 @@ gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pac
         return GANTRY_E_NOMEM;
     if ((st = read_strings(&d)) == GANTRY_OK && (st = read_tables(&d)) == GANTRY_OK &&
         (st = read_rules(&d)) == GANTRY_OK &&
+        (st = grt_corr_decode(d.pack, d.data, corr_sections(&d), err, err_size)) == GANTRY_OK &&
         (st = grt_verify(d.pack, err, err_size)) == GANTRY_OK &&
         (st = prepare_cidr(&d)) == GANTRY_OK && (st = prepare_rule_fields(d.pack)) == GANTRY_OK)
         st = grt_regex_compile_all(d.pack, err, err_size);
+    if (st == GANTRY_OK)
+        st = grt_fields_prepare(d.pack);
+    if (st == GANTRY_OK)
+        st = gls_prepare(d.pack);
+    if (st == GANTRY_OK)
+        st = gpf_build(d.pack);
     if (st != GANTRY_OK) {
         if (st == GANTRY_E_NOMEM)
             grt_fail(err, err_size, st, "out of memory while loading the pack");

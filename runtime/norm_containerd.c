@@ -109,7 +109,7 @@ const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *
     if (!ev)
         return "out of memory";
     *event = ev;
-    gnorm_out o = {ev, ctx->want, 0};
+    gnorm_out o = {.obj = ev, .want = ctx->want, .nomem = 0};
     gnorm_span topic = {NULL, 0}, ns = {NULL, 0}, id = {NULL, 0}, ts = {NULL, 0}, image = {0, 0};
     const gnorm_kv *kv;
     if ((kv = gnorm_kv_find(l, "topic")))
@@ -166,9 +166,11 @@ const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *
         const char *c = find(msg, n, "ContainerID:");
         if (c) {
             id.p = c + 12;
-            id.n = strcspn(id.p, ",}");
-            if (id.p + id.n > msg + n)
-                id.n = (size_t)(msg + n - id.p);
+            /* bounded: the line is not NUL-terminated */
+            const char *e = id.p;
+            while (e < msg + n && *e != ',' && *e != '}')
+                e++;
+            id.n = e > id.p ? (size_t)(e - id.p) : 0;
         }
     }
     if (gnorm_wants(&o, GNORM_G_BASE)) {

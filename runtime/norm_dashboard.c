@@ -150,7 +150,7 @@ static void deploy_spec(gnorm_out *o, const cJSON *body) {
 }
 
 void gnorm_dashboard_body(cJSON *event, const char *body, size_t len, int complete, unsigned want) {
-    gnorm_out o = {event, want, 0};
+    gnorm_out o = {.obj = event, .want = want, .nomem = 0};
     const char *reason = NULL;
     cJSON *parsed = complete ? gnorm_parse_json(body, len, &reason) : NULL;
     if (!parsed) {
@@ -174,7 +174,7 @@ const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJ
     if (!ev)
         return "out of memory";
     *event = ev;
-    gnorm_out o = {ev, want, 0};
+    gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
     gnorm_str(&o, "event.module", "k8s_dashboard");
     if (bt)
         gnorm_strn(&o, "@timestamp", line + off + 1, bt - 2);
@@ -240,7 +240,10 @@ const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJ
         if (with) {
             if (gnorm_wants(&o, GNORM_G_ACTOR))
                 ip_port(&o, addr, (size_t)(with - addr));
-            long code = strtol(with + 6, NULL, 10);
+            /* digits up to `end` only: the line is not NUL-terminated */
+            long code = 0;
+            for (const char *d = with + 6; d < end && *d >= '0' && *d <= '9' && code < 100000; d++)
+                code = code * 10 + (*d - '0');
             if (code > 0 && gnorm_wants(&o, GNORM_G_HTTP))
                 gnorm_num(&o, "http.response.status_code", (double)code);
             if (code > 0 && gnorm_wants(&o, GNORM_G_BASE))

@@ -2,6 +2,7 @@
  * API, and the CLI's default text form) and Docker container-create request
  * bodies (shared with the dockerd log module). */
 #include <stdlib.h>
+#include <math.h>
 #include <string.h>
 
 #include "normalize.h"
@@ -54,10 +55,13 @@ static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
         gnorm_str(o, "event.module", "docker_events");
         const cJSON *ns = gnorm_path(ev, "timeNano");
         const cJSON *s = gnorm_path(ev, "time");
-        if (cJSON_IsNumber(ns))
-            gnorm_timestamp_ns(o, (int64_t)ns->valuedouble);
-        else if (cJSON_IsNumber(s))
-            gnorm_timestamp_ns(o, (int64_t)s->valuedouble * 1000000000);
+        /* Only times that fit int64 nanoseconds (about 1678..2262): a
+         * hostile `time` must not overflow the conversion. */
+        double t = cJSON_IsNumber(ns)  ? ns->valuedouble
+                   : cJSON_IsNumber(s) ? trunc(s->valuedouble) * 1e9
+                                       : NAN;
+        if (t > -9.2e18 && t < 9.2e18)
+            gnorm_timestamp_ns(o, (int64_t)t);
         if (action) {
             gnorm_str(o, "event.action", docker_action(action, verb_len));
             gnorm_strn(o, "event.original_action", action, verb_len);
@@ -98,7 +102,7 @@ const char *gnorm_docker_event(cJSON *root, unsigned want, cJSON **event) {
         return "not a Docker event";
     }
     gnorm_strip_schema_keys(root);
-    gnorm_out o = {root, want, 0};
+    gnorm_out o = {.obj = root, .want = want, .nomem = 0};
     docker_event_fields(&o, root);
     *event = root;
     return o.nomem ? "out of memory" : NULL;
@@ -163,12 +167,12 @@ const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON
         cJSON_Delete(attr_obj);
         return "out of memory";
     }
-    gnorm_out raw = {ev, GNORM_G_ALL, 0};
+    gnorm_out raw = {.obj = ev, .want = GNORM_G_ALL, .nomem = 0};
     gnorm_strn(&raw, "message", line, len);
     gnorm_strn(&raw, "Type", type, (size_t)(type_end - type));
     gnorm_strn(&raw, "Action", action, (size_t)(action_end - action));
     cJSON_AddItemToObjectCS(ev, "Actor", actor);
-    gnorm_out ra = {actor, GNORM_G_ALL, 0};
+    gnorm_out ra = {.obj = actor, .want = GNORM_G_ALL, .nomem = 0};
     gnorm_strn(&ra, "ID", id, (size_t)(body_end - id));
     cJSON_AddItemToObjectCS(actor, "Attributes", attr_obj);
     if (attrs) {
@@ -196,7 +200,7 @@ const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON
             p = comma + 2;
         }
     }
-    gnorm_out o = {ev, want, raw.nomem | ra.nomem};
+    gnorm_out o = {.obj = ev, .want = want, .nomem = raw.nomem | ra.nomem};
     docker_event_fields(&o, ev);
     if (gnorm_wants(&o, GNORM_G_BASE))
         gnorm_strn(&o, "@timestamp", line, (size_t)(ts_end - line));

@@ -214,10 +214,11 @@ static const char *identity(gnorm_out *o, const char *msg, size_t n) {
             break;
         }
     if (u && gnorm_wants(o, GNORM_G_ACTOR)) {
-        size_t un = strcspn(u, ",}");
-        if (u + un > msg + n)
-            un = (size_t)(msg + n - u);
-        gnorm_strn(o, "user.name", u, un);
+        /* bounded: the line is not NUL-terminated */
+        const char *e = u;
+        while (e < msg + n && *e != ',' && *e != '}')
+            e++;
+        gnorm_strn(o, "user.name", u, (size_t)(e - u));
     }
     return NULL;
 }
@@ -238,7 +239,7 @@ const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx
     if (!ev)
         return "out of memory";
     *event = ev;
-    gnorm_out o = {ev, ctx->want, 0};
+    gnorm_out o = {.obj = ev, .want = ctx->want, .nomem = 0};
     /* log.message is written before form data is parsed: msg lives in the
      * scratch buffer, which the body parse does not touch. */
     add_line_basics(&o, l, ctx, "dockerd", msg, n);

@@ -192,7 +192,7 @@ const char *gnorm_falco(cJSON *root, unsigned want, cJSON **event) {
         return "not a Falco alert";
     }
     gnorm_strip_schema_keys(root);
-    gnorm_out o = {root, want, 0};
+    gnorm_out o = {.obj = root, .want = want, .nomem = 0};
     falco_fields(&o, root);
     *event = root;
     return o.nomem ? "out of memory" : NULL;
@@ -204,7 +204,7 @@ const char *gnorm_plain_json(cJSON *root, unsigned want, cJSON **event) {
         return "JSON value is not an object";
     }
     if ((want & GNORM_G_BASE) && !cJSON_GetObjectItemCaseSensitive(root, "event.module")) {
-        gnorm_out o = {root, want, 0};
+        gnorm_out o = {.obj = root, .want = want, .nomem = 0};
         gnorm_str(&o, "event.module", "json");
         if (o.nomem) {
             *event = root;

@@ -464,7 +464,7 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
             return "AKS record: properties.log is not an object";
         }
         gnorm_strip_schema_keys(ev);
-        gnorm_out o = {ev, want, 0};
+        gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
         audit_fields(&o, ev);
         const char *rid = gnorm_path_str(root, "resourceId");
         const char *cluster = rid ? strrchr(rid, '/') : NULL;
@@ -475,7 +475,7 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
         return o.nomem ? "out of memory" : NULL;
     }
     gnorm_strip_schema_keys(root);
-    gnorm_out o = {root, want, 0};
+    gnorm_out o = {.obj = root, .want = want, .nomem = 0};
     if (form == 3)
         gke_fields(&o, root);
     else

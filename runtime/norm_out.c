@@ -52,8 +52,24 @@ void gnorm_num(gnorm_out *o, const char *key, double value) {
     add(o, key, cJSON_CreateNumber(value));
 }
 
+/* The schema keys are appended after the event's own, so look from the
+ * end: a forward lookup per pushed value walked every key of the event,
+ * quadratic for an event with many keys and many values. cJSON keeps the
+ * last child in child->prev. */
+static cJSON *find_key_from_end(const cJSON *obj, const char *key) {
+    const cJSON *first = obj->child;
+    if (!first || !first->prev)
+        return cJSON_GetObjectItemCaseSensitive(obj, key);
+    for (const cJSON *c = first->prev;; c = c->prev) {
+        if (c->string && strcmp(c->string, key) == 0)
+            return (cJSON *)c;
+        if (c == first)
+            return NULL;
+    }
+}
+
 static cJSON *list(gnorm_out *o, const char *key) {
-    cJSON *arr = cJSON_GetObjectItemCaseSensitive(o->obj, key);
+    cJSON *arr = find_key_from_end(o->obj, key);
     if (cJSON_IsArray(arr))
         return arr;
     arr = cJSON_CreateArray();
@@ -61,17 +77,23 @@ static cJSON *list(gnorm_out *o, const char *key) {
     return arr;
 }
 
+/* The element count of an output array lives in its (otherwise unused)
+ * valueint: cJSON_GetArraySize() walks the list, and calling it per push made
+ * an event with a few hundred thousand env entries cost minutes. */
 static void push(gnorm_out *o, const char *key, cJSON *item) {
     if (!item) {
         o->nomem = 1;
         return;
     }
     cJSON *arr = list(o, key);
-    if (!arr || cJSON_GetArraySize(arr) >= (int)GANTRY_MAX_VALUES_PER_FIELD) {
+    if (!arr || arr->valueint >= (int)GANTRY_MAX_VALUES_PER_FIELD) {
         cJSON_Delete(item);
         return;
     }
-    cJSON_AddItemToArray(arr, item);
+    if (cJSON_AddItemToArray(arr, item))
+        arr->valueint++;
+    else
+        cJSON_Delete(item);
 }
 
 void gnorm_push_str(gnorm_out *o, const char *key, const char *value) {
@@ -225,8 +247,10 @@ const cJSON *gnorm_path(const cJSON *obj, const char *path) {
         if (!cJSON_IsObject(cur))
             return NULL;
         const cJSON *found = NULL;
+        /* most keys differ in their first byte: test it before calling out */
         for (const cJSON *c = cur->child; c; c = c->next)
-            if (c->string && strncmp(c->string, path, n) == 0 && c->string[n] == '\0') {
+            if (c->string && c->string[0] == path[0] && strncmp(c->string, path, n) == 0 &&
+                c->string[n] == '\0') {
                 found = c;
                 break;
             }
@@ -250,7 +274,9 @@ int gnorm_path_bool(const cJSON *obj, const char *path) {
     return -1;
 }
 
-unsigned gnorm_json_depth(const char *text, size_t len) {
+/* The deepest nesting of `text`; *open (when not NULL) tells whether the
+ * text ends inside a string or an unclosed object or array, i.e. was cut. */
+static unsigned json_scan(const char *text, size_t len, int *open) {
     unsigned depth = 0, max = 0;
     int in_string = 0;
     for (size_t i = 0; i < len; i++) {
@@ -269,7 +295,33 @@ unsigned gnorm_json_depth(const char *text, size_t len) {
             depth--;
         }
     }
+    if (open)
+        *open = in_string || depth > 0;
     return max;
+}
+
+unsigned gnorm_json_depth(const char *text, size_t len) {
+    return json_scan(text, len, NULL);
+}
+
+/* Whether the text holds more than `limit` opening brackets, strings
+ * included: an upper bound on its nesting depth that costs a fraction of
+ * json_scan, since memchr skips the bytes between brackets many at a time. */
+static int openers_exceed(const char *text, size_t len, size_t limit) {
+    size_t n = 0;
+    for (const char *p = text, *end = text + len; p < end && n <= limit; n++) {
+        p = memchr(p, '{', (size_t)(end - p));
+        if (!p)
+            break;
+        p++;
+    }
+    for (const char *p = text, *end = text + len; p < end && n <= limit; n++) {
+        p = memchr(p, '[', (size_t)(end - p));
+        if (!p)
+            break;
+        p++;
+    }
+    return n > limit;
 }
 
 cJSON *gnorm_parse_json(const char *text, size_t len, const char **reason) {
@@ -277,14 +329,19 @@ cJSON *gnorm_parse_json(const char *text, size_t len, const char **reason) {
         *reason = "line longer than the line limit";
         return NULL;
     }
-    if (gnorm_json_depth(text, len) > GANTRY_DEFAULT_MAX_DEPTH) {
+    /* The exact depth is only needed when the bound exceeds the limit. */
+    if (openers_exceed(text, len, GANTRY_DEFAULT_MAX_DEPTH) &&
+        json_scan(text, len, NULL) > GANTRY_DEFAULT_MAX_DEPTH) {
         *reason = "JSON nested deeper than the depth limit";
         return NULL;
     }
     const char *end = NULL;
     cJSON *root = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     if (!root) {
-        *reason = end && (size_t)(end - text) >= len ? "truncated JSON" : "invalid JSON";
+        /* cut short: the text ends inside a string or an open bracket */
+        int open = 0;
+        (void)json_scan(text, len, &open);
+        *reason = open || (end && (size_t)(end - text) >= len) ? "truncated JSON" : "invalid JSON";
         return NULL;
     }
     /* Anything but blanks after the value is an error too. */

@@ -193,7 +193,7 @@ static int logrus_tty(const char *line, size_t len, gnorm_logline *out) {
 
 /* I0919 08:39:23.396408   18297 events.go:61] message */
 static int klog(const char *line, size_t len, gnorm_logline *out) {
-    if (len < 22 || !strchr("IWEF", line[0]))
+    if (len < 22 || !memchr("IWEF", line[0], 4))
         return 0;
     for (int i = 1; i <= 4; i++)
         if (!is_digit(line[i]))

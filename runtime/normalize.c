@@ -6,6 +6,7 @@
 
 #include "gantry.h"
 #include "gantry_limits.h"
+#include "logsource.h"
 #include "normalize.h"
 
 enum { HELD_NONE, HELD_DOCKERD, HELD_DASHBOARD };
@@ -24,6 +25,8 @@ struct gantry_normalizer {
     gnorm_balance balance;
     char *scratch;
     size_t scratch_cap;
+    unsigned max_depth; /* 0: GANTRY_DEFAULT_MAX_DEPTH, checked by gnorm_parse_json */
+    int module_only;    /* logsource dispatch needs event.module; the pack reads no BASE field */
 };
 
 static const char *const format_names[GANTRY_FORMAT__COUNT] = {
@@ -65,6 +68,7 @@ gantry_status gantry_normalizer_new(const gantry_pack *pack, gantry_input_format
             if (name)
                 n->want |= gnorm_field_groups(name);
         }
+        n->module_only = gls_pack_needs_module(pack) && !(n->want & GNORM_G_BASE);
     }
     *normalizer = n;
     return GANTRY_OK;
@@ -225,6 +229,7 @@ typedef struct line_result {
     int dash_open;
     size_t body_off;
     int text; /* a text source: "message" holds the line */
+    gantry_input_format source; /* its format name is the event.module */
 } line_result;
 
 static void normalize_json(gantry_normalizer *n, const char *line, size_t len, line_result *r) {
@@ -252,6 +257,7 @@ static void normalize_json(gantry_normalizer *n, const char *line, size_t len, l
         else
             f = GANTRY_FORMAT_JSON;
     }
+    r->source = f;
     switch (f) {
     case GANTRY_FORMAT_K8S_AUDIT:
         r->reason = gnorm_k8s_audit(root, n->want, &r->event);
@@ -281,6 +287,7 @@ static void normalize_text(gantry_normalizer *n, const char *line, size_t len, l
     size_t rlen = len - off;
     if ((f == GANTRY_FORMAT_AUTO || f == GANTRY_FORMAT_DOCKER_EVENTS) &&
         gnorm_docker_text_detect(rest, rlen)) {
+        r->source = GANTRY_FORMAT_DOCKER_EVENTS;
         r->reason = gnorm_docker_text(rest, rlen, n->want, &r->event);
         return;
     }
@@ -290,6 +297,7 @@ static void normalize_text(gantry_normalizer *n, const char *line, size_t len, l
     }
     if ((f == GANTRY_FORMAT_AUTO || f == GANTRY_FORMAT_K8S_DASHBOARD) && off == 0 &&
         gnorm_dashboard_detect(rest, rlen)) {
+        r->source = GANTRY_FORMAT_K8S_DASHBOARD;
         r->reason =
             gnorm_dashboard_line(rest, rlen, n->want, &r->event, &r->dash_open, &r->body_off);
         return;
@@ -305,6 +313,7 @@ static void normalize_text(gantry_normalizer *n, const char *line, size_t len, l
     }
     int dockerd = f == GANTRY_FORMAT_DOCKERD ||
                   (f == GANTRY_FORMAT_AUTO && gnorm_logline_is_dockerd(&l, &ctx));
+    r->source = dockerd ? GANTRY_FORMAT_DOCKERD : GANTRY_FORMAT_CONTAINERD;
     if (dockerd)
         r->reason = gnorm_dockerd_line(&l, &ctx, &r->event, &r->dockerd_kind);
     else
@@ -330,6 +339,13 @@ static int continue_dashboard(gantry_normalizer *n, const char *line, size_t len
     return 1;
 }
 
+gantry_status gantry_normalizer_set_max_depth(gantry_normalizer *n, unsigned max_depth) {
+    if (!n || max_depth == 0 || max_depth > GANTRY_DEFAULT_MAX_DEPTH)
+        return GANTRY_E_ARG;
+    n->max_depth = max_depth < GANTRY_DEFAULT_MAX_DEPTH ? max_depth : 0;
+    return GANTRY_OK;
+}
+
 gantry_status gantry_normalizer_feed(gantry_normalizer *n, const char *line, size_t len,
                                      uint64_t line_no) {
     if (!n || (!line && len))
@@ -340,6 +356,15 @@ gantry_status gantry_normalizer_feed(gantry_normalizer *n, const char *line, siz
         if (st == GANTRY_OK)
             st = push(n, GANTRY_ITEM_MALFORMED, line_no, line_no, NULL,
                       "line longer than the line limit");
+        return st;
+    }
+    /* A lowered depth limit is checked on the raw line, so it also bounds
+     * JSON embedded in text formats (dockerd form data, dashboard bodies). */
+    if (n->max_depth && gnorm_json_depth(line, len) > n->max_depth) {
+        gantry_status st = flush_held(n);
+        if (st == GANTRY_OK)
+            st = push(n, GANTRY_ITEM_MALFORMED, line_no, line_no, NULL,
+                      "JSON nested deeper than --max-depth");
         return st;
     }
     while (len && (line[len - 1] == '\r' || line[len - 1] == '\n'))
@@ -356,7 +381,7 @@ gantry_status gantry_normalizer_feed(gantry_normalizer *n, const char *line, siz
     size_t lead = 0;
     while (lead < len && (line[lead] == ' ' || line[lead] == '\t'))
         lead++;
-    line_result r = {NULL, NULL, GNORM_DOCKERD_OTHER, 0, 0, 0};
+    line_result r = {NULL, NULL, GNORM_DOCKERD_OTHER, 0, 0, 0, GANTRY_FORMAT_JSON};
     if (line[lead] == '{' ||
         (line[lead] == '[' && !gnorm_dashboard_detect(line + lead, len - lead)))
         normalize_json(n, line + lead, len - lead, &r);
@@ -375,6 +400,14 @@ gantry_status gantry_normalizer_feed(gantry_normalizer *n, const char *line, siz
     if (r.text && set_message(r.event, line, len) != GANTRY_OK) {
         cJSON_Delete(r.event);
         return GANTRY_E_NOMEM;
+    }
+    if (n->module_only && r.source != GANTRY_FORMAT_JSON && r.source != GANTRY_FORMAT_AUTO) {
+        cJSON *module = cJSON_CreateStringReference(format_names[r.source]);
+        if (!module) {
+            cJSON_Delete(r.event);
+            return GANTRY_E_NOMEM;
+        }
+        cJSON_AddItemToObjectCS(r.event, "event.module", module);
     }
     /* dockerd: a call takes its form-data and caller-identity lines. */
     if (n->held_kind == HELD_DOCKERD &&

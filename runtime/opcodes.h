@@ -28,6 +28,11 @@
  *    ("403", "1.5"); an event boolean as "true"/"false". A NUMBER constant
  *    matches an event number numerically and an event string that parses
  *    completely as the same number.
+ *  - TIME_* read a value as a timestamp (RFC 3339 text, or a number of
+ *    seconds, milliseconds, microseconds or nanoseconds since the epoch) and
+ *    compare its UTC part with the list's NUMBER items; a value that is not a
+ *    timestamp never matches. The part is the opcode, so the disassembler and
+ *    the verifier need nothing beyond this table.
  *
  * Columns: X(NAME, KIND, A_OPERAND, B_OPERAND, POPS, PUSHES, "doc")
  */
@@ -77,7 +82,14 @@ enum gantry_operand {
     X(EXISTS, PRED, FIELD, BOOL, 0, 1, "the field is present (b=1) or absent (b=0), any value")    \
     X(ISNULL, PRED, FIELD, NONE, 0, 1, "the field is absent or JSON null (Sigma `F: null`)")       \
     X(FIELDREF, PRED, FIELD, FIELD, 0, 1, "a value of field a equals a value of field b")          \
-    X(KEYWORD, PRED, STROP, LIST, 0, 1, "any string value anywhere in the event passes test a")
+    X(KEYWORD, PRED, STROP, LIST, 0, 1, "any string value anywhere in the event passes test a")   \
+    /* ---- time parts (Sigma 2.1): contiguous, MINUTE first, YEAR last ---- */                   \
+    X(TIME_MINUTE, PRED, FIELD, LIST, 0, 1, "a timestamp value's UTC minute (0-59) is an item")    \
+    X(TIME_HOUR, PRED, FIELD, LIST, 0, 1, "a timestamp value's UTC hour (0-23) is an item")        \
+    X(TIME_DAY, PRED, FIELD, LIST, 0, 1, "a timestamp value's UTC day of month (1-31) is an item") \
+    X(TIME_WEEK, PRED, FIELD, LIST, 0, 1, "a timestamp value's ISO 8601 week (1-53) is an item")   \
+    X(TIME_MONTH, PRED, FIELD, LIST, 0, 1, "a timestamp value's UTC month (1-12) is an item")      \
+    X(TIME_YEAR, PRED, FIELD, LIST, 0, 1, "a timestamp value's UTC year is an item")
 
 enum gantry_opcode {
 #define GANTRY_X_ENUM(name, kind, a, b, pops, pushes, doc) GANTRY_OP_##name,

@@ -5,6 +5,7 @@
 #ifndef GANTRY_RT_PACK_H
 #define GANTRY_RT_PACK_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,7 +28,12 @@ typedef struct grt_const {
 typedef struct grt_regex {
     uint32_t pattern; /* string index */
     uint32_t flags;   /* GANTRY_RE_* */
-    void *code;       /* pcre2_code_8 *, compiled (and JIT-compiled) at load */
+    void *code;       /* pcre2_code_8 *, compiled at load (JIT too in small packs) */
+    /* Large packs JIT-compile a regex on its first use (regex.c): a copy of
+     * `code`, published here once ready, while other threads keep using the
+     * interpreter. jit_state: 0 not started, 1 compiling, 2 done or failed. */
+    _Atomic(void *) jit;
+    atomic_int jit_state;
 } grt_regex;
 
 /* A CIDR network parsed from a list item at load. */
@@ -78,6 +84,13 @@ struct gantry_pack {
     grt_slice *rule_fields;
     uint32_t *rule_field_items;
     int has_keywords;
+    struct gpf_index *prefilter;   /* candidate-rule index (prefilter.c), or NULL */
+    struct gls_dispatch *dispatch; /* logsource dispatch (logsource.c), or NULL */
+    /* Per field, the hashes of its dotted prefixes and of the whole path,
+     * checked against the event's top-level keys (fields.c). */
+    grt_slice *path_hashes;
+    uint64_t *path_hash_items;
+    struct grt_corr_table *corr; /* correlate_pack.c; NULL without correlations */
 };
 
 /* One value a field yielded for the current event. Text lives either in the
@@ -116,6 +129,9 @@ struct gantry_matcher {
     size_t nvals, vals_cap;
     char *text;
     size_t text_len, text_cap;
+    uint64_t *top_keys; /* hashes of the event's top-level keys (fields.c) */
+    size_t top_cap;     /* slots, a power of two */
+    uint32_t top_gen;
     const void **walk; /* explicit stack for the keyword tree walk */
     size_t walk_cap;
 
@@ -125,6 +141,12 @@ struct gantry_matcher {
     int regex_limit_hit;
     int value_limit_hit;
     int oom;
+
+    /* GANTRY_OPTIMIZE=0 turns both off: the reference for differential tests */
+    int fast_paths;    /* top-level key hash before field extraction */
+    int use_prefilter; /* candidate-rule selection (prefilter.c) */
+    uint32_t *pf_mark; /* per predicate: generation when its literal was seen */
+    uint64_t *pf_cand; /* bitset of rules to run for this event */
 };
 
 /* Formats into err (when not NULL) and returns status. */
@@ -153,5 +175,14 @@ gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pack);
 void grt_matcher_release(gantry_matcher *m);
 gantry_status grt_match_event(gantry_matcher *m, const void *event, gantry_match_fn on_match,
                               void *user);
+
+/* correlate_pack.c: the optional correlation sections. */
+typedef struct grt_corr_sections {
+    int present[3]; /* CORRELATIONS, CORR_REFS, CORR_FIELDS */
+    uint32_t offset[3], count[3];
+} grt_corr_sections;
+gantry_status grt_corr_decode(gantry_pack *pack, const unsigned char *data,
+                              grt_corr_sections sections, char *err, size_t err_size);
+void grt_corr_table_free(struct grt_corr_table *table);
 
 #endif

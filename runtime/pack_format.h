@@ -70,6 +70,55 @@ enum gantry_section_id {
 #define GANTRY_SEC_FIRST GANTRY_SEC_STRINGS
 #define GANTRY_SEC_LAST GANTRY_SEC_NAMED_LISTS
 
+/* Optional sections (docs/correlations.md), written only by packs that hold
+ * correlation rules; a pack without them has no correlations. */
+enum gantry_optional_section_id {
+    /* count x GANTRY_CORR_RECORD_SIZE bytes, see below. */
+    GANTRY_SEC_CORRELATIONS = 12,
+    /* count x u32: the rules a correlation refers to. A value with bit 31
+     * set is a correlation index (bits 0..30), otherwise a rule index. */
+    GANTRY_SEC_CORR_REFS = 13,
+    /* count x u32 string index: for each correlation, first its group_by
+     * names as written, then refs x group_by field paths row-major by
+     * reference (aliases applied), then one value-field path per reference
+     * when the type aggregates a field (value_*). */
+    GANTRY_SEC_CORR_FIELDS = 14,
+};
+#define GANTRY_SEC_OPTIONAL_LAST GANTRY_SEC_CORR_FIELDS
+
+enum gantry_corr_type {
+    GANTRY_CORR_EVENT_COUNT = 0,
+    GANTRY_CORR_VALUE_COUNT = 1,
+    GANTRY_CORR_TEMPORAL = 2,
+    GANTRY_CORR_TEMPORAL_ORDERED = 3,
+    GANTRY_CORR_VALUE_SUM = 4,
+    GANTRY_CORR_VALUE_AVG = 5,
+    GANTRY_CORR_VALUE_PERCENTILE = 6,
+};
+#define GANTRY_CORR_REF_CORRELATION 0x80000000u
+/* Condition flags (record field at byte 52). */
+#define GANTRY_CORR_COND_LO 1u
+#define GANTRY_CORR_COND_LO_INCL 2u
+#define GANTRY_CORR_COND_HI 4u
+#define GANTRY_CORR_COND_HI_INCL 8u
+/* Correlation flags (record field at byte 48). */
+#define GANTRY_CORR_FLAG_GENERATE 1u
+
+/* Correlation record, 100 bytes (u32 unless noted):
+ *   0 name        4 id          8 title       12 description  16 author
+ *  20 date       24 level      28 type (gantry_corr_type)
+ *  32 tags first 36 tags count (slice of STRLISTS)
+ *  40 refs first 44 refs count (slice of CORR_REFS)
+ *  48 flags      52 condition flags
+ *  56 u64 timespan in nanoseconds (> 0)
+ *  64 f64 lower bound            72 f64 upper bound
+ *  80 f64 percentile (0..100; value_percentile only)
+ *  88 group_by count             92 fields first (into CORR_FIELDS)
+ *  96 source line
+ * A correlation may refer to correlations, never (directly or through
+ * others) to itself. */
+#define GANTRY_CORR_RECORD_SIZE 100u
+
 enum gantry_const_kind {
     GANTRY_CONST_STRING = 0,
     GANTRY_CONST_NUMBER = 1,

@@ -1,5 +1,5 @@
-/* pcre2 glue: compile a pack's regexes once at load (with JIT where the
- * platform has it) and run them under the match limits of limits.h. */
+/* pcre2 glue: compile a pack's regexes once at load (JIT at load for small packs,
+ * on first use for large ones) and run them under the match limits of limits.h. */
 #ifndef GANTRY_RT_REGEX_H
 #define GANTRY_RT_REGEX_H
 

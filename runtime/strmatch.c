@@ -2,10 +2,24 @@
 #define _GNU_SOURCE
 #include "strmatch.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void grt_ascii_lower(char *dst, const char *src, size_t len) {
-    for (size_t i = 0; i < len; i++) {
+    /* eight bytes at a time: set bit 5 of every byte in 'A'..'Z' */
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t x;
+        memcpy(&x, src + i, 8);
+        uint64_t low7 = x & ~high;
+        uint64_t ge_a = low7 + (0x80 - 'A') * ones;     /* high bit set when >= 'A' */
+        uint64_t gt_z = low7 + (0x80 - 'Z' - 1) * ones; /* high bit set when > 'Z' */
+        uint64_t upper = (ge_a ^ gt_z) & ~x & high;
+        x |= upper >> 2;
+        memcpy(dst + i, &x, 8);
+    }
+    for (; i < len; i++) {
         char c = src[i];
         dst[i] = (c >= 'A' && c <= 'Z') ? (char)(c + ('a' - 'A')) : c;
     }

@@ -99,10 +99,11 @@ static gantry_status verify_rule(const gantry_pack *pk, uint32_t r, int *depth_a
     for (uint32_t i = 0; i < c->count; i++)
         depth_at[i] = -1;
     int depth = 0;
+    /* formatted once per rule: per instruction it cost more than the checks */
+    char where[48];
+    snprintf(where, sizeof where, "rule %u", (unsigned)r);
     for (uint32_t i = 0; i < c->count; i++) {
         const struct gantry_insn *in = &pk->code[c->first + i];
-        char where[48];
-        snprintf(where, sizeof where, "rule %u", (unsigned)r);
         gantry_status st = check_insn(pk, in, GANTRY_KIND_CTRL, where, i, err, err_size);
         if (st != GANTRY_OK)
             return st;

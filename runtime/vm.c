@@ -7,9 +7,12 @@
 #include <string.h>
 
 #include "fields.h"
+#include "logsource.h"
 #include "pack.h"
+#include "prefilter.h"
 #include "regex.h"
 #include "strmatch.h"
+#include "timepart.h"
 
 gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pk) {
     memset(m, 0, sizeof *m);
@@ -23,14 +26,21 @@ gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pk) {
     m->text_cap = 1024;
     m->text = malloc(m->text_cap);
     if (!m->pred_gen || !m->pred_val || !m->field_gen || !m->field_vals || !m->text ||
-        grt_regex_matcher_init(m) != GANTRY_OK) {
+        grt_regex_matcher_init(m) != GANTRY_OK || gpf_matcher_init(m) != GANTRY_OK) {
         grt_matcher_release(m);
         return GANTRY_E_NOMEM;
     }
+    /* GANTRY_OPTIMIZE=0 extracts every field the plain way and runs every
+     * rule on every event: the reference the differential tests compare the
+     * optimised paths against. */
+    const char *env = getenv("GANTRY_OPTIMIZE");
+    m->fast_paths = !(env && strcmp(env, "0") == 0);
+    m->use_prefilter = pk->prefilter != NULL && m->fast_paths;
     return GANTRY_OK;
 }
 
 void grt_matcher_release(gantry_matcher *m) {
+    gpf_matcher_release(m);
     grt_regex_matcher_release(m);
     free(m->pred_gen);
     free(m->pred_val);
@@ -39,6 +49,7 @@ void grt_matcher_release(gantry_matcher *m) {
     free(m->vals);
     free(m->text);
     free(m->walk);
+    free(m->top_keys);
     memset(m, 0, sizeof *m);
 }
 
@@ -239,6 +250,13 @@ static int compute_pred(gantry_matcher *m, const struct gantry_insn *in) {
     }
     case GANTRY_OP_FIELDREF:
         return test_fieldref(m, in->flags, in->a, in->b);
+    case GANTRY_OP_TIME_MINUTE:
+    case GANTRY_OP_TIME_HOUR:
+    case GANTRY_OP_TIME_DAY:
+    case GANTRY_OP_TIME_WEEK:
+    case GANTRY_OP_TIME_MONTH:
+    case GANTRY_OP_TIME_YEAR:
+        return gtp_test(m, in);
     default:
         return 0; /* unreachable after verification */
     }
@@ -358,7 +376,9 @@ static void next_generation(gantry_matcher *m) {
     if (++m->gen == 0) {
         memset(m->pred_gen, 0, sizeof *m->pred_gen * pk->npreds);
         memset(m->field_gen, 0, sizeof *m->field_gen * pk->nfields);
+        memset(m->pf_mark, 0, sizeof *m->pf_mark * pk->npreds);
         m->keyword_gen = 0;
+        m->top_gen = 0;
         m->gen = 1;
     }
     m->nvals = 0;
@@ -368,21 +388,45 @@ static void next_generation(gantry_matcher *m) {
     m->oom = 0;
 }
 
+/* Runs rule r; returns non-zero when the caller asked to stop. */
+static int run_and_report(gantry_matcher *m, uint32_t r, gantry_match_fn on_match, void *user) {
+    const gantry_pack *pk = m->pack;
+    if (!run_rule(m, pk->code + pk->rules[r].code.first))
+        return 0;
+    gantry_match match = {.rule = &pk->infos[r]};
+    return on_match && on_match(&match, user) != 0;
+}
+
 gantry_status grt_match_event(gantry_matcher *m, const void *event, gantry_match_fn on_match,
                               void *user) {
     const gantry_pack *pk = m->pack;
     next_generation(m);
     m->event = event;
-    for (uint32_t r = 0; r < pk->nrules; r++) {
-        const grt_rule *rule = &pk->rules[r];
-        if (!run_rule(m, pk->code + rule->code.first))
-            continue;
-        if (on_match) {
-            gantry_match match = {.rule = &pk->infos[r]};
-            if (on_match(&match, user) != 0)
-                break;
+    /* logsource dispatch is semantics: it applies with or without the index */
+    unsigned source = pk->dispatch ? gls_event_source(event) : GLS_UNKNOWN;
+    const uint64_t *allowed = gls_allowed(pk, source);
+    uint32_t words = gpf_words(pk->nrules);
+    if (m->use_prefilter && gpf_select(m, source) == 0) {
+        /* candidates in rule order, so matches are reported as without the index */
+        for (uint32_t w = 0; w < words; w++) {
+            uint64_t bits = m->pf_cand[w] & (allowed ? allowed[w] : ~0ull);
+            for (; bits; bits &= bits - 1)
+                if (run_and_report(m, w * 64u + (uint32_t)__builtin_ctzll(bits), on_match, user))
+                    goto done;
         }
+        goto done;
     }
+    if (allowed) {
+        for (uint32_t w = 0; w < words; w++)
+            for (uint64_t bits = allowed[w]; bits; bits &= bits - 1)
+                if (run_and_report(m, w * 64u + (uint32_t)__builtin_ctzll(bits), on_match, user))
+                    goto done;
+        goto done;
+    }
+    for (uint32_t r = 0; r < pk->nrules; r++)
+        if (run_and_report(m, r, on_match, user))
+            break;
+done:
     m->event = NULL;
     if (m->oom)
         return GANTRY_E_NOMEM;

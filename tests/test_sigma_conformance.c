@@ -14,63 +14,10 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "compiler.h"
+#include "support/file_list.h"
 
 #define FULL "../shared/sigma/full"
 #define VALUES "tests/sigma/placeholders.yml"
-
-typedef struct files {
-    char **items;
-    size_t count, cap;
-} files;
-
-static int by_name(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void walk(files *out, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *ent;
-    while ((ent = readdir(d))) {
-        if (ent->d_name[0] == '.')
-            continue;
-        size_t n = strlen(dir) + strlen(ent->d_name) + 2;
-        char *path = malloc(n);
-        assert_non_null(path);
-        snprintf(path, n, "%s/%s", dir, ent->d_name);
-        struct stat st;
-        const char *dot = strrchr(ent->d_name, '.');
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            walk(out, path);
-            free(path);
-        } else if (dot && (strcmp(dot, ".yml") == 0 || strcmp(dot, ".yaml") == 0)) {
-            if (out->count == out->cap) {
-                out->cap = out->cap ? out->cap * 2 : 256;
-                out->items = realloc(out->items, out->cap * sizeof *out->items);
-                assert_non_null(out->items);
-            }
-            out->items[out->count++] = path;
-        } else {
-            free(path);
-        }
-    }
-    closedir(d);
-}
-
-static files list_dir(const char *dir) {
-    files f = {0};
-    walk(&f, dir);
-    if (f.count)
-        qsort(f.items, f.count, sizeof *f.items, by_name);
-    return f;
-}
-
-static void free_files(files *f) {
-    for (size_t i = 0; i < f->count; i++)
-        free(f->items[i]);
-    free(f->items);
-}
 
 /* Compile one file alone. Returns 0 when it compiles; the diagnostics text
  * is copied to `why` (may be NULL). */
@@ -109,7 +56,9 @@ static void check_dir(const char *dir, size_t want_total, size_t want_ok) {
     }
     char path[256];
     snprintf(path, sizeof path, FULL "/%s", dir);
-    files f = list_dir(path);
+    tsup_files f = {0};
+    tsup_collect(&f, path, tsup_yaml_suffixes);
+    tsup_sort(&f);
     gcomp_options opts = {.values_file = VALUES};
     size_t ok = 0, shown = 0;
     static char why[1 << 14];
@@ -122,7 +71,7 @@ static void check_dir(const char *dir, size_t want_total, size_t want_ok) {
     }
     printf("sigma conformance %s: %zu of %zu compile (pySigma: %zu of %zu)\n", dir, ok, f.count,
            want_ok, want_total);
-    free_files(&f);
+    tsup_files_free(&f);
     assert_true(ok >= want_ok);
 }
 
@@ -176,7 +125,9 @@ static void test_unsupported_refused(void **state) {
         skip();
         return;
     }
-    files f = list_dir(FULL "/unsupported");
+    tsup_files f = {0};
+    tsup_collect(&f, FULL "/unsupported", tsup_yaml_suffixes);
+    tsup_sort(&f);
     gcomp_options opts = {.values_file = VALUES};
     size_t refused = 0, pipes = 0, pipes_named = 0;
     static char why[1 << 14];
@@ -195,7 +146,7 @@ static void test_unsupported_refused(void **state) {
     printf("sigma conformance unsupported: %zu of %zu refused with E110 (pipe aggregation, %zu "
            "files) or E109 (free-text condition); pySigma refuses 58\n",
            refused, f.count, pipes);
-    free_files(&f);
+    tsup_files_free(&f);
     assert_int_equal(pipes_named, pipes);
     assert_true(refused >= 58);
 }

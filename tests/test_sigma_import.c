@@ -457,7 +457,8 @@ static void test_detection_errors(void **state) {
     } cases[] = {
         {"    sel:\n        A|nosuch: x\n    condition: sel\n",
          "error[E108]: unknown modifier 'nosuch' in 'A|nosuch'"},
-        {"    sel:\n        A|minute: 5\n    condition: sel\n", "error[E108]: the time-part"},
+        {"    sel:\n        A|minutes: 5\n    condition: sel\n",
+         "error[E108]: unknown modifier 'minutes'"},
         {"    sel: {}\n    condition: sel\n", "error[E107]: detection is empty"},
         {"    sel:\n        A:\n            b: c\n    condition: sel\n",
          "error[E117]: the value of 'A' is a map"},
@@ -607,7 +608,9 @@ static void test_action_global_repeat_reset(void **state) {
     unload(&l);
 }
 
-static void test_correlation_skipped(void **state) {
+/* Correlation documents are imported (tests/test_sigma_correlation.c has the
+ * details); they no longer draw W050. */
+static void test_correlation_imported(void **state) {
     (void)state;
     loaded l = load("corr.yml", "title: Base\nname: base\ndetection:\n    s: {A: 1}\n"
                                 "    condition: s\n---\n"
@@ -616,8 +619,15 @@ static void test_correlation_skipped(void **state) {
                                 "    condition: {gte: 10}\n");
     assert_int_equal(l.errors, 0);
     assert_int_equal(l.unit->rule_count, 1);
-    assert_int_equal(gdiag_warning_count(l.diag), 1);
-    assert_true(diag_has(&l, "warning[W050]"));
+    assert_int_equal(l.unit->correlation_count, 1);
+    assert_int_equal(gdiag_warning_count(l.diag), 0);
+    const gast_correlation *c = l.unit->correlations[0];
+    assert_string_equal(c->name, "corr_2");
+    assert_int_equal(c->type, GAST_CORR_EVENT_COUNT);
+    assert_int_equal(c->rules.count, 1);
+    assert_string_equal(c->rules.items[0], "base");
+    assert_true(c->cond_flags == (GAST_CORR_HAS_LO | GAST_CORR_LO_INCL));
+    assert_true(c->cond_lo == 10.0);
     unload(&l);
 }
 
@@ -791,7 +801,7 @@ int main(void) {
         cmocka_unit_test(test_condition_list),
         cmocka_unit_test(test_multi_document),
         cmocka_unit_test(test_action_global_repeat_reset),
-        cmocka_unit_test(test_correlation_skipped),
+        cmocka_unit_test(test_correlation_imported),
         cmocka_unit_test(test_filter),
         cmocka_unit_test(test_mappings),
         cmocka_unit_test(test_builtin_mappings_match_files),

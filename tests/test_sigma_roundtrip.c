@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "compiler.h"
+#include "support/file_list.h"
 #include "disasm.h"
 #include "gantry.h"
 #include "parse.h"
@@ -26,45 +27,6 @@
 #define FULL "../shared/sigma/full"
 #define VALUES "tests/sigma/placeholders.yml"
 
-typedef struct files {
-    char **items;
-    size_t count, cap;
-} files;
-
-static int by_name(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-static void walk(files *out, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *ent;
-    while ((ent = readdir(d))) {
-        if (ent->d_name[0] == '.')
-            continue;
-        size_t n = strlen(dir) + strlen(ent->d_name) + 2;
-        char *path = malloc(n);
-        assert_non_null(path);
-        snprintf(path, n, "%s/%s", dir, ent->d_name);
-        struct stat st;
-        const char *dot = strrchr(ent->d_name, '.');
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            walk(out, path);
-            free(path);
-        } else if (dot && (strcmp(dot, ".yml") == 0 || strcmp(dot, ".yaml") == 0)) {
-            if (out->count == out->cap) {
-                out->cap = out->cap ? out->cap * 2 : 256;
-                out->items = realloc(out->items, out->cap * sizeof *out->items);
-                assert_non_null(out->items);
-            }
-            out->items[out->count++] = path;
-        } else {
-            free(path);
-        }
-    }
-    closedir(d);
-}
 
 /* Compile `path`; returns the pack (caller frees) or NULL. */
 static unsigned char *compile_path(const char *path, const gcomp_options *opts, size_t *len,
@@ -284,8 +246,9 @@ static void roundtrip_file(const char *path, const gcomp_options *opts, const ch
 
 static void test_fixtures(void **state) {
     (void)state;
-    files f = {0};
-    walk(&f, "tests/sigma");
+    tsup_files f = {0};
+    tsup_collect(&f, "tests/sigma", tsup_yaml_suffixes);
+    tsup_sort(&f);
     gcomp_options opts = {.values_file = VALUES};
     char tmp[] = "/tmp/gsigma_rt_XXXXXX.gantry";
     int fd = mkstemps(tmp, 7);
@@ -320,13 +283,13 @@ static void test_corpus(void **state) {
                           "rules-compliance",
                           "rules-placeholder",
                           "deprecated"};
-    files f = {0};
+    tsup_files f = {0};
     for (size_t i = 0; i < sizeof dirs / sizeof dirs[0]; i++) {
         char path[256];
         snprintf(path, sizeof path, FULL "/%s", dirs[i]);
-        walk(&f, path);
+        tsup_collect(&f, path, tsup_yaml_suffixes);
     }
-    qsort(f.items, f.count, sizeof *f.items, by_name);
+    tsup_sort(&f);
     gcomp_options opts = {.values_file = VALUES};
     char tmp[] = "/tmp/gsigma_rt_XXXXXX.gantry";
     int fd = mkstemps(tmp, 7);

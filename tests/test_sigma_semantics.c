@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "compiler.h"
+#include "support/file_list.h"
 #include "gantry.h"
 
 typedef struct row {
@@ -115,6 +116,32 @@ static const row rows[] = {
     {"gt false", "    s: {F|gt: 5}\n", "{\"F\":5}", false},
     {"gte", "    s: {F|gte: 5}\n", "{\"F\":5.5}", true},
     {"gt on a numeric string", "    s: {F|gt: 5}\n", "{\"F\":\"6\"}", true},
+    /* §4 time parts (Sigma 2.1): the UTC part of a timestamp; ISO 8601 weeks */
+    {"minute", "    s: {T|minute: 19}\n", "{\"T\":\"2026-11-29T08:19:49.123Z\"}", true},
+    {"minute differs", "    s: {T|minute: 20}\n", "{\"T\":\"2026-11-29T08:19:49Z\"}", false},
+    {"hour is UTC under an offset", "    s: {T|hour: 8}\n", "{\"T\":\"2026-11-29T10:19:49+02:00\"}",
+     true},
+    {"hour is not the local hour", "    s: {T|hour: 10}\n", "{\"T\":\"2026-11-29T10:19:49+02:00\"}",
+     false},
+    {"day crosses midnight under an offset", "    s: {T|day: 30}\n",
+     "{\"T\":\"2026-11-29T23:30:00-01:00\"}", true},
+    {"month", "    s: {T|month: 11}\n", "{\"T\":\"2026-11-29T08:19:49Z\"}", true},
+    {"year", "    s: {T|year: 2026}\n", "{\"T\":\"2026-11-29T08:19:49Z\"}", true},
+    {"2026-01-01 is in ISO week 1", "    s: {T|week: 1}\n", "{\"T\":\"2026-01-01T00:00:00Z\"}",
+     true},
+    {"2027-01-01 is in ISO week 53 (of 2026)", "    s: {T|week: 53}\n",
+     "{\"T\":\"2027-01-01T00:00:00Z\"}", true},
+    {"2027-01-01 is not in week 1", "    s: {T|week: 1}\n", "{\"T\":\"2027-01-01T00:00:00Z\"}",
+     false},
+    {"epoch seconds", "    s: {T|hour: 8}\n", "{\"T\":1795940389}", true},
+    {"epoch milliseconds", "    s: {T|minute: 19}\n", "{\"T\":1795940389123}", true},
+    {"not a timestamp never matches", "    s: {T|hour: 8}\n", "{\"T\":\"08:19\"}", false},
+    {"time-part list is OR", "    s: {T|hour: [7, 8, 9]}\n", "{\"T\":\"2026-11-29T08:00:00Z\"}",
+     true},
+    {"time part with neq", "    s: {T|hour|neq: [7, 8, 9]}\n", "{\"T\":\"2026-11-29T08:00:00Z\"}",
+     false},
+    {"time part with neq, other hour", "    s: {T|hour|neq: [7, 8, 9]}\n",
+     "{\"T\":\"2026-11-29T18:00:00Z\"}", true},
     /* §3.5-3.6 null, empty, numbers */
     {"null matches a missing field", "    s: {F: null}\n", "{\"G\":1}", true},
     {"null matches JSON null", "    s: {F: null}\n", "{\"F\":null}", true},
@@ -297,43 +324,6 @@ static void test_filter_semantics(void **state) {
 #define K8S_RULES "../shared/sigma/rules/application/kubernetes/audit"
 #define CORPUS "../shared/corpus-real"
 
-typedef struct paths {
-    char **items;
-    size_t count, cap;
-} paths;
-
-static void walk(paths *out, const char *dir, const char *ext) {
-    DIR *d = opendir(dir);
-    if (!d)
-        return;
-    struct dirent *ent;
-    while ((ent = readdir(d))) {
-        if (ent->d_name[0] == '.')
-            continue;
-        size_t n = strlen(dir) + strlen(ent->d_name) + 2;
-        char *path = malloc(n);
-        assert_non_null(path);
-        snprintf(path, n, "%s/%s", dir, ent->d_name);
-        struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-            walk(out, path, ext);
-            free(path);
-            continue;
-        }
-        const char *dot = strrchr(ent->d_name, '.');
-        if (!ext || (dot && strcmp(dot, ext) == 0)) {
-            if (out->count == out->cap) {
-                out->cap = out->cap ? out->cap * 2 : 64;
-                out->items = realloc(out->items, out->cap * sizeof *out->items);
-                assert_non_null(out->items);
-            }
-            out->items[out->count++] = path;
-        } else {
-            free(path);
-        }
-    }
-    closedir(d);
-}
 
 #define SYNTHETIC "tests/sigma/k8s_synthetic.jsonl"
 
@@ -414,8 +404,9 @@ static void test_k8s_rules_fire_on_real_samples(void **state) {
     assert_non_null(f.by_rule);
     gantry_matcher *matcher = NULL;
     assert_int_equal(gantry_matcher_new(pack, &matcher), GANTRY_OK);
-    paths files = {0};
-    walk(&files, CORPUS, NULL);
+    tsup_files files = {0};
+    tsup_collect(&files, CORPUS, NULL);
+    tsup_sort(&files);
     for (size_t i = 0; i < files.count; i++) {
         feed_file(pack, matcher, files.items[i], &f);
         free(files.items[i]);

@@ -3,14 +3,14 @@
 # cases pass, the benign corpus stays quiet at medium and above, and the
 # matches over the whole corpus equal tests/golden/corpus-matches.txt (so any
 # change in detection shows up in review). Regenerate the golden file with
-#   $BUILD/gantry test --golden rules/lists rules/t1610 rules/doki rules/kinsing \
+#   $BUILD/gantry test --golden rules/lists rules/t1610 rules/doki rules/kinsing rules/correlations \
 #       > tests/golden/corpus-matches.txt
 set -u
 BUILD=${BUILD:-build}
 GANTRY="$BUILD/gantry"
 status=0
 # The packs by directory: rules/ may also hold other material (Sigma mappings).
-PACKS="rules/lists rules/t1610 rules/doki rules/kinsing"
+PACKS="rules/lists rules/t1610 rules/doki rules/kinsing rules/correlations"
 
 if [ ! -x "$GANTRY" ]; then
     echo "rules_test: $GANTRY not built"

@@ -1,0 +1,48 @@
+/* Candidate-rule selection. At load, each rule gets an anchor: a set of
+ * literal-indexable predicates (string equality, contains, startswith,
+ * endswith, glob, keywords) such that the rule cannot match while all of them
+ * are false. Per event, one hash lookup per field value (equality) and one
+ * Aho-Corasick pass per field value (substrings) find every anchor predicate
+ * that may hold; only the rules they name, plus the rules without an anchor,
+ * run in the VM. The index only ever over-approximates, and the VM decides,
+ * so results are those of running every rule. Module prefix: gpf_. */
+#ifndef GANTRY_RT_PREFILTER_H
+#define GANTRY_RT_PREFILTER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pack.h"
+
+typedef struct gpf_index gpf_index;
+
+/* Builds pack->prefilter (left NULL for packs too small to gain from it). */
+gantry_status gpf_build(gantry_pack *pack);
+void gpf_free(gpf_index *index);
+
+/* Matcher side: per-thread marks. */
+gantry_status gpf_matcher_init(gantry_matcher *m);
+void gpf_matcher_release(gantry_matcher *m);
+
+/* Fills m->pf_cand with the rules that may match the current event, whose
+ * logsource is `source` (a GLS_* value; bits of rules other sources run may
+ * be set too: the caller masks them). Returns 0, or -1 when extraction
+ * failed (then every rule must run). */
+int gpf_select(gantry_matcher *m, unsigned source);
+
+/* prefilter_lit.c: a run of bytes every match must contain, written to
+ * `out` (room for m bytes); 0 when none can be found safely. */
+size_t gpf_glob_literal(const char *p, size_t m, char *out);
+size_t gpf_regex_literal(const char *p, size_t m, char *out);
+
+enum { GPF_F, GPF_T, GPF_U }; /* three-valued logic */
+/* Whether rule r is certainly false when each predicate has the value
+ * assign[p] (GPF_F or GPF_U). */
+int gpf_rule_false_under(const gantry_pack *pk, const grt_rule *r, const uint8_t *assign);
+
+/* Words of the candidate bitset for `nrules` rules. */
+static inline uint32_t gpf_words(uint32_t nrules) {
+    return (nrules + 63u) / 64u;
+}
+
+#endif

@@ -1,0 +1,241 @@
+/* The matcher allocates nothing per event once warmed up.
+ *
+ * This program defines malloc, calloc and realloc itself (forwarding to
+ * glibc's __libc_* entry points), so every allocation of the process, cJSON's
+ * and the runtime's included, passes through a counter. Events are parsed and
+ * normalized outside the counted region (cJSON's tree is not the matcher's);
+ * each pack then matches every event twice, and the second pass must not
+ * allocate at all, with the optimisations on (candidate index, key hash) and
+ * off. The packs: the ten benchmark rules, the shipped packs and, when
+ * present, the Sigma corpus (keywords, regexes, hundreds of fields).
+ *
+ * Under AddressSanitizer the allocator belongs to ASan, so the test skips. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <cJSON.h>
+
+#include "compiler.h"
+#include "gantry.h"
+#include "support/file_list.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define NOALLOC_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NOALLOC_SANITIZED 1
+#endif
+#endif
+
+#ifndef NOALLOC_SANITIZED
+extern void *__libc_malloc(size_t size);
+extern void *__libc_calloc(size_t n, size_t size);
+extern void *__libc_realloc(void *p, size_t size);
+
+static volatile int counting;
+static volatile unsigned long allocations;
+
+void *malloc(size_t size) {
+    if (counting)
+        allocations++;
+    return __libc_malloc(size);
+}
+
+void *calloc(size_t n, size_t size) {
+    if (counting)
+        allocations++;
+    return __libc_calloc(n, size);
+}
+
+void *realloc(void *p, size_t size) {
+    if (counting)
+        allocations++;
+    return __libc_realloc(p, size);
+}
+#endif
+
+typedef struct events {
+    cJSON **items;
+    size_t count, cap;
+} events;
+
+static void events_add(events *ev, const cJSON *event) {
+    if (ev->count == ev->cap) {
+        ev->cap = ev->cap ? ev->cap * 2 : 256;
+        ev->items = realloc(ev->items, ev->cap * sizeof *ev->items);
+        assert_non_null(ev->items);
+    }
+    ev->items[ev->count] = cJSON_Duplicate(event, 1);
+    assert_non_null(ev->items[ev->count]);
+    ev->count++;
+}
+
+/* Normalizes every line of every file (plain or gzip-compressed through the
+ * normalizer's input: only plain files are read here) into events. */
+static void load_events(events *ev, const char *dir) {
+    tsup_files files = {0};
+    tsup_collect(&files, dir, NULL);
+    tsup_sort(&files);
+    for (size_t f = 0; f < files.count; f++) {
+        size_t n = strlen(files.items[f]);
+        if (n > 3 && strcmp(files.items[f] + n - 3, ".gz") == 0)
+            continue;
+        FILE *in = fopen(files.items[f], "rb");
+        if (!in)
+            continue;
+        gantry_normalizer *norm = NULL;
+        assert_int_equal(gantry_normalizer_new(NULL, GANTRY_FORMAT_AUTO, &norm), GANTRY_OK);
+        char *line = NULL;
+        size_t cap = 0;
+        ssize_t len;
+        uint64_t line_no = 0;
+        gantry_item item;
+        while ((len = getline(&line, &cap, in)) > 0) {
+            gantry_normalizer_feed(norm, line, (size_t)len, ++line_no);
+            while (gantry_normalizer_next(norm, &item))
+                if (item.kind == GANTRY_ITEM_EVENT)
+                    events_add(ev, item.event);
+        }
+        gantry_normalizer_finish(norm);
+        while (gantry_normalizer_next(norm, &item))
+            if (item.kind == GANTRY_ITEM_EVENT)
+                events_add(ev, item.event);
+        gantry_normalizer_free(norm);
+        free(line);
+        fclose(in);
+    }
+    tsup_files_free(&files);
+}
+
+static gantry_pack *compile_pack(const char *const *paths, size_t count, int placeholders_empty) {
+    gdiag_sink *diag = gdiag_new(NULL, 0, 0);
+    assert_non_null(diag);
+    const char *maps[] = {"rules/mappings/generic.yml", "rules/mappings/kubernetes_audit.yml",
+                          "rules/mappings/linux_process_creation.yml",
+                          "rules/mappings/linux_file_event.yml",
+                          "rules/mappings/linux_network_connection.yml"};
+    gcomp_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.placeholders_empty = placeholders_empty;
+    opt.mapping_files = maps;
+    opt.mapping_file_count = sizeof maps / sizeof maps[0];
+    gast_unit *unit = gcomp_parse_paths(paths, count, diag, &opt);
+    unsigned char *image = NULL;
+    size_t len = 0;
+    gantry_pack *pack = NULL;
+    if (unit && gdiag_error_count(diag) == 0 &&
+        gcomp_compile_unit(unit, diag, &opt, &image, &len, NULL) == 0) {
+        char err[256] = "";
+        assert_int_equal(gantry_pack_load_buffer(image, len, &pack, err, sizeof err), GANTRY_OK);
+    }
+    free(image);
+    gast_unit_free(unit);
+    gdiag_free(diag);
+    return pack;
+}
+
+static int count_match(const gantry_match *match, void *user) {
+    (void)match;
+    (*(unsigned long *)user)++;
+    return 0;
+}
+
+/* Matches every event twice; returns the allocations of the second pass and
+ * checks both passes agree. */
+static unsigned long second_pass_allocations(gantry_pack *pack, const events *ev,
+                                             unsigned long *matches) {
+    gantry_matcher *m = NULL;
+    assert_int_equal(gantry_matcher_new(pack, &m), GANTRY_OK);
+    unsigned long first = 0, second = 0, counted = 0;
+    for (size_t i = 0; i < ev->count; i++)
+        gantry_match_cjson(m, ev->items[i], count_match, &first);
+#ifndef NOALLOC_SANITIZED
+    allocations = 0;
+    counting = 1;
+#endif
+    for (size_t i = 0; i < ev->count; i++)
+        gantry_match_cjson(m, ev->items[i], count_match, &second);
+#ifndef NOALLOC_SANITIZED
+    counting = 0;
+    counted = allocations;
+#endif
+    assert_int_equal(first, second);
+    gantry_matcher_free(m);
+    *matches = second;
+    return counted;
+}
+
+static void check_pack(const char *name, const char *const *paths, size_t count,
+                       int placeholders_empty, const events *ev) {
+    static const char *const modes[] = {"all", "0"};
+    for (size_t k = 0; k < 2; k++) {
+        /* read when the pack loads and the matcher is made */
+        setenv("GANTRY_OPTIMIZE", modes[k], 1);
+        gantry_pack *pack = compile_pack(paths, count, placeholders_empty);
+        assert_non_null(pack);
+        unsigned long matches = 0;
+        unsigned long n = second_pass_allocations(pack, ev, &matches);
+        printf("%s (GANTRY_OPTIMIZE=%s): %zu events, %lu matches, %lu allocations in the second "
+               "pass\n",
+               name, modes[k], ev->count, matches, n);
+        assert_int_equal(n, 0);
+        gantry_pack_free(pack);
+    }
+    unsetenv("GANTRY_OPTIMIZE");
+}
+
+static void free_events(events *ev) {
+    for (size_t i = 0; i < ev->count; i++)
+        cJSON_Delete(ev->items[i]);
+    free(ev->items);
+}
+
+static void test_matcher_allocates_nothing_when_warm(void **state) {
+    (void)state;
+#ifdef NOALLOC_SANITIZED
+    skip();
+#endif
+#ifndef NOALLOC_SANITIZED
+    /* the counter itself sees allocations made through the library too */
+    allocations = 0;
+    counting = 1;
+    cJSON *probe_obj = cJSON_CreateObject();
+    counting = 0;
+    assert_true(allocations >= 1);
+    cJSON_Delete(probe_obj);
+#endif
+    events ev = {0};
+    load_events(&ev, "corpus");
+    load_events(&ev, "../shared/corpus-real");
+    assert_true(ev.count > 100);
+
+    const char *ten[] = {"bench/rules/ten"};
+    check_pack("ten benchmark rules", ten, 1, 0, &ev);
+    const char *shipped[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing"};
+    check_pack("shipped packs", shipped, 4, 0, &ev);
+    FILE *probe = fopen("../shared/sigma/full/rules/linux/process_creation/"
+                        "proc_creation_lnx_base64_decode.yml",
+                        "r");
+    if (probe) {
+        fclose(probe);
+        const char *sigma[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing",
+                               "../shared/sigma/full/rules"};
+        check_pack("Sigma corpus + shipped packs", sigma, 5, 1, &ev);
+    } else {
+        printf("skip the Sigma corpus pack: ../shared/sigma/full absent\n");
+    }
+    free_events(&ev);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_matcher_allocates_nothing_when_warm),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
