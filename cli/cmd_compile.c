@@ -30,8 +30,8 @@ static int parse_args(int argc, char **argv, gcli_rule_options *opts, const char
             continue;
         }
         if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "gantry %s: unknown option '%s' (see gantry help %s)\n", cmd,
-                    argv[i], cmd);
+            fprintf(stderr, "gantry %s: unknown option '%s' (see gantry help %s)\n", cmd, argv[i],
+                    cmd);
             return -1;
         }
         paths[(*path_count)++] = argv[i++];

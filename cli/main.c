@@ -28,8 +28,7 @@ static const gcli_command commands[] = {
      "Takes the options of `compile` except -o. Exit 0 when clean of errors, 1 otherwise."},
     {"disasm", gcli_cmd_disasm, "gantry disasm PACK",
      "Print a pack's field dictionary, constants, predicates and each rule's bytecode."},
-    {"match", gcli_cmd_match,
-     "gantry match (-p PACK | -r RULES)... [options] [FILE|DIR|-]...",
+    {"match", gcli_cmd_match, "gantry match (-p PACK | -r RULES)... [options] [FILE|DIR|-]...",
      "Match JSON-lines or log files (plain or .gz, directories recursively, - for stdin)\n"
      "against a pack (-p) or rules compiled in memory (-r).\n"
      "  --format jsonl|text      output form (default: text on a terminal, else jsonl)\n"
@@ -54,8 +53,7 @@ static const gcli_command commands[] = {
     {"import-sigma", gcli_cmd_import_sigma,
      "gantry import-sigma [-o DIR] [--mapping FILE]... [--explain] FILE...",
      "Convert Sigma YAML rules into Gantry rule files."},
-    {"consume", gcli_cmd_consume,
-     "gantry consume (-p PACK | -r RULES) --server URL... [options]",
+    {"consume", gcli_cmd_consume, "gantry consume (-p PACK | -r RULES) --server URL... [options]",
      "Be one member of a NATS JetStream work queue: fetch events, match them, publish\n"
      "each match to the alerts stream, and acknowledge only after the alerts are stored.\n"
      "See docs/scale-out.md for every option."},

@@ -152,8 +152,7 @@ static cJSON *read_fields(const gantry_pack *pack, uint32_t rule, const cJSON *e
     return o;
 }
 
-static const char *level_colors[] = {"\033[2m", "\033[36m", "\033[33m", "\033[31m",
-                                     "\033[1;35m"};
+static const char *level_colors[] = {"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;35m"};
 
 static void print_text(gmo_printer *p, const char *file, uint64_t line, uint32_t rule,
                        const cJSON *event) {

@@ -96,8 +96,8 @@ int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, 
                        unsigned char **image, size_t *len, gcomp_stats *stats) {
     *image = NULL;
     *len = 0;
-    gdiag_sink *diag = gdiag_new(stderr, opts->json_diagnostics,
-                                 !opts->json_diagnostics && isatty(STDERR_FILENO));
+    gdiag_sink *diag =
+        gdiag_new(stderr, opts->json_diagnostics, !opts->json_diagnostics && isatty(STDERR_FILENO));
     if (!diag)
         return -1;
     int rc = -1;

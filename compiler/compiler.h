@@ -36,9 +36,9 @@ gast_unit *gcomp_parse_paths(const char *const *paths, size_t path_count, gdiag_
 typedef struct gcomp_stats {
     size_t rules;
     size_t selections;
-    size_t predicates;        /* distinct predicates after sharing */
-    size_t predicate_uses;    /* predicate references before sharing */
-    size_t instructions;      /* rule code */
+    size_t predicates;     /* distinct predicates after sharing */
+    size_t predicate_uses; /* predicate references before sharing */
+    size_t instructions;   /* rule code */
     size_t fields;
     size_t bytes;
 } gcomp_stats;

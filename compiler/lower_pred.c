@@ -125,11 +125,11 @@ static void lower_regex(build *b, group *g, const char *text, gast_loc loc) {
     snprintf(pattern, n + 5, "%s%s%s", front ? ".*" : "", text, back ? ".*" : "");
     uint32_t flags =
         (c->re_i ? GANTRY_RE_I : 0) | (c->re_m ? GANTRY_RE_M : 0) | (c->re_s ? GANTRY_RE_S : 0);
-    uint32_t options = (c->re_i ? PCRE2_CASELESS : 0) | (c->re_m ? PCRE2_MULTILINE : 0) |
-                       (c->re_s ? PCRE2_DOTALL : 0);
+    uint32_t options = PCRE2_NEVER_UTF | (c->re_i ? PCRE2_CASELESS : 0) |
+                       (c->re_m ? PCRE2_MULTILINE : 0) | (c->re_s ? PCRE2_DOTALL : 0);
     int code = 0;
     PCRE2_SIZE offset = 0;
-    /* the same options the runtime compiles with (no PCRE2_UTF) */
+    /* the same options the runtime compiles with (never UTF mode) */
     pcre2_code *re =
         pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &code, &offset, NULL);
     if (!re) {

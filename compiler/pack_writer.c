@@ -57,8 +57,8 @@ struct gpw {
     gpw_buf rules;
     gpw_buf strlists;
     gpw_buf named_lists;
-    gpw_buf corrs;      /* GANTRY_CORR_RECORD_SIZE-byte records */
-    gpw_buf corr_refs;  /* u32 each */
+    gpw_buf corrs;       /* GANTRY_CORR_RECORD_SIZE-byte records */
+    gpw_buf corr_refs;   /* u32 each */
     gpw_buf corr_fields; /* u32 string index each */
 };
 
@@ -233,10 +233,9 @@ gpw *gpw_new(void) {
 void gpw_free(gpw *w) {
     if (!w)
         return;
-    gpw_buf *bufs[] = {&w->string_bytes, &w->fields,   &w->consts,     &w->lists,
-                       &w->list_items,   &w->regexes,  &w->preds,      &w->code,
-                       &w->rules,        &w->strlists, &w->named_lists,
-                       &w->corrs,        &w->corr_refs, &w->corr_fields};
+    gpw_buf *bufs[] = {&w->string_bytes, &w->fields, &w->consts,    &w->lists,      &w->list_items,
+                       &w->regexes,      &w->preds,  &w->code,      &w->rules,      &w->strlists,
+                       &w->named_lists,  &w->corrs,  &w->corr_refs, &w->corr_fields};
     for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
         free(bufs[i]->data);
     gpw_map *maps[] = {&w->string_map, &w->field_map, &w->const_map,

@@ -22,7 +22,7 @@ typedef struct gpw gpw;
 
 typedef struct gpw_rule {
     const char *id, *title, *description, *author, *date, *modified, *status; /* NULL: absent */
-    uint32_t level; /* gantry_level */
+    uint32_t level;                                                           /* gantry_level */
     const char *product, *category, *service;
     const char *const *tags;
     size_t tag_count;

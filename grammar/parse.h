@@ -14,7 +14,6 @@ int gparse_file(gast_unit *unit, const char *path, gdiag_sink *diag);
 
 /* Same for text in memory (tests, stdin); `name` is used in diagnostics and
  * for resolving includes. */
-int gparse_text(gast_unit *unit, const char *name, const char *text, size_t len,
-                gdiag_sink *diag);
+int gparse_text(gast_unit *unit, const char *name, const char *text, size_t len, gdiag_sink *diag);
 
 #endif

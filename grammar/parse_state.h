@@ -52,8 +52,8 @@ typedef struct gparse_state {
     size_t off;
     gparse_loc comment_start;
     bool oom;
-    size_t errors;         /* reported through gparse_error */
-    jmp_buf fatal;         /* the scanner's out-of-memory exit (YY_FATAL_ERROR) */
+    size_t errors; /* reported through gparse_error */
+    jmp_buf fatal; /* the scanner's out-of-memory exit (YY_FATAL_ERROR) */
     /* live scanner allocations, freed after a fatal exit (lexer.l) */
     union gparse_flex_block *flex_blocks;
     bool nesting_reported; /* one nesting error per top-level item */
@@ -85,8 +85,8 @@ bool gparse_add_include(gparse_state *st, char *path, gparse_loc loc);
 
 /* corr_meta.c: correlation blocks. Each takes ownership of `value` /
  * `cond` / `corr` and of `word` in gparse_corr_finish. */
-void gparse_corr_meta(gparse_state *st, gast_correlation *corr, const char *key,
-                      gparse_loc key_loc, gparse_meta *value);
+void gparse_corr_meta(gparse_state *st, gast_correlation *corr, const char *key, gparse_loc key_loc,
+                      gparse_meta *value);
 void gparse_corr_alias(gparse_state *st, gast_correlation *corr, const char *word,
                        gparse_loc word_loc, char *name, gparse_loc name_loc, gparse_meta *value);
 void gparse_corr_condition(gparse_state *st, gast_correlation *corr, gparse_loc key_loc,

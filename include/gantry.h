@@ -22,20 +22,20 @@ extern "C" {
 
 typedef enum gantry_status {
     GANTRY_OK = 0,
-    GANTRY_E_NOMEM,     /* an allocation failed */
-    GANTRY_E_IO,        /* a file could not be opened or read */
-    GANTRY_E_ARG,       /* an argument was invalid (NULL, out of range) */
-    GANTRY_E_MAGIC,     /* not a Gantry pack */
-    GANTRY_E_VERSION,   /* pack built by another format version */
-    GANTRY_E_TRUNCATED, /* pack shorter than its header or sections say */
-    GANTRY_E_CRC,       /* pack checksum mismatch */
-    GANTRY_E_SECTION,   /* malformed section table or section payload */
-    GANTRY_E_VERIFY,    /* bytecode refused by the verifier */
-    GANTRY_E_REGEX,     /* a pack regex did not compile */
-    GANTRY_E_JSON,      /* the event is not valid JSON */
-    GANTRY_E_LIMIT,     /* a resource limit was reached (see limits) */
+    GANTRY_E_NOMEM,       /* an allocation failed */
+    GANTRY_E_IO,          /* a file could not be opened or read */
+    GANTRY_E_ARG,         /* an argument was invalid (NULL, out of range) */
+    GANTRY_E_MAGIC,       /* not a Gantry pack */
+    GANTRY_E_VERSION,     /* pack built by another format version */
+    GANTRY_E_TRUNCATED,   /* pack shorter than its header or sections say */
+    GANTRY_E_CRC,         /* pack checksum mismatch */
+    GANTRY_E_SECTION,     /* malformed section table or section payload */
+    GANTRY_E_VERIFY,      /* bytecode refused by the verifier */
+    GANTRY_E_REGEX,       /* a pack regex did not compile */
+    GANTRY_E_JSON,        /* the event is not valid JSON */
+    GANTRY_E_LIMIT,       /* a resource limit was reached (see limits) */
     GANTRY_E_REGEX_LIMIT, /* a regex hit its match limit on this event */
-    GANTRY_E_EVENT,     /* the line is not an event of any known form */
+    GANTRY_E_EVENT,       /* the line is not an event of any known form */
     GANTRY_STATUS__COUNT
 } gantry_status;
 
@@ -86,14 +86,13 @@ const char *gantry_level_name(gantry_level level);
  * message (naming the section, offset or instruction) is written to err. */
 gantry_status gantry_pack_load_file(const char *path, gantry_pack **pack, char *err,
                                     size_t err_size);
-gantry_status gantry_pack_load_buffer(const void *data, size_t size, gantry_pack **pack,
-                                      char *err, size_t err_size);
+gantry_status gantry_pack_load_buffer(const void *data, size_t size, gantry_pack **pack, char *err,
+                                      size_t err_size);
 void gantry_pack_free(gantry_pack *pack);
 
 /* Metadata. */
 size_t gantry_pack_rule_count(const gantry_pack *pack);
-gantry_status gantry_pack_rule_info(const gantry_pack *pack, size_t index,
-                                    gantry_rule_info *info);
+gantry_status gantry_pack_rule_info(const gantry_pack *pack, size_t index, gantry_rule_info *info);
 const char *gantry_pack_rule_tag(const gantry_pack *pack, size_t rule, size_t tag);
 const char *gantry_pack_rule_reference(const gantry_pack *pack, size_t rule, size_t ref);
 const char *gantry_pack_rule_falsepositive(const gantry_pack *pack, size_t rule, size_t fp);
@@ -114,7 +113,6 @@ gantry_status gantry_match_cjson(gantry_matcher *matcher, const struct cJSON *ev
 /* After a match callback: did the field at dictionary index `field` take part
  * in the rule being reported? Used by `gantry match --fields`. */
 int gantry_rule_reads_field(const gantry_pack *pack, size_t rule, size_t field);
-
 
 /* ---- Event normalization ----
  * Turns raw input lines (Kubernetes audit JSON and its AKS/GKE envelopes,
@@ -241,17 +239,17 @@ typedef void (*gantry_corr_fn)(const gantry_corr_match *match, void *user);
 #define GANTRY_TIME_FROM_EVENT INT64_MIN
 
 typedef struct gantry_correlator_stats {
-    uint64_t fed;             /* feed() calls for rules some correlation uses */
-    uint64_t ungrouped;       /* events lacking a group_by field */
-    uint64_t time_fallbacks;  /* events without a usable @timestamp */
-    uint64_t late;            /* events later than the out-of-order tolerance */
-    uint64_t matches;         /* correlation matches (reported or chained) */
+    uint64_t fed;            /* feed() calls for rules some correlation uses */
+    uint64_t ungrouped;      /* events lacking a group_by field */
+    uint64_t time_fallbacks; /* events without a usable @timestamp */
+    uint64_t late;           /* events later than the out-of-order tolerance */
+    uint64_t matches;        /* correlation matches (reported or chained) */
     uint64_t groups_live;
     uint64_t groups_peak;
-    uint64_t groups_evicted;  /* least recently seen groups dropped for room */
-    uint64_t groups_expired;  /* groups whose window ran out */
-    uint64_t events_dropped;  /* oldest events dropped from a full group */
-    uint64_t bytes;           /* state bytes held now, as the stage accounts them */
+    uint64_t groups_evicted; /* least recently seen groups dropped for room */
+    uint64_t groups_expired; /* groups whose window ran out */
+    uint64_t events_dropped; /* oldest events dropped from a full group */
+    uint64_t bytes;          /* state bytes held now, as the stage accounts them */
     uint64_t bytes_peak;
     uint64_t memory_budget;
 } gantry_correlator_stats;

@@ -21,7 +21,7 @@
 /* Events */
 #define GANTRY_DEFAULT_MAX_LINE_BYTES (16u * 1024u * 1024u) /* --max-line-bytes */
 #define GANTRY_DEFAULT_MAX_DEPTH 128u                       /* --max-depth: JSON nesting */
-#define GANTRY_MAX_VALUES_PER_FIELD 65536u /* array elements one path may yield */
+#define GANTRY_MAX_VALUES_PER_FIELD 65536u                  /* array elements one path may yield */
 
 /* Regexes (pcre2_set_match_limit / pcre2_set_depth_limit) */
 #define GANTRY_REGEX_MATCH_LIMIT 100000u

@@ -228,7 +228,7 @@ typedef struct line_result {
     int dockerd_kind;
     int dash_open;
     size_t body_off;
-    int text; /* a text source: "message" holds the line */
+    int text;                   /* a text source: "message" holds the line */
     gantry_input_format source; /* its format name is the event.module */
 } line_result;
 

@@ -57,7 +57,7 @@ enum gantry_operand {
 };
 
 #define GANTRY_OPCODES(X)                                                                          \
-    /* ---- rule code: boolean stack machine ---- */                                              \
+    /* ---- rule code: boolean stack machine ---- */                                               \
     X(PRED, CTRL, NONE, PRED, 0, 1, "push the (memoised) result of predicate b")                   \
     X(TRUE, CTRL, NONE, NONE, 0, 1, "push true")                                                   \
     X(FALSE, CTRL, NONE, NONE, 0, 1, "push false")                                                 \
@@ -67,8 +67,8 @@ enum gantry_operand {
     X(JFALSE, CTRL, NONE, JUMP, 1, 1, "if the top is false jump to b, keeping it (short circuit)") \
     X(JTRUE, CTRL, NONE, JUMP, 1, 1, "if the top is true jump to b, keeping it (short circuit)")   \
     X(RET, CTRL, NONE, NONE, 1, 0, "pop the verdict and end the rule; true means a match")         \
-    /* ---- predicate table: field tests ---- */                                                  \
-    X(EQ, PRED, FIELD, LIST, 0, 1, "a value equals an item (string, number, bool or null)")       \
+    /* ---- predicate table: field tests ---- */                                                   \
+    X(EQ, PRED, FIELD, LIST, 0, 1, "a value equals an item (string, number, bool or null)")        \
     X(CONTAINS, PRED, FIELD, LIST, 0, 1, "a string value contains an item")                        \
     X(STARTSWITH, PRED, FIELD, LIST, 0, 1, "a string value starts with an item")                   \
     X(ENDSWITH, PRED, FIELD, LIST, 0, 1, "a string value ends with an item")                       \
@@ -82,8 +82,8 @@ enum gantry_operand {
     X(EXISTS, PRED, FIELD, BOOL, 0, 1, "the field is present (b=1) or absent (b=0), any value")    \
     X(ISNULL, PRED, FIELD, NONE, 0, 1, "the field is absent or JSON null (Sigma `F: null`)")       \
     X(FIELDREF, PRED, FIELD, FIELD, 0, 1, "a value of field a equals a value of field b")          \
-    X(KEYWORD, PRED, STROP, LIST, 0, 1, "any string value anywhere in the event passes test a")   \
-    /* ---- time parts (Sigma 2.1): contiguous, MINUTE first, YEAR last ---- */                   \
+    X(KEYWORD, PRED, STROP, LIST, 0, 1, "any string value anywhere in the event passes test a")    \
+    /* ---- time parts (Sigma 2.1): contiguous, MINUTE first, YEAR last ---- */                    \
     X(TIME_MINUTE, PRED, FIELD, LIST, 0, 1, "a timestamp value's UTC minute (0-59) is an item")    \
     X(TIME_HOUR, PRED, FIELD, LIST, 0, 1, "a timestamp value's UTC hour (0-23) is an item")        \
     X(TIME_DAY, PRED, FIELD, LIST, 0, 1, "a timestamp value's UTC day of month (1-31) is an item") \
@@ -100,11 +100,11 @@ enum gantry_opcode {
 
 /* Predicate flags (instruction byte `flags`). Unknown bits are refused by the
  * verifier so that a later format can give them meaning. */
-#define GANTRY_PF_CASED 0x01u     /* compare case-sensitively */
-#define GANTRY_PF_ALL 0x02u       /* every list item must be matched (Sigma |all) */
+#define GANTRY_PF_CASED 0x01u       /* compare case-sensitively */
+#define GANTRY_PF_ALL 0x02u         /* every list item must be matched (Sigma |all) */
 #define GANTRY_PF_FR_CONTAINS 0x04u /* FIELDREF: value of a contains value of b */
-#define GANTRY_PF_FR_STARTS 0x08u /* FIELDREF: value of a starts with value of b */
-#define GANTRY_PF_FR_ENDS 0x10u   /* FIELDREF: value of a ends with value of b */
+#define GANTRY_PF_FR_STARTS 0x08u   /* FIELDREF: value of a starts with value of b */
+#define GANTRY_PF_FR_ENDS 0x10u     /* FIELDREF: value of a ends with value of b */
 #define GANTRY_PF_KNOWN 0x1Fu
 
 /* Regex flags stored with each regex (REGEXES section). */

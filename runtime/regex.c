@@ -17,7 +17,9 @@ gantry_status grt_regex_compile_all(gantry_pack *pack, char *err, size_t err_siz
         grt_regex *re = &pack->regexes[i];
         atomic_init(&re->jit, NULL);
         atomic_init(&re->jit_state, eager ? 2 : 0);
-        uint32_t options = 0;
+        /* NEVER_UTF also refuses an in-pattern (*UTF): event text is arbitrary
+         * bytes, and UTF mode would turn invalid UTF-8 into match errors. */
+        uint32_t options = PCRE2_NEVER_UTF;
         if (re->flags & GANTRY_RE_I)
             options |= PCRE2_CASELESS;
         if (re->flags & GANTRY_RE_M)
@@ -26,8 +28,6 @@ gantry_status grt_regex_compile_all(gantry_pack *pack, char *err, size_t err_siz
             options |= PCRE2_DOTALL;
         int code = 0;
         PCRE2_SIZE offset = 0;
-        /* No PCRE2_UTF: event text is arbitrary bytes and must never make a
-         * match fail with a UTF error. */
         pcre2_code *compiled =
             pcre2_compile((PCRE2_SPTR)pack->strs[re->pattern], pack->str_lens[re->pattern], options,
                           &code, &offset, NULL);

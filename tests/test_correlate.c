@@ -9,6 +9,8 @@
 #include <cmocka.h>
 
 #include <cJSON.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +362,63 @@ static void test_parse_time(void **state) {
     assert_int_equal(gantry_parse_time(t, strlen(t), &ns), -1);
 }
 
+/* Several matcher threads feed one stage: the result is the same as from one
+ * thread (each of 2 x 500 keys reaches its count exactly once). */
+typedef struct feeder {
+    gantry_correlator *stage;
+    int first_key;
+    atomic_int *fired;
+} feeder;
+
+static void on_corr_count(const gantry_corr_match *m, void *user) {
+    (void)m;
+    atomic_fetch_add((atomic_int *)user, 1);
+}
+
+static void *feed_keys(void *arg) {
+    feeder *f = arg;
+    for (int round = 0; round < 3; round++) {
+        for (int k = f->first_key; k < f->first_key + 500; k++) {
+            char key[32];
+            snprintf(key, sizeof key, "key-%d", k);
+            cJSON *e = cJSON_CreateObject();
+            cJSON_AddStringToObject(e, "k", key);
+            gantry_status st = gantry_correlator_feed(f->stage, 0, e, round * SEC, "f", 1,
+                                                      on_corr_count, f->fired);
+            cJSON_Delete(e);
+            if (st != GANTRY_OK)
+                return (void *)1;
+        }
+    }
+    return NULL;
+}
+
+static void test_threads_share_one_stage(void **state) {
+    (void)state;
+    gantry_pack *pack =
+        compile_text("correlation n { type: event_count rules: [a] group_by: [k] timespan: 10m "
+                     "condition: gte 3 }",
+                     NULL);
+    assert_non_null(pack);
+    gantry_correlator *c = stage(pack, 60 * SEC);
+    atomic_int fired = 0;
+    feeder feeders[2] = {{c, 0, &fired}, {c, 500, &fired}};
+    pthread_t threads[2];
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(pthread_create(&threads[i], NULL, feed_keys, &feeders[i]), 0);
+    for (int i = 0; i < 2; i++) {
+        void *ret = NULL;
+        assert_int_equal(pthread_join(threads[i], &ret), 0);
+        assert_null(ret);
+    }
+    assert_int_equal(atomic_load(&fired), 1000);
+    gantry_correlator_stats stats;
+    gantry_correlator_get_stats(c, &stats);
+    assert_int_equal(stats.fed, 3000);
+    gantry_correlator_free(c);
+    gantry_pack_free(pack);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_boundary_exactly_at_timespan),
@@ -374,6 +433,7 @@ int main(void) {
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_memory_bound_many_keys),
         cmocka_unit_test(test_parse_time),
+        cmocka_unit_test(test_threads_share_one_stage),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,7 +27,6 @@
 #define FULL "../shared/sigma/full"
 #define VALUES "tests/sigma/placeholders.yml"
 
-
 /* Compile `path`; returns the pack (caller frees) or NULL. */
 static unsigned char *compile_path(const char *path, const gcomp_options *opts, size_t *len,
                                    char *why, size_t why_size) {

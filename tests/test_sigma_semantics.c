@@ -324,7 +324,6 @@ static void test_filter_semantics(void **state) {
 #define K8S_RULES "../shared/sigma/rules/application/kubernetes/audit"
 #define CORPUS "../shared/corpus-real"
 
-
 #define SYNTHETIC "tests/sigma/k8s_synthetic.jsonl"
 
 /* The rules for which ../shared/corpus-real holds a matching audit record.
