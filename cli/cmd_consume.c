@@ -46,13 +46,6 @@ static int usage_error(const char *msg, const char *arg) {
     return -1;
 }
 
-static int parse_level(const char *name) {
-    for (int l = GANTRY_LEVEL_INFORMATIONAL; l <= GANTRY_LEVEL_CRITICAL; l++)
-        if (strcmp(name, gantry_level_name((gantry_level)l)) == 0)
-            return l;
-    return -1;
-}
-
 /* Seconds (decimals allowed) into milliseconds; -1 when malformed. */
 static int64_t parse_seconds(const char *text, double min, double max) {
     char *end = NULL;
@@ -194,7 +187,7 @@ static int parse_args(gcons_config *cfg, int argc, char **argv) {
             cfg->replicas = (int)n;
             i += 2;
         } else if (strcmp(a, "--min-level") == 0) {
-            if (!next || (cfg->out.min_level = parse_level(next)) < 0)
+            if (!next || (cfg->out.min_level = gmo_parse_level(next)) < 0)
                 return usage_error("--min-level takes informational, low, medium, high or "
                                    "critical",
                                    next);

@@ -168,13 +168,6 @@ static int match_file(match_run *run, const char *path) {
     return rc;
 }
 
-static int parse_level(const char *name) {
-    for (int l = GANTRY_LEVEL_INFORMATIONAL; l <= GANTRY_LEVEL_CRITICAL; l++)
-        if (strcmp(name, gantry_level_name((gantry_level)l)) == 0)
-            return l;
-    return -1;
-}
-
 static int usage_error(const char *msg, const char *arg) {
     fprintf(stderr, "gantry match: %s%s%s (see gantry help match)\n", msg, arg ? ": " : "",
             arg ? arg : "");
@@ -210,7 +203,7 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
             format_set = 1;
             i += 2;
         } else if (strcmp(a, "--min-level") == 0) {
-            if (!next || (cfg->out.min_level = parse_level(next)) < 0)
+            if (!next || (cfg->out.min_level = gmo_parse_level(next)) < 0)
                 return usage_error("--min-level takes informational, low, medium, high or "
                                    "critical",
                                    next);

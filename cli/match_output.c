@@ -15,6 +15,13 @@ struct gmo_printer {
     char *file_json; /* the current file name as a JSON string */
 };
 
+int gmo_parse_level(const char *name) {
+    for (int l = GANTRY_LEVEL_INFORMATIONAL; l <= GANTRY_LEVEL_CRITICAL; l++)
+        if (strcmp(name, gantry_level_name((gantry_level)l)) == 0)
+            return l;
+    return -1;
+}
+
 int gmo_stats_init(gmo_stats *stats, size_t rule_count) {
     memset(stats, 0, sizeof *stats);
     stats->per_rule = calloc(rule_count ? rule_count : 1, sizeof *stats->per_rule);

@@ -33,6 +33,10 @@ typedef struct gmo_stats {
     size_t rule_count;
 } gmo_stats;
 
+/* A level name as gantry_level_name() prints it (for --min-level); -1 when
+ * unknown. */
+int gmo_parse_level(const char *name);
+
 int gmo_stats_init(gmo_stats *stats, size_t rule_count);
 void gmo_stats_free(gmo_stats *stats);
 

@@ -2,6 +2,7 @@
  * line with a caret under the span; the JSON form is one object per line.
  * Everything rendered is also kept in memory so tests can compare it. */
 #include "diag.h"
+#include "parse.h"
 
 #include <cJSON.h>
 #include <stdarg.h>
@@ -149,40 +150,6 @@ void gdiag_add_source(gdiag_sink *sink, const char *file, const char *text, size
     src->missing = false;
 }
 
-static char *read_whole_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *data = NULL;
-    size_t used = 0, cap = 0;
-    for (;;) {
-        if (cap - used < 4096) {
-            size_t grown = cap ? cap * 2 : 8192;
-            char *bigger = realloc(data, grown);
-            if (!bigger) {
-                free(data);
-                fclose(f);
-                return NULL;
-            }
-            data = bigger;
-            cap = grown;
-        }
-        size_t n = fread(data + used, 1, cap - used - 1, f);
-        used += n;
-        if (n == 0)
-            break;
-    }
-    bool bad = ferror(f) != 0;
-    fclose(f);
-    if (bad) {
-        free(data);
-        return NULL;
-    }
-    data[used] = '\0';
-    *len = used;
-    return data;
-}
-
 static const diag_source *source_for(gdiag_sink *sink, const char *file) {
     diag_source *src = find_source(sink, file);
     if (src)
@@ -191,7 +158,7 @@ static const diag_source *source_for(gdiag_sink *sink, const char *file) {
     if (!src)
         return NULL;
     size_t len = 0;
-    src->text = read_whole_file(file, &len);
+    src->text = gparse_read_file(file, &len);
     src->len = len;
     src->missing = src->text == NULL;
     return src->text ? src : NULL;

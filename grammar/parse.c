@@ -132,8 +132,7 @@ static bool already_read(const gast_unit *unit, const char *file) {
     return false;
 }
 
-/* Reads a whole file; on failure returns NULL with errno set. */
-static char *read_file(const char *path, size_t *len) {
+char *gparse_read_file(const char *path, size_t *len) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return NULL;
@@ -200,7 +199,7 @@ static void follow_includes(parse_run *run, gparse_state *st, unsigned depth) {
             continue;
         }
         size_t target_len = 0;
-        char *data = read_file(target, &target_len);
+        char *data = gparse_read_file(target, &target_len);
         if (!data) {
             report_at(run->diag, "E009", inc->loc, "cannot include `%s`: %s", target,
                       strerror(errno));
@@ -317,7 +316,7 @@ int gparse_file(gast_unit *unit, const char *path, gdiag_sink *diag) {
         return 0;
     }
     size_t len = 0;
-    char *data = read_file(norm, &len);
+    char *data = gparse_read_file(norm, &len);
     if (!data) {
         int err = errno;
         if (err == ENOMEM) {
