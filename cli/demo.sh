@@ -15,6 +15,13 @@ for pack in t1610 doki kinsing; do
     "$GANTRY" match -p "$PACK" --format text --min-level low "corpus/$pack"
 done
 echo
+echo "== corpus/correlations: attack chains, each example file on its own"
+for f in corpus/correlations/*.pos.jsonl corpus/correlations/*.pos.log; do
+    [ -f "$f" ] || continue
+    "$GANTRY" match -p "$PACK" --format text --quiet "$f" |
+        awk '/^CORRELATION/ { show = 1; print; next } /^    / && show { print; next } { show = 0 }'
+done
+echo
 echo "== corpus/benign: ordinary cluster and Docker activity (nothing should fire at medium or above)"
 "$GANTRY" match -p "$PACK" --format text --min-level medium "corpus/benign"
 echo
