@@ -12,7 +12,10 @@
 static int on_match(const gantry_match *match, void *user) {
     gcons_member *m = user;
     const gantry_rule_info *rule = match->rule;
-    if ((int)rule->level < m->cfg->out.min_level)
+    /* Rules that only feed correlations stay quiet, as in `gantry match`;
+     * correlations themselves do not run here (docs/scale-out.md). */
+    if ((int)rule->level < m->cfg->out.min_level ||
+        !gantry_pack_rule_reported(m->pack, rule->index))
         return 0;
     m->stats.matches++;
     m->stats.per_rule[rule->index]++;

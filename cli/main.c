@@ -57,8 +57,14 @@ static const gcli_command commands[] = {
      "Be one member of a NATS JetStream work queue: fetch events, match them, publish\n"
      "each match to the alerts stream, and acknowledge only after the alerts are stored.\n"
      "See docs/scale-out.md for every option."},
-    {"test", gcli_cmd_test, "gantry test [--corpus DIR] PATH...",
-     "Run each rule's positive and negative example events and report per rule."},
+    {"test", gcli_cmd_test, "gantry test [--corpus DIR] [--golden] PATH...",
+     "Run each rule's positive and negative example events (corpus/<pack>/NAME.pos.* and\n"
+     "NAME.neg.*) and each correlation's event sequences, and report per rule; the benign\n"
+     "corpus must stay quiet at medium and above.\n"
+     "  --corpus DIR             where the cases are (default: corpus)\n"
+     "  --golden                 print every match over the corpus instead (the golden file)\n"
+     "  -D, --values, --mapping, --placeholders   as for compile\n"
+     "Exit 0 when every rule passes and has cases, 1 otherwise."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
