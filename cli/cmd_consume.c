@@ -263,6 +263,7 @@ static cJSON *counters_object(gcons_member *m) {
     cJSON_AddNumberToObject(o, "alerts_duplicate", (double)c.alerts_duplicate);
     cJSON_AddNumberToObject(o, "publish_failures", (double)c.publish_failures);
     cJSON_AddNumberToObject(o, "fetch_errors", (double)c.fetch_errors);
+    cJSON_AddNumberToObject(o, "correlation_alerts", (double)m->correlation_alerts);
     return o;
 }
 
@@ -386,6 +387,8 @@ static int run_member(gcons_member *m) {
     m->held = calloc((size_t)cfg->batch, sizeof *m->held);
     if (!m->held || gantry_matcher_new(m->pack, &m->matcher) != GANTRY_OK ||
         gantry_normalizer_new(m->pack, cfg->input_format, &m->norm) != GANTRY_OK ||
+        (gantry_pack_correlation_count(m->pack) > 0 &&
+         gantry_correlator_new(m->pack, NULL, &m->correlator) != GANTRY_OK) ||
         gmo_stats_init(&m->stats, gantry_pack_rule_count(m->pack)) != 0 ||
         !(m->printer = gmo_printer_new(m->pack, &cfg->out, stdout))) {
         fprintf(stderr, "gantry consume: out of memory\n");
@@ -471,6 +474,7 @@ int gcli_cmd_consume(int argc, char **argv) {
         gmo_stats_free(&m.stats);
         gantry_normalizer_free(m.norm);
         gantry_matcher_free(m.matcher);
+        gantry_correlator_free(m.correlator);
         gantry_pack_free(m.pack);
         free(m.held);
         free(m.alert.data);

@@ -72,10 +72,12 @@ typedef struct gcons_member {
     const gcons_config *cfg;
     gantry_pack *pack;
     gantry_matcher *matcher;
+    gantry_correlator *correlator; /* NULL when the pack has no correlations */
     gantry_normalizer *norm;
     gmo_printer *printer;
     gmo_stats stats;
     gcons_counters counters;
+    uint64_t correlation_alerts; /* correlation matches published */
     gmo_buffer alert;
     char file_name[300];
     char msg_id[512];
@@ -113,6 +115,9 @@ void gcons_disconnect(gcons_member *m);
 /* Publish one alert (m->alert) for the current source message; on a
  * synchronous failure the source is marked failed. */
 void gcons_publish_alert(gcons_member *m, const gantry_rule_info *rule);
+/* Publishes m->alert on <prefix>.<level>.<id> with a Nats-Msg-Id derived from
+ * the current message's sequence, the line and `id`. */
+void gcons_publish(gcons_member *m, gantry_level level, const char *id);
 /* Wait for every alert publish of the batch to be acknowledged, sending
  * in-progress for held messages while waiting. Publishes still unanswered
  * after --publish-wait are reclaimed and their sources marked failed. */

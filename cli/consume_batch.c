@@ -5,15 +5,52 @@
 #include <cJSON.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "consume.h"
+#include "correlate_output.h"
+
+/* A correlation match completes with the current message: its alert is
+ * published and acknowledged with that message's own alerts. */
+static void on_correlation(const gantry_corr_match *match, void *user) {
+    gcons_member *m = user;
+    if ((int)match->correlation->level < m->cfg->out.min_level)
+        return;
+    char *text = gco_render(m->pack, match);
+    size_t len = text ? strlen(text) : 0;
+    if (text && m->alert.cap < len + 2) {
+        char *grown = realloc(m->alert.data, len + 2);
+        if (grown) {
+            m->alert.data = grown;
+            m->alert.cap = len + 2;
+        }
+    }
+    if (!text || m->alert.cap < len + 2) {
+        cJSON_free(text);
+        pthread_mutex_lock(&m->lock);
+        m->current->failed = 1;
+        pthread_mutex_unlock(&m->lock);
+        return;
+    }
+    memcpy(m->alert.data, text, len);
+    m->alert.data[len] = '\n';
+    m->alert.data[len + 1] = '\0';
+    m->alert.len = len + 1;
+    cJSON_free(text);
+    m->correlation_alerts++;
+    const char *id = match->correlation->id && *match->correlation->id ? match->correlation->id
+                                                                       : match->correlation->name;
+    gcons_publish(m, match->correlation->level, id);
+}
 
 static int on_match(const gantry_match *match, void *user) {
     gcons_member *m = user;
     const gantry_rule_info *rule = match->rule;
-    /* Rules that only feed correlations stay quiet, as in `gantry match`;
-     * correlations themselves do not run here (docs/scale-out.md). */
+    if (m->correlator)
+        gantry_correlator_feed(m->correlator, rule->index, m->event, GANTRY_TIME_FROM_EVENT,
+                               m->file_name, m->line, on_correlation, m);
+    /* Rules that only feed correlations stay quiet, as in `gantry match`. */
     if ((int)rule->level < m->cfg->out.min_level ||
         !gantry_pack_rule_reported(m->pack, rule->index))
         return 0;

@@ -298,8 +298,12 @@ void gcons_publish_alert(gcons_member *m, const gantry_rule_info *rule) {
         snprintf(index, sizeof index, "rule%u", rule->index);
         id = index;
     }
+    gcons_publish(m, rule->level, id);
+}
+
+void gcons_publish(gcons_member *m, gantry_level level, const char *id) {
     int n = snprintf(m->subject, sizeof m->subject, "%s.%s.", m->cfg->alerts_prefix,
-                     gantry_level_name(rule->level));
+                     gantry_level_name(level));
     size_t len = n > 0 && (size_t)n < sizeof m->subject ? (size_t)n : 0;
     append_token(m->subject, sizeof m->subject, &len, id);
     snprintf(m->msg_id, sizeof m->msg_id, "%s:%" PRIu64 ":%" PRIu64 ":%s", m->cfg->stream,
