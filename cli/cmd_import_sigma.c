@@ -93,61 +93,63 @@ static void write_header(FILE *out, const gast_rule *rule) {
                 rule->license ? rule->license : "not stated");
 }
 
-static int emit_one(const gast_rule *rule, const char *dir) {
-    FILE *out = stdout;
+/* Output of one converted item: DIR/NAME.gantry, or stdout without -o. */
+typedef struct output {
+    FILE *file;
+    const char *dir;
     char path[4096];
-    if (dir) {
-        snprintf(path, sizeof path, "%s/%s.gantry", dir, rule->name);
-        out = fopen(path, "w");
-        if (!out) {
-            fprintf(stderr, "gantry import-sigma: cannot write %s: %s\n", path, strerror(errno));
-            return -1;
-        }
-    }
-    write_header(out, rule);
-    const char *why = NULL;
-    bool ok = gsigma_emit_rule(out, rule, &why);
-    if (dir && fclose(out) != 0)
-        ok = false;
-    if (!ok) {
-        fprintf(stderr, "gantry import-sigma: %s: rule %s cannot be written natively: %s\n",
-                rule->loc.file ? rule->loc.file : "?", rule->name, why ? why : "write error");
-        if (dir)
-            remove(path);
+} output;
+
+static int output_open(output *o, const char *dir, const char *name) {
+    o->dir = dir;
+    o->file = stdout;
+    if (!dir)
+        return 0;
+    snprintf(o->path, sizeof o->path, "%s/%s.gantry", dir, name);
+    o->file = fopen(o->path, "w");
+    if (!o->file) {
+        fprintf(stderr, "gantry import-sigma: cannot write %s: %s\n", o->path, strerror(errno));
         return -1;
     }
-    if (!dir)
+    return 0;
+}
+
+/* Closes the output; a failed conversion is reported and its file removed. */
+static int output_close(output *o, bool ok, const char *what, const gast_loc *loc, const char *name,
+                        const char *why) {
+    if (o->dir && fclose(o->file) != 0)
+        ok = false;
+    if (!ok) {
+        fprintf(stderr, "gantry import-sigma: %s: %s %s cannot be written natively: %s\n",
+                loc->file ? loc->file : "?", what, name, why ? why : "write error");
+        if (o->dir)
+            remove(o->path);
+        return -1;
+    }
+    if (!o->dir)
         fputc('\n', stdout);
     return 0;
 }
 
+static int emit_one(const gast_rule *rule, const char *dir) {
+    output o;
+    if (output_open(&o, dir, rule->name) != 0)
+        return -1;
+    write_header(o.file, rule);
+    const char *why = NULL;
+    bool ok = gsigma_emit_rule(o.file, rule, &why);
+    return output_close(&o, ok, "rule", &rule->loc, rule->name, why);
+}
+
 static int emit_correlation(const gast_correlation *corr, const char *dir) {
-    FILE *out = stdout;
-    char path[4096];
-    if (dir) {
-        snprintf(path, sizeof path, "%s/%s.gantry", dir, corr->name);
-        out = fopen(path, "w");
-        if (!out) {
-            fprintf(stderr, "gantry import-sigma: cannot write %s: %s\n", path, strerror(errno));
-            return -1;
-        }
-    }
-    fprintf(out, "# Converted by `gantry import-sigma` from %s\n",
+    output o;
+    if (output_open(&o, dir, corr->name) != 0)
+        return -1;
+    fprintf(o.file, "# Converted by `gantry import-sigma` from %s\n",
             corr->loc.file ? corr->loc.file : "a Sigma correlation");
     const char *why = NULL;
-    bool ok = gsigma_emit_correlation(out, corr, &why);
-    if (dir && fclose(out) != 0)
-        ok = false;
-    if (!ok) {
-        fprintf(stderr, "gantry import-sigma: %s: correlation %s cannot be written natively: %s\n",
-                corr->loc.file ? corr->loc.file : "?", corr->name, why ? why : "write error");
-        if (dir)
-            remove(path);
-        return -1;
-    }
-    if (!dir)
-        fputc('\n', stdout);
-    return 0;
+    bool ok = gsigma_emit_correlation(o.file, corr, &why);
+    return output_close(&o, ok, "correlation", &corr->loc, corr->name, why);
 }
 
 static const gast_rule *find_rule(const gast_unit *unit, const char *name) {
