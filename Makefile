@@ -1,14 +1,23 @@
 # Gantry build. `make` builds the library, the CLI and the example;
-# `make check` builds and runs every test twice (plain, then ASan+UBSan);
+# `make check` builds and runs every test (plain, ASan+UBSan, ThreadSanitizer);
 # `make demo` compiles the shipped packs and matches the shipped corpus.
 #
-# Sources are picked up by wildcard per directory, so adding a file needs no
-# edit here. Two build trees: build/ (plain) and build-asan/ (SAN=1).
+# Sources are picked up by wildcard per folder, so adding a file needs no
+# edit here. Build trees: build/ (plain), build-asan/ (SAN=1), build-tsan/
+# (SAN=thread).
+#
+# Every public target first makes sure the Debian packages are there, then
+# runs itself again in a new make: pkg-config flags are computed when a
+# Makefile is read, so a make that installed packages must not build with
+# the flags it read before.
 
 SAN ?= 0
 ifeq ($(SAN),1)
 BUILD ?= build-asan
 OPT ?= -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+else ifeq ($(SAN),thread)
+BUILD ?= build-tsan
+OPT ?= -O1 -fsanitize=thread -fno-omit-frame-pointer
 else
 BUILD ?= build
 OPT ?= -O2
@@ -17,25 +26,89 @@ endif
 PREFIX ?= /usr/local
 CC ?= cc
 PKGS := libcjson libpcre2-8 zlib yaml-0.1
+# Everything a build or a test uses, tools included: a test never skips for
+# want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
-	libyaml-dev zlib1g-dev libnats-dev nats-server jq
+	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3
+DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3
+DEP_PKGS := $(PKGS) cmocka libnats
 
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null)
+ifeq ($(GANTRY_DEPS_CHECKED),)
+# ---- first pass: dependencies, then the same goals in a fresh make --------
+PUBLIC_GOALS := all check test demo bench install fuzz fuzz-build tsan-test
+.PHONY: $(PUBLIC_GOALS) depcheck deps
+$(PUBLIC_GOALS): depcheck
+	@$(MAKE) --no-print-directory GANTRY_DEPS_CHECKED=1 $@
+
+depcheck:
+	@missing=""; \
+	for t in $(DEP_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
+	for p in $(DEP_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && [ "$(AUTO_DEPS)" != 0 ]; then \
+	    echo "missing:$$missing; installing them (running as root)"; \
+	    $(MAKE) --no-print-directory deps || exit 1; \
+	  else \
+	    echo "missing build dependencies:$$missing"; \
+	    echo "install them with: sudo apt-get install -y $(APT_PACKAGES)"; \
+	    echo "(or: sudo make deps)"; exit 1; \
+	  fi; \
+	fi
+
+deps:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)
+
+# Targets that need no packages pass straight through (the Makefile itself
+# is never remade).
+Makefile: ;
+%:
+	@$(MAKE) --no-print-directory GANTRY_DEPS_CHECKED=1 $@
+else
+# ---- second pass: the build itself -----------------------------------------
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS := $(shell pkg-config --libs $(PKGS))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 # Only the CLI (gantry consume) talks to NATS; the runtime library does not.
-NATS_LIBS := $(shell pkg-config --libs libnats 2>/dev/null)
+NATS_LIBS := $(shell pkg-config --libs libnats)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
-CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC $(OPT) $(WARN) \
-	-Iinclude -Iruntime -Igrammar -Icompiler -I$(BUILD)/gen $(PKG_CFLAGS) $(CFLAGS)
+BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC $(OPT) $(WARN) \
+	$(PKG_CFLAGS) $(CFLAGS)
 LDFLAGS_ALL := $(OPT) $(LDFLAGS)
-# Generated flex/bison code is not ours to warn about.
-GEN_CFLAGS := $(filter-out -Werror -Wshadow -Wstrict-prototypes,$(CFLAGS_ALL)) -Wno-unused-function -Wno-sign-compare
 
-RUNTIME_SRC := $(sort $(wildcard runtime/*.c))
-FRONT_SRC := $(sort $(wildcard grammar/*.c compiler/*.c))
-CLI_SRC := $(sort $(wildcard cli/*.c))
+# ---- the rules between folders ----------------------------------------------
+# Each runtime subsystem sees the public header and the folders named here,
+# nothing else: the compiler enforces the layering, not a reviewer.
+#   base       status, limits, string helpers: needs nothing
+#   normalize  raw events -> schema: never sees the pack
+#   pack       format, loader, verifier, disassembler
+#   index      field extraction, logsource dispatch, prefilter
+#   vm         the interpreter and its predicates
+#   correlate  counts and sequences over time windows
+#   api        the public functions: the one place that sees every subsystem
+RT_DIRS := base normalize pack index vm correlate api
+RT_SEES_base :=
+RT_SEES_normalize := base
+RT_SEES_pack := base
+RT_SEES_index := base pack
+RT_SEES_vm := base pack index
+RT_SEES_correlate := base pack index
+RT_SEES_api := base normalize pack index vm correlate
+rt_inc = -Iinclude -Iruntime/$(1) $(foreach d,$(RT_SEES_$(1)),-Iruntime/$(d))
+# The front ends build syntax trees and know nothing of bytecode; the compiler
+# sees the pack format (to write it) and the limits, never the VM.
+GRAMMAR_INC := -Iinclude -Igrammar -I$(BUILD)/gen -Iruntime/base
+COMPILER_INC := $(GRAMMAR_INC) -Icompiler -Icompiler/sigma -Iruntime/pack
+# The CLI, tests, benchmarks and fuzz targets may see everything.
+ALL_INC := $(COMPILER_INC) $(foreach d,$(RT_DIRS),-Iruntime/$(d)) -Icli $(addprefix -I,$(wildcard cli/*/))
+CFLAGS_ALL := $(BASE_CFLAGS) $(ALL_INC)
+# Generated flex/bison code is not ours to warn about.
+GEN_CFLAGS := $(filter-out -Werror -Wshadow -Wstrict-prototypes,$(BASE_CFLAGS)) $(GRAMMAR_INC) \
+	-Wno-unused-function -Wno-sign-compare
+
+RUNTIME_SRC := $(sort $(wildcard runtime/*/*.c))
+FRONT_SRC := $(sort $(wildcard grammar/*.c compiler/*.c compiler/*/*.c))
+CLI_SRC := $(sort $(wildcard cli/*.c cli/*/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
 LEXER := $(wildcard grammar/*.l)
@@ -59,27 +132,8 @@ FRONT_A := $(BUILD)/libgantryc.a
 GANTRY := $(BUILD)/gantry
 EMBED := $(BUILD)/examples/embed
 
-.PHONY: all deps depcheck check test demo bench install clean fuzz format
-all: depcheck $(LIB_A) $(LIB_SO) $(GANTRY) $(EMBED)
-
-# ---- dependencies -------------------------------------------------------
-depcheck:
-	@missing=""; \
-	for t in flex bison pkg-config; do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
-	for p in $(PKGS) cmocka libnats; do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ] && [ "$(AUTO_DEPS)" != 0 ]; then \
-	    echo "missing:$$missing; installing them (running as root)"; \
-	    $(MAKE) --no-print-directory deps || exit 1; \
-	  else \
-	    echo "missing build dependencies:$$missing"; \
-	    echo "install them with: sudo apt-get install -y $(APT_PACKAGES)"; \
-	    echo "(or: sudo make deps)"; exit 1; \
-	  fi; \
-	fi
-
-deps:
-	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)
+.PHONY: all check test demo bench install clean fuzz format tsan-test
+all: $(LIB_A) $(LIB_SO) $(GANTRY) $(EMBED)
 
 # ---- code generation -----------------------------------------------------
 $(BUILD)/gen/%.tab.c $(BUILD)/gen/%.tab.h: grammar/%.y
@@ -99,17 +153,19 @@ $(BUILD)/obj/%.o: %.c | $(GEN_H)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) -MMD -MP -c $< -o $@
 
-$(BUILD)/obj/runtime/%.o: CFLAGS_ALL += -fvisibility=hidden
-# runtime/ must link alone: it may not include grammar/ or compiler/ headers.
-$(BUILD)/obj/runtime/%.o: CFLAGS_ALL := $(filter-out -Igrammar -Icompiler -I$(BUILD)/gen,$(CFLAGS_ALL))
+# runtime/ links alone, each subsystem seeing only what RT_SEES_* allows.
+$(foreach d,$(RT_DIRS),$(eval $(BUILD)/obj/runtime/$(d)/%.o: CFLAGS_ALL := \
+	$(BASE_CFLAGS) -fvisibility=hidden $(call rt_inc,$(d))))
+$(BUILD)/obj/grammar/%.o: CFLAGS_ALL := $(BASE_CFLAGS) $(GRAMMAR_INC)
+$(BUILD)/obj/compiler/%.o: CFLAGS_ALL := $(BASE_CFLAGS) $(COMPILER_INC)
 
 # ---- libraries and programs -------------------------------------------------
 $(LIB_A): $(RUNTIME_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(LIB_SO): $(RUNTIME_OBJ) runtime/libgantry.map
-	$(CC) -shared -o $@ $(RUNTIME_OBJ) -Wl,--version-script=runtime/libgantry.map $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+$(LIB_SO): $(RUNTIME_OBJ) runtime/api/libgantry.map
+	$(CC) -shared -o $@ $(RUNTIME_OBJ) -Wl,--version-script=runtime/api/libgantry.map $(LDFLAGS_ALL) $(PKG_LIBS) -lm
 
 $(FRONT_A): $(FRONT_OBJ)
 	@mkdir -p $(dir $@)
@@ -121,7 +177,7 @@ $(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)
 # The example links the runtime alone, proving it needs nothing else.
 $(EMBED): examples/embed.c $(LIB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(filter-out -Igrammar -Icompiler,$(CFLAGS_ALL)) -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+	$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) -lm
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(FRONT_A) $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -135,9 +191,14 @@ $(BUILD)/bench/%: bench/%.c $(FRONT_A) $(LIB_A)
 test: all $(TEST_BIN)
 	@BUILD=$(BUILD) SAN=$(SAN) sh tests/run_tests.sh
 
-check: depcheck
-	@$(MAKE) --no-print-directory test SAN=0
-	@$(MAKE) --no-print-directory test SAN=1
+# Each build's runner leaves its counts in $(BUILD)/test-summary; the last
+# line of `make check` adds them up. A failing build does not stop the
+# others, so one run shows everything that fails.
+check:
+	@rc=0; \
+	$(MAKE) --no-print-directory test SAN=0 || rc=1; \
+	$(MAKE) --no-print-directory test SAN=1 || rc=1; \
+	sh tests/summary.sh build build-asan; exit $$rc
 
 demo: all
 	@sh cli/demo.sh $(BUILD)
@@ -162,7 +223,6 @@ format:
 clean:
 	rm -rf build build-asan
 
--include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 # ---- fuzzing and hardening tests (issue 9) ----------------------------------
 # `make fuzz FUZZ_SECONDS=N` builds every fuzz/fuzz_*.c target with clang's
@@ -196,7 +256,7 @@ fuzz-build:
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "link $(FUZZ_BUILD)/fuzz/$$t"; \
 	  $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_OPT) -fsanitize=fuzzer \
-	    $(WARN) -Iinclude -Iruntime -Igrammar -Icompiler -I$(FUZZ_BUILD)/gen $(PKG_CFLAGS) \
+	    $(WARN) $(subst $(BUILD)/gen,$(FUZZ_BUILD)/gen,$(ALL_INC)) $(PKG_CFLAGS) \
 	    -o $(FUZZ_BUILD)/fuzz/$$t fuzz/$$t.c \
 	    $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CLI_SRC)) \
 	    $(FUZZ_BUILD)/libgantryc.a $(FUZZ_BUILD)/libgantry.a $(PKG_LIBS) $(NATS_LIBS) -lm \
@@ -223,3 +283,6 @@ $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT
 # test's counting wrappers.
 $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += \
 	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
+endif

@@ -8,8 +8,8 @@
 #define GANTRY_COMPILER_H
 
 #include <stddef.h>
-#include "../grammar/ast.h"
-#include "../grammar/diag.h"
+#include "ast.h"
+#include "diag.h"
 
 typedef struct gcomp_options {
     /* -D name=value placeholder definitions ("name=value" strings). */

@@ -2,8 +2,8 @@
 #ifndef GANTRY_CORRELATION_H
 #define GANTRY_CORRELATION_H
 
-#include "../grammar/ast.h"
-#include "../grammar/diag.h"
+#include "ast.h"
+#include "diag.h"
 #include "pack_writer.h"
 
 /* Checks every correlation of `unit` (rule indices are positions in

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "../runtime/gantry_limits.h"
+#include "gantry_limits.h"
 
 typedef struct gpw_buf {
     unsigned char *data;

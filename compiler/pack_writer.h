@@ -13,8 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../runtime/opcodes.h"
-#include "../runtime/pack_format.h"
+#include "opcodes.h"
+#include "pack_format.h"
 
 #define GPW_FAIL 0xFFFFFFFFu
 

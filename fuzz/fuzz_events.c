@@ -6,9 +6,9 @@
  * Each line is also given to gantry_match_json directly. */
 #include "fuzz_common.h"
 
-#include "../compiler/compiler.h"
-#include "../grammar/diag.h"
-#include "../grammar/parse.h"
+#include "compiler.h"
+#include "diag.h"
+#include "parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,10 +8,10 @@
  * malformed-line notes. */
 #include "fuzz_common.h"
 
-#include "../cli/commands.h"
-#include "../compiler/compiler.h"
-#include "../grammar/diag.h"
-#include "../grammar/parse.h"
+#include "commands.h"
+#include "compiler.h"
+#include "diag.h"
+#include "parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

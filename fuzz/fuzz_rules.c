@@ -3,9 +3,9 @@
  * loader and verifier and run on the fixed events. */
 #include "fuzz_common.h"
 
-#include "../compiler/compiler.h"
-#include "../grammar/diag.h"
-#include "../grammar/parse.h"
+#include "compiler.h"
+#include "diag.h"
+#include "parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -3,8 +3,8 @@
  * same entry the CLI uses. */
 #include "fuzz_common.h"
 
-#include "../compiler/compiler.h"
-#include "../grammar/diag.h"
+#include "compiler.h"
+#include "diag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -98,6 +98,10 @@ const char *gantry_pack_rule_reference(const gantry_pack *pack, size_t rule, siz
 const char *gantry_pack_rule_falsepositive(const gantry_pack *pack, size_t rule, size_t fp);
 size_t gantry_pack_field_count(const gantry_pack *pack);
 const char *gantry_pack_field_name(const gantry_pack *pack, size_t index);
+/* Non-zero when some rule of the pack is scoped by its logsource: events
+ * must then carry event.module, the name of their source, even when no rule
+ * reads it (normalizers add it). */
+int gantry_pack_scopes_sources(const gantry_pack *pack);
 
 /* Matching. */
 gantry_status gantry_matcher_new(const gantry_pack *pack, gantry_matcher **matcher);

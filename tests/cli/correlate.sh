@@ -8,7 +8,7 @@ set -u
 BUILD=${BUILD:-build}
 GANTRY="$BUILD/gantry"
 [ -x "$GANTRY" ] || { echo "correlate.sh: $GANTRY is not built"; exit 1; }
-command -v jq > /dev/null || { echo "correlate.sh: skipped: jq is not installed"; exit 0; }
+command -v jq > /dev/null || { echo "SKIP: jq is not installed (make deps installs it)"; exit 77; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failed=0

@@ -100,15 +100,15 @@ nc_stop_member() {
 
 if ! command -v nats-server >/dev/null 2>&1; then
     echo "SKIP: nats-server is not installed (apt-get install nats-server); scale-out test not run"
-    exit 0
+    exit 77
 fi
 if ! pkg-config --exists libnats; then
     echo "SKIP: libnats-dev is not installed; scale-out test not run"
-    exit 0
+    exit 77
 fi
 if ! command -v jq >/dev/null 2>&1; then
     echo "SKIP: jq is not installed; scale-out test not run"
-    exit 0
+    exit 77
 fi
 
 fails=0

@@ -13,6 +13,7 @@
 #include "gantry_limits.h"
 #include "opcodes.h"
 #include "pack_format.h"
+#include "status.h"
 
 typedef struct grt_slice {
     uint32_t first, count;
@@ -83,7 +84,6 @@ struct gantry_pack {
     /* Per rule, the sorted distinct field indices its predicates read. */
     grt_slice *rule_fields;
     uint32_t *rule_field_items;
-    int has_keywords;
     struct gpf_index *prefilter;   /* candidate-rule index (prefilter.c), or NULL */
     struct gls_dispatch *dispatch; /* logsource dispatch (logsource.c), or NULL */
     /* Per field, the hashes of its dotted prefixes and of the whole path,
@@ -149,14 +149,16 @@ struct gantry_matcher {
     uint64_t *pf_cand; /* bitset of rules to run for this event */
 };
 
-/* Formats into err (when not NULL) and returns status. */
-gantry_status grt_fail(char *err, size_t err_size, gantry_status status, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
+/* The optional correlation sections, as the loader found them. */
+typedef struct grt_corr_sections {
+    int present[3]; /* CORRELATIONS, CORR_REFS, CORR_FIELDS */
+    uint32_t offset[3], count[3];
+} grt_corr_sections;
 
-/* loader.c */
+/* loader.c: the container and the core sections, checked and decoded. */
+gantry_status grt_pack_read(const unsigned char *data, size_t size, gantry_pack **out,
+                            grt_corr_sections *corr, char *err, size_t err_size);
+/* runtime/api/load.c: read, verify and prepare; destroy frees every part. */
 gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pack **out, char *err,
                               size_t err_size);
 void grt_pack_destroy(gantry_pack *pack);
@@ -169,6 +171,8 @@ int grt_net_parse(const char *text, size_t len, grt_net *net);
 /* Parses an address (IPv4 or IPv6, no prefix) into family and bytes. */
 int grt_addr_parse(const char *text, size_t len, uint8_t *family, uint8_t addr[16]);
 int grt_net_contains(const grt_net *net, uint8_t family, const uint8_t addr[16]);
+/* Parses the networks of every list a CIDR predicate uses (pk->nets). */
+gantry_status grt_net_prepare(gantry_pack *pk, char *err, size_t err_size);
 
 /* vm.c */
 gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pack);
@@ -177,10 +181,6 @@ gantry_status grt_match_event(gantry_matcher *m, const void *event, gantry_match
                               void *user);
 
 /* correlate_pack.c: the optional correlation sections. */
-typedef struct grt_corr_sections {
-    int present[3]; /* CORRELATIONS, CORR_REFS, CORR_FIELDS */
-    uint32_t offset[3], count[3];
-} grt_corr_sections;
 gantry_status grt_corr_decode(gantry_pack *pack, const unsigned char *data,
                               grt_corr_sections sections, char *err, size_t err_size);
 void grt_corr_table_free(struct grt_corr_table *table);

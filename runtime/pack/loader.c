@@ -8,21 +8,7 @@
 #include <string.h>
 #include <zlib.h>
 
-#include "fields.h"
-#include "logsource.h"
 #include "pack.h"
-#include "prefilter.h"
-#include "regex.h"
-
-gantry_status grt_fail(char *err, size_t err_size, gantry_status status, const char *fmt, ...) {
-    if (err && err_size) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return status;
-}
 
 static uint32_t rd32(const unsigned char *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
@@ -416,80 +402,6 @@ static gantry_status read_rules(decoder *d) {
     return GANTRY_OK;
 }
 
-/* Parses the networks of every list a CIDR predicate uses. */
-static gantry_status prepare_cidr(decoder *d) {
-    gantry_pack *pk = d->pack;
-    if (!(pk->nets = alloc_array(pk->nlist_items, sizeof *pk->nets)))
-        return GANTRY_E_NOMEM;
-    /* each list is parsed once however many predicates share it */
-    unsigned char *done = alloc_array(pk->nlists, 1);
-    if (!done)
-        return GANTRY_E_NOMEM;
-    for (uint32_t p = 0; p < pk->npreds; p++) {
-        const struct gantry_insn *in = &pk->preds[p];
-        if (in->op != GANTRY_OP_CIDR || done[in->b])
-            continue;
-        done[in->b] = 1;
-        const grt_slice *l = &pk->lists[in->b];
-        for (uint32_t k = 0; k < l->count; k++) {
-            uint32_t item = l->first + k;
-            const grt_const *c = &pk->consts[pk->list_items[item]];
-            if (c->kind != GANTRY_CONST_STRING ||
-                grt_net_parse(pk->strs[c->text], pk->str_lens[c->text], &pk->nets[item]) != 0) {
-                free(done);
-                return grt_fail(d->err, d->err_size, GANTRY_E_VERIFY,
-                                "predicate %u (CIDR): list item %u \"%s\" is not a network",
-                                (unsigned)p, (unsigned)k, pk->strs[c->text]);
-            }
-        }
-    }
-    free(done);
-    return GANTRY_OK;
-}
-
-static int cmp_u32(const void *x, const void *y) {
-    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
-    return (a > b) - (a < b);
-}
-
-/* Per rule, the sorted distinct fields its predicates read. */
-static gantry_status prepare_rule_fields(gantry_pack *pk) {
-    size_t total = 0;
-    for (uint32_t r = 0; r < pk->nrules; r++)
-        total += (size_t)pk->rules[r].code.count * 2;
-    pk->rule_fields = alloc_array(pk->nrules, sizeof *pk->rule_fields);
-    pk->rule_field_items = alloc_array(total, sizeof *pk->rule_field_items);
-    if (!pk->rule_fields || !pk->rule_field_items)
-        return GANTRY_E_NOMEM;
-    size_t out = 0;
-    for (uint32_t r = 0; r < pk->nrules; r++) {
-        size_t start = out;
-        const grt_slice *c = &pk->rules[r].code;
-        for (uint32_t i = 0; i < c->count; i++) {
-            const struct gantry_insn *in = &pk->code[c->first + i];
-            if (in->op != GANTRY_OP_PRED)
-                continue;
-            const struct gantry_insn *pred = &pk->preds[in->b];
-            if (pred->op == GANTRY_OP_KEYWORD)
-                continue;
-            pk->rule_field_items[out++] = pred->a;
-            if (pred->op == GANTRY_OP_FIELDREF)
-                pk->rule_field_items[out++] = pred->b;
-        }
-        qsort(pk->rule_field_items + start, out - start, sizeof(uint32_t), cmp_u32);
-        size_t uniq = start;
-        for (size_t k = start; k < out; k++)
-            if (uniq == start || pk->rule_field_items[uniq - 1] != pk->rule_field_items[k])
-                pk->rule_field_items[uniq++] = pk->rule_field_items[k];
-        out = uniq;
-        pk->rule_fields[r] = (grt_slice){(uint32_t)start, (uint32_t)(out - start)};
-    }
-    for (uint32_t p = 0; p < pk->npreds; p++)
-        if (pk->preds[p].op == GANTRY_OP_KEYWORD)
-            pk->has_keywords = 1;
-    return GANTRY_OK;
-}
-
 static grt_corr_sections corr_sections(const decoder *d) {
     grt_corr_sections cs;
     for (int k = 0; k < 3; k++) {
@@ -501,43 +413,12 @@ static grt_corr_sections corr_sections(const decoder *d) {
     return cs;
 }
 
-void grt_pack_destroy(gantry_pack *pk) {
-    if (!pk)
-        return;
-    grt_corr_table_free(pk->corr);
-    grt_regex_free_all(pk);
-    free(pk->arena);
-    free(pk->strs);
-    free(pk->str_lens);
-    free(pk->fields);
-    free(pk->consts);
-    free(pk->lists);
-    free(pk->list_items);
-    free(pk->regexes);
-    free(pk->preds);
-    free(pk->code);
-    free(pk->rules);
-    free(pk->infos);
-    free(pk->strlists);
-    free(pk->named_lists);
-    free(pk->nets);
-    free(pk->rule_fields);
-    free(pk->rule_field_items);
-    gpf_free(pk->prefilter);
-    gls_free(pk->dispatch);
-    free(pk->path_hashes);
-    free(pk->path_hash_items);
-    free(pk);
-}
-
-gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pack **out, char *err,
-                              size_t err_size) {
+/* Decodes the container and the core sections into a new pack; the caller
+ * (runtime/api/load.c) decodes the optional sections, verifies and prepares
+ * the runtime indexes. */
+gantry_status grt_pack_read(const unsigned char *data, size_t size, gantry_pack **out,
+                            grt_corr_sections *corr, char *err, size_t err_size) {
     *out = NULL;
-    if (err && err_size)
-        err[0] = 0;
-    if (size > GANTRY_MAX_PACK_BYTES)
-        return grt_fail(err, err_size, GANTRY_E_LIMIT, "pack larger than %u bytes",
-                        (unsigned)GANTRY_MAX_PACK_BYTES);
     decoder d = {.data = data, .err = err, .err_size = err_size};
     gantry_status st = read_header(&d, size);
     if (st != GANTRY_OK)
@@ -545,24 +426,9 @@ gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pac
     d.pack = calloc(1, sizeof *d.pack);
     if (!d.pack)
         return GANTRY_E_NOMEM;
-    if ((st = read_strings(&d)) == GANTRY_OK && (st = read_tables(&d)) == GANTRY_OK &&
-        (st = read_rules(&d)) == GANTRY_OK &&
-        (st = grt_corr_decode(d.pack, d.data, corr_sections(&d), err, err_size)) == GANTRY_OK &&
-        (st = grt_verify(d.pack, err, err_size)) == GANTRY_OK &&
-        (st = prepare_cidr(&d)) == GANTRY_OK && (st = prepare_rule_fields(d.pack)) == GANTRY_OK)
-        st = grt_regex_compile_all(d.pack, err, err_size);
-    if (st == GANTRY_OK)
-        st = grt_fields_prepare(d.pack);
-    if (st == GANTRY_OK)
-        st = gls_prepare(d.pack);
-    if (st == GANTRY_OK)
-        st = gpf_build(d.pack);
-    if (st != GANTRY_OK) {
-        if (st == GANTRY_E_NOMEM)
-            grt_fail(err, err_size, st, "out of memory while loading the pack");
-        grt_pack_destroy(d.pack);
-        return st;
-    }
+    if ((st = read_strings(&d)) == GANTRY_OK && (st = read_tables(&d)) == GANTRY_OK)
+        st = read_rules(&d);
+    *corr = corr_sections(&d);
     *out = d.pack;
-    return GANTRY_OK;
+    return st;
 }

@@ -9,47 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "logsource.h"
 #include "pack.h"
-
-#define GRT_API __attribute__((visibility("default")))
-
-GRT_API const char *gantry_strerror(gantry_status status) {
-    switch (status) {
-    case GANTRY_OK:
-        return "success";
-    case GANTRY_E_NOMEM:
-        return "out of memory";
-    case GANTRY_E_IO:
-        return "input/output error";
-    case GANTRY_E_ARG:
-        return "invalid argument";
-    case GANTRY_E_MAGIC:
-        return "not a Gantry pack";
-    case GANTRY_E_VERSION:
-        return "pack built by another format version";
-    case GANTRY_E_TRUNCATED:
-        return "pack truncated";
-    case GANTRY_E_CRC:
-        return "pack checksum mismatch";
-    case GANTRY_E_SECTION:
-        return "malformed pack section";
-    case GANTRY_E_VERIFY:
-        return "pack bytecode refused by the verifier";
-    case GANTRY_E_REGEX:
-        return "a pack regex does not compile";
-    case GANTRY_E_JSON:
-        return "event is not a valid JSON object";
-    case GANTRY_E_LIMIT:
-        return "resource limit reached";
-    case GANTRY_E_REGEX_LIMIT:
-        return "regex match limit reached on this event";
-    case GANTRY_E_EVENT:
-        return "line is not an event of any known form";
-    case GANTRY_STATUS__COUNT:
-        break;
-    }
-    return "unknown status";
-}
 
 GRT_API const char *gantry_version(void) {
     return GANTRY_VERSION_STRING;
@@ -165,6 +126,10 @@ GRT_API const char *gantry_pack_rule_falsepositive(const gantry_pack *pack, size
 
 GRT_API size_t gantry_pack_field_count(const gantry_pack *pack) {
     return pack ? pack->nfields : 0;
+}
+
+GRT_API int gantry_pack_scopes_sources(const gantry_pack *pack) {
+    return gls_pack_needs_module(pack);
 }
 
 GRT_API const char *gantry_pack_field_name(const gantry_pack *pack, size_t index) {

@@ -382,3 +382,48 @@ int grt_value_number(grt_value *v, double *out) {
     *out = v->num;
     return v->num_state == 1;
 }
+
+/* calloc that never asks for zero bytes (a pack may have no rules). */
+static void *calloc_nz(size_t count, size_t size) {
+    return calloc(count ? count : 1, size);
+}
+
+static int cmp_u32(const void *x, const void *y) {
+    uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* Per rule, the sorted distinct fields its predicates read. */
+gantry_status grt_rule_fields_prepare(gantry_pack *pk) {
+    size_t total = 0;
+    for (uint32_t r = 0; r < pk->nrules; r++)
+        total += (size_t)pk->rules[r].code.count * 2;
+    pk->rule_fields = calloc_nz(pk->nrules, sizeof *pk->rule_fields);
+    pk->rule_field_items = calloc_nz(total, sizeof *pk->rule_field_items);
+    if (!pk->rule_fields || !pk->rule_field_items)
+        return GANTRY_E_NOMEM;
+    size_t out = 0;
+    for (uint32_t r = 0; r < pk->nrules; r++) {
+        size_t start = out;
+        const grt_slice *c = &pk->rules[r].code;
+        for (uint32_t i = 0; i < c->count; i++) {
+            const struct gantry_insn *in = &pk->code[c->first + i];
+            if (in->op != GANTRY_OP_PRED)
+                continue;
+            const struct gantry_insn *pred = &pk->preds[in->b];
+            if (pred->op == GANTRY_OP_KEYWORD)
+                continue;
+            pk->rule_field_items[out++] = pred->a;
+            if (pred->op == GANTRY_OP_FIELDREF)
+                pk->rule_field_items[out++] = pred->b;
+        }
+        qsort(pk->rule_field_items + start, out - start, sizeof(uint32_t), cmp_u32);
+        size_t uniq = start;
+        for (size_t k = start; k < out; k++)
+            if (uniq == start || pk->rule_field_items[uniq - 1] != pk->rule_field_items[k])
+                pk->rule_field_items[uniq++] = pk->rule_field_items[k];
+        out = uniq;
+        pk->rule_fields[r] = (grt_slice){(uint32_t)start, (uint32_t)(out - start)};
+    }
+    return GANTRY_OK;
+}

@@ -6,7 +6,6 @@
 
 #include "gantry.h"
 #include "gantry_limits.h"
-#include "logsource.h"
 #include "normalize.h"
 
 enum { HELD_NONE, HELD_DOCKERD, HELD_DASHBOARD };
@@ -68,7 +67,7 @@ gantry_status gantry_normalizer_new(const gantry_pack *pack, gantry_input_format
             if (name)
                 n->want |= gnorm_field_groups(name);
         }
-        n->module_only = gls_pack_needs_module(pack) && !(n->want & GNORM_G_BASE);
+        n->module_only = gantry_pack_scopes_sources(pack) && !(n->want & GNORM_G_BASE);
     }
     *normalizer = n;
     return GANTRY_OK;

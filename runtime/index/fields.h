@@ -8,6 +8,8 @@
 
 /* At load: the prefix hashes behind the top-level key check. */
 gantry_status grt_fields_prepare(gantry_pack *pack);
+/* Per rule, the sorted distinct fields its predicates read (pk->rule_fields). */
+gantry_status grt_rule_fields_prepare(gantry_pack *pack);
 
 /* The values of field `field` in m->event (a slice of m->vals). */
 grt_slice grt_field_values(gantry_matcher *m, uint32_t field);
