@@ -136,6 +136,8 @@ EMBED := $(BUILD)/examples/embed
 all: $(LIB_A) $(LIB_SO) $(GANTRY) $(EMBED)
 
 # ---- code generation -----------------------------------------------------
+# Generated sources are kept: make must not delete them as intermediates.
+.SECONDARY: $(GEN_C) $(GEN_H)
 $(BUILD)/gen/%.tab.c $(BUILD)/gen/%.tab.h: grammar/%.y
 	@mkdir -p $(BUILD)/gen
 	bison -Wall -Werror --defines=$(BUILD)/gen/$*.tab.h -o $(BUILD)/gen/$*.tab.c $<
