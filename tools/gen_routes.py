@@ -194,7 +194,40 @@ def cases():
         service(t(), [{"Type": "volume", "Source": "data", "Target": "/data"}])
         + service(t(), [{"Type": "bind", "Source": "/srv/www", "Target": "/usr/share/nginx/html",
                          "ReadOnly": True}], caps=["CAP_NET_BIND_SERVICE"]))
+    c[("isolation_profile_disabled", "pos", "jsonl")].append(
+        k8s("pods", "spc", "default", pod_with(ctr_sc={"seLinuxOptions": {"type": "spc_t"}})))
+    c[("isolation_profile_disabled", "neg", "jsonl")].append(
+        k8s("pods", "selinux-mcs", "default", pod_with(pod_sc={"seLinuxOptions": {"level": "s0:c123,c456"}})))
+    c[("docker_plugin_installed", "pos", "log")].append(
+        dockerd_call(t(), "POST", "/plugins/sshfs/upgrade?remote=vieux%2Fsshfs%3Anext"))
+    pv = {"kind": "PersistentVolume", "apiVersion": "v1",
+          "metadata": {"name": "node-root", "creationTimestamp": None},
+          "spec": {"capacity": {"storage": "10Gi"}, "accessModes": ["ReadWriteOnce"],
+                   "persistentVolumeReclaimPolicy": "Retain", "storageClassName": "manual",
+                   "hostPath": {"path": "/", "type": ""}}}
+    pv_local = json.loads(json.dumps(pv))
+    del pv_local["spec"]["hostPath"]
+    pv_local["metadata"]["name"] = "kubelet-dir"
+    pv_local["spec"]["local"] = {"path": "/var/lib/kubelet"}
+    pv_ok = json.loads(json.dumps(pv))
+    pv_ok["metadata"]["name"] = "data"
+    pv_ok["spec"]["hostPath"]["path"] = "/mnt/data"
+    c[("sensitive_host_path_persistent_volume", "pos", "jsonl")] = [
+        audit(t(), "create", "persistentvolumes", user=ALICE, name="node-root", request_object=pv),
+        audit(t(), "create", "persistentvolumes", user=ALICE, name="kubelet-dir", request_object=pv_local)]
+    c[("sensitive_host_path_persistent_volume", "neg", "jsonl")] = [
+        audit(t(), "create", "persistentvolumes", user=ALICE, name="data", request_object=pv_ok),
+        audit(t(), "get", "persistentvolumes", user=ALICE, name="node-root")]
+    c[("privileged_docker_exec", "pos", "log")] = exec_body(cid, True)
+    c[("privileged_docker_exec", "neg", "log")] = exec_body(cid, False)
     return c
+
+
+def exec_body(cid, privileged):
+    ts = t()
+    body = {"AttachStderr": True, "AttachStdin": True, "AttachStdout": True, "Cmd": ["sh"],
+            "Detach": False, "Env": None, "Privileged": privileged, "Tty": True, "User": ""}
+    return [dockerd_call(ts, "POST", f"/containers/{cid}/exec"), dockerd_form(ts, body)]
 
 
 def main():
