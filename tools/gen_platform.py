@@ -21,6 +21,7 @@ line must fire <rule>. (The components themselves are the benign file.)
 Deterministic. Run from the repository root: python3 tools/gen_platform.py"""
 
 import copy
+import json
 import os
 import sys
 
@@ -540,6 +541,39 @@ def control_plane(node):
     return out
 
 
+def gke_mirror_kube_proxy(node="gke-prod-default-pool-1a2b3c4d-x7k2"):
+    """GKE runs kube-proxy as a static pod on each node; its mirror pod create
+    reaches Cloud Logging as a Cloud Audit Log entry, not an audit.k8s.io Event."""
+    pod = static_pod("kube-proxy", "gke.gcr.io/kube-proxy-amd64:v1.29.1-gke.1589017",
+                     ["/bin/sh", "-c", "exec kube-proxy --master=https://10.128.0.2 "
+                      "--kubeconfig=/var/lib/kube-proxy/kubeconfig --cluster-cidr=10.4.0.0/14 "
+                      "--oom-score-adj=-998 --v=2 1>>/var/log/kube-proxy.log 2>&1"],
+                     [("varlog", "/var/log", "DirectoryOrCreate"),
+                      ("kubeconfig", "/var/lib/kube-proxy/kubeconfig", "FileOrCreate"),
+                      ("lib-modules", "/lib/modules", ""), ("iptableslock", "/run/xtables.lock", "FileOrCreate")],
+                     node)
+    pod["spec"]["containers"][0]["securityContext"] = {"privileged": True}
+    pod["@type"] = "core.k8s.io/v1.Pod"
+    ts = t()
+    name = pod["metadata"]["name"]
+    return json.dumps({
+        "protoPayload": {"@type": "type.googleapis.com/google.cloud.audit.AuditLog",
+                         "authenticationInfo": {"principalEmail": f"system:node:{node}"},
+                         "authorizationInfo": [{"granted": True, "permission": "io.k8s.core.v1.pods.create",
+                                                "resource": f"core/v1/namespaces/kube-system/pods/{name}"}],
+                         "methodName": "io.k8s.core.v1.pods.create",
+                         "request": pod,
+                         "requestMetadata": {"callerIp": "10.128.0.7",
+                                             "callerSuppliedUserAgent": "kubelet/v1.29.1 (linux/amd64) kubernetes/gke"},
+                         "resourceName": f"core/v1/namespaces/kube-system/pods/{name}",
+                         "serviceName": "k8s.io", "status": {"code": 0}},
+        "insertId": stable_id(name, length=36), "logName": "projects/prod/logs/cloudaudit.googleapis.com%2Factivity",
+        "resource": {"type": "k8s_cluster", "labels": {"cluster_name": "prod", "location": "europe-west1",
+                                                       "project_id": "prod"}},
+        "timestamp": ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ"), "receiveTimestamp": ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ")},
+        separators=(",", ":"))
+
+
 def app_with_ca_and_tz():
     """An ordinary service mounting the node's CA bundle and time zone read-only."""
     pod = spec([ctr("billing", "registry.corp.example/shop/billing:3.1.4", command=["/app/billing"],
@@ -675,6 +709,7 @@ def benign():
         f"{ECR}/eks/livenessprobe:v2.12.0-eks-1-29-5", "ebs.csi.aws.com", "ebs-csi-node-sa",
         extra_vols=[hp("probe-dir", "/dev", "Directory")]), "eks:addon-manager", "eks-addon-manager/v1.29")
     # GKE
+    out.append(gke_mirror_kube_proxy())
     out += installed("DaemonSet", "gke-metadata-server", "kube-system", gke_metadata_server(),
                      "system:addon-manager", "kubectl/v1.29.1 (linux/amd64) addon-manager")
     out += installed("DaemonSet", "netd", "kube-system", gke_netd(), "system:addon-manager",
