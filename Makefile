@@ -61,8 +61,10 @@ deps:
 # Targets that need no packages pass straight through (the Makefile itself
 # is never remade).
 Makefile: ;
-%:
+%: gantry-always
 	@$(MAKE) --no-print-directory GANTRY_DEPS_CHECKED=1 $@
+.PHONY: gantry-always
+gantry-always: ;
 else
 # ---- second pass: the build itself -----------------------------------------
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
