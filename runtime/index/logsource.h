@@ -3,7 +3,7 @@
  * source of an event is its `event.module`. Events from a source Gantry does
  * not recognise (no event.module, "json", anything else) see every rule, and
  * rules without a product see every event. This is semantics, not an
- * optimisation: GANTRY_OPTIMIZE=0 applies it too. Module prefix: gls_. */
+ * optimisation: GANTRY_OPTIMIZE_OFF applies it too. Module prefix: gls_. */
 #ifndef GANTRY_RT_LOGSOURCE_H
 #define GANTRY_RT_LOGSOURCE_H
 

@@ -91,6 +91,7 @@ struct gantry_pack {
     grt_slice *path_hashes;
     uint64_t *path_hash_items;
     struct grt_corr_table *corr; /* correlate_pack.c; NULL without correlations */
+    gantry_optimize optimize;    /* the load option; matchers of the pack follow it */
 };
 
 /* One value a field yielded for the current event. Text lives either in the
@@ -142,7 +143,8 @@ struct gantry_matcher {
     int value_limit_hit;
     int oom;
 
-    /* GANTRY_OPTIMIZE=0 turns both off: the reference for differential tests */
+    /* GANTRY_OPTIMIZE_OFF (the pack's option) turns both off: the reference
+     * for differential tests */
     int fast_paths;    /* top-level key hash before field extraction */
     int use_prefilter; /* candidate-rule selection (prefilter.c) */
     uint32_t *pf_mark; /* per predicate: generation when its literal was seen */
@@ -159,8 +161,8 @@ typedef struct grt_corr_sections {
 gantry_status grt_pack_read(const unsigned char *data, size_t size, gantry_pack **out,
                             grt_corr_sections *corr, char *err, size_t err_size);
 /* runtime/api/load.c: read, verify and prepare; destroy frees every part. */
-gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pack **out, char *err,
-                              size_t err_size);
+gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_optimize optimize,
+                              gantry_pack **out, char *err, size_t err_size);
 void grt_pack_destroy(gantry_pack *pack);
 
 /* verify.c: run after decoding, before anything executes. */

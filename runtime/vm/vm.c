@@ -30,11 +30,10 @@ gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pk) {
         grt_matcher_release(m);
         return GANTRY_E_NOMEM;
     }
-    /* GANTRY_OPTIMIZE=0 extracts every field the plain way and runs every
+    /* GANTRY_OPTIMIZE_OFF extracts every field the plain way and runs every
      * rule on every event: the reference the differential tests compare the
      * optimised paths against. */
-    const char *env = getenv("GANTRY_OPTIMIZE");
-    m->fast_paths = !(env && strcmp(env, "0") == 0);
+    m->fast_paths = pk->optimize != GANTRY_OPTIMIZE_OFF;
     m->use_prefilter = pk->prefilter != NULL && m->fast_paths;
     return GANTRY_OK;
 }
