@@ -31,13 +31,12 @@ static gantry_optimize optimize_of(const gantry_options *options) {
     if (!options)
         return GANTRY_OPTIMIZE_DEFAULT;
     return (unsigned)options->optimize < GANTRY_OPTIMIZE__COUNT ? options->optimize
-                                                                 : GANTRY_OPTIMIZE__COUNT;
+                                                                : GANTRY_OPTIMIZE__COUNT;
 }
 
 GRT_API gantry_status gantry_pack_load_buffer_opts(const void *data, size_t size,
                                                    const gantry_options *options,
-                                                   gantry_pack **pack, char *err,
-                                                   size_t err_size) {
+                                                   gantry_pack **pack, char *err, size_t err_size) {
     if (pack)
         *pack = NULL;
     gantry_optimize optimize = optimize_of(options);

@@ -15,6 +15,7 @@
 
 #include "correlate.h"
 #include "correlate_stage.h"
+#include "path.h"
 
 #define KEY_MAX 4096u /* bytes of group-key text; longer keys are not grouped */
 
@@ -400,7 +401,7 @@ static const char *source_text(const source *s, const char *path, char *num, siz
     if (s->from)
         return chained_value(s, path, len);
     const char *text;
-    if (gcs_value_text(gcs_lookup(s->event, path), num, 32, &text, len) != 0)
+    if (gcs_value_text(grt_path_first_scalar(s->event, path), num, 32, &text, len) != 0)
         return NULL;
     return text;
 }
@@ -436,7 +437,7 @@ static int add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const so
             e.v = s->from_value;
             e.has_num = 1;
         } else if (!s->from) {
-            e.has_num = gcs_value_number(gcs_lookup(s->event, path), &e.v) == 0;
+            e.has_num = gcs_value_number(grt_path_first_scalar(s->event, path), &e.v) == 0;
         } else {
             char *end = NULL;
             e.v = strtod(text, &end);

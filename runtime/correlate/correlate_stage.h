@@ -12,7 +12,6 @@
 struct cJSON;
 /* `@timestamp` of an event -> ns; -1 when absent or malformed. */
 int gcs_event_time(const struct cJSON *event, int64_t *ns);
-const struct cJSON *gcs_lookup(const struct cJSON *event, const char *path);
 /* Text of a scalar (numbers are formatted into buf); -1 for null, objects. */
 int gcs_value_text(const struct cJSON *v, char *buf, size_t size, const char **text, size_t *len);
 int gcs_value_number(const struct cJSON *v, double *out);

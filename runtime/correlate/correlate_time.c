@@ -1,6 +1,6 @@
 /* Event time for correlations: RFC 3339 `@timestamp` text, or a number of
- * seconds since the epoch, and the dotted-path lookup the stage uses to read
- * group-by and value fields from an event. */
+ * seconds since the epoch, and the text and number of the values the stage
+ * reads from group-by and value fields (found by runtime/index/path.h). */
 #include <cJSON.h>
 #include <math.h>
 #include <stdint.h>
@@ -85,40 +85,6 @@ int gcs_event_time(const cJSON *event, int64_t *ns) {
         return 0;
     }
     return -1;
-}
-
-/* At each object level the longest key that matches a dotted prefix of the
- * rest of the path wins (docs/language.md); arrays yield their first element. */
-const cJSON *gcs_lookup(const cJSON *node, const char *path) {
-    size_t len = strlen(path);
-    while (node) {
-        while (cJSON_IsArray(node))
-            node = node->child;
-        if (len == 0)
-            return node;
-        if (!cJSON_IsObject(node))
-            return NULL;
-        const cJSON *best = NULL;
-        size_t best_len = 0;
-        for (const cJSON *c = node->child; c; c = c->next) {
-            size_t k = c->string ? strlen(c->string) : 0;
-            if (k > best_len && k <= len && memcmp(c->string, path, k) == 0 &&
-                (k == len || path[k] == '.')) {
-                best = c;
-                best_len = k;
-            }
-        }
-        if (!best)
-            return NULL;
-        node = best;
-        path += best_len;
-        len -= best_len;
-        if (len) {
-            path++;
-            len--;
-        }
-    }
-    return NULL;
 }
 
 int gcs_value_text(const cJSON *v, char *buf, size_t size, const char **text, size_t *len) {

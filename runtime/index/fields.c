@@ -6,14 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
 #include "strmatch.h"
-
-/* Bound on array crossings plus path components in one extraction, so a
- * hostile deeply nested array cannot exhaust the C stack. */
-#define GRT_MAX_WALK_DEPTH (GANTRY_DEFAULT_MAX_DEPTH + GANTRY_MAX_FIELD_DEPTH)
-/* Keys at one object level that can be a dotted prefix of the remaining path
- * (distinct lengths are bounded by the component limit). */
-#define GRT_MAX_CANDIDATES GANTRY_MAX_FIELD_DEPTH
 
 static int push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
     if (*budget == 0) {
@@ -60,59 +54,15 @@ static int push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
     return 0;
 }
 
-static void collect(gantry_matcher *m, const cJSON *node, const char *path, size_t len,
-                    unsigned depth, size_t *budget) {
-    if (depth > GRT_MAX_WALK_DEPTH || m->oom)
-        return;
-    if (cJSON_IsArray(node)) {
-        for (const cJSON *el = node->child; el; el = el->next) {
-            if (len == 0) {
-                if (push_value(m, el, budget) != 0)
-                    return;
-            } else {
-                collect(m, el, path, len, depth + 1, budget);
-            }
-        }
-        return;
-    }
-    if (len == 0) {
-        push_value(m, node, budget);
-        return;
-    }
-    if (!cJSON_IsObject(node))
-        return;
+typedef struct push_ctx {
+    gantry_matcher *m;
+    size_t budget;
+} push_ctx;
 
-    struct {
-        const cJSON *child;
-        size_t key_len;
-    } cand[GRT_MAX_CANDIDATES];
-    size_t ncand = 0;
-    for (const cJSON *ch = node->child; ch; ch = ch->next) {
-        const char *k = ch->string;
-        if (!k || k[0] != path[0])
-            continue;
-        size_t klen = strlen(k);
-        if (klen > len || memcmp(k, path, klen) != 0 || (klen < len && path[klen] != '.'))
-            continue;
-        if (ncand == GRT_MAX_CANDIDATES)
-            break;
-        /* insertion keeps longest first; equal lengths keep document order */
-        size_t at = ncand++;
-        while (at > 0 && cand[at - 1].key_len < klen) {
-            cand[at] = cand[at - 1];
-            at--;
-        }
-        cand[at].child = ch;
-        cand[at].key_len = klen;
-    }
-    for (size_t i = 0; i < ncand; i++) {
-        size_t before = m->nvals;
-        size_t klen = cand[i].key_len;
-        size_t skip = klen < len ? klen + 1 : klen;
-        collect(m, cand[i].child, path + skip, len - skip, depth + 1, budget);
-        if (m->nvals > before || m->value_limit_hit)
-            return; /* a longer key that yields values wins over shorter ones */
-    }
+/* grt_path_walk visitor: stops the walk at the value limit or out of memory. */
+static int push_visit(const cJSON *value, void *user) {
+    push_ctx *c = user;
+    return push_value(c->m, value, &c->budget) != 0;
 }
 
 /* Top-level key presence. Large packs ask for hundreds of fields an event
@@ -225,10 +175,10 @@ grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
     const gantry_pack *pk = m->pack;
     uint32_t s = pk->fields[field];
     size_t before = m->nvals;
-    size_t budget = GANTRY_MAX_VALUES_PER_FIELD;
-    if (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS || len_is_zero(pk->str_lens[s]) ||
-        path_may_exist(m, field))
-        collect(m, (const cJSON *)m->event, pk->strs[s], pk->str_lens[s], 0, &budget);
+    push_ctx ctx = {m, GANTRY_MAX_VALUES_PER_FIELD};
+    if (!m->oom && (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS ||
+                    len_is_zero(pk->str_lens[s]) || path_may_exist(m, field)))
+        grt_path_walk((const cJSON *)m->event, pk->strs[s], pk->str_lens[s], push_visit, &ctx);
     grt_slice out = {(uint32_t)before, (uint32_t)(m->nvals - before)};
     m->field_vals[field] = out;
     m->field_gen[field] = m->gen;

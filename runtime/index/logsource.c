@@ -5,6 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "path.h"
+
 /* The one place that says which products each source carries. A source's
  * name is the event.module its normalizer writes (also its input format
  * name). Kubernetes audit and Dashboard events carry "containers" too: pod
@@ -90,23 +92,11 @@ static unsigned source_named(const char *module) {
     return GLS_UNKNOWN;
 }
 
-/* As a field path, event.module prefers a top-level key "event.module" (the
- * normalizer's) over `module` inside an `event` object, and the first of
- * equal keys. Only a string names a source. */
+/* event.module read as a rule reads that path (path.h): a top-level key
+ * "event.module" (the normalizer's) before `module` inside an `event`
+ * object, arrays crossed, the first value with text. Only a string names a
+ * source. */
 unsigned gls_event_source(const void *event) {
-    const cJSON *root = event;
-    const cJSON *nested = NULL;
-    for (const cJSON *c = root ? root->child : NULL; c; c = c->next) {
-        const char *k = c->string;
-        if (!k || k[0] != 'e')
-            continue;
-        if (strcmp(k, "event.module") == 0)
-            return cJSON_IsString(c) && c->valuestring ? source_named(c->valuestring) : GLS_UNKNOWN;
-        if (!nested && strcmp(k, "event") == 0)
-            nested = c;
-    }
-    if (!cJSON_IsObject(nested))
-        return GLS_UNKNOWN;
-    const cJSON *mod = cJSON_GetObjectItemCaseSensitive(nested, "module");
-    return cJSON_IsString(mod) && mod->valuestring ? source_named(mod->valuestring) : GLS_UNKNOWN;
+    const cJSON *mod = grt_path_first_scalar(event, "event.module");
+    return cJSON_IsString(mod) ? source_named(mod->valuestring) : GLS_UNKNOWN;
 }
