@@ -2,7 +2,7 @@
  * line with a caret under the span; the JSON form is one object per line.
  * Everything rendered is also kept in memory so tests can compare it. */
 #include "diag.h"
-#include "parse.h"
+#include "readfile.h"
 
 #include <cJSON.h>
 #include <stdarg.h>
@@ -158,7 +158,8 @@ static const diag_source *source_for(gdiag_sink *sink, const char *file) {
     if (!src)
         return NULL;
     size_t len = 0;
-    src->text = gparse_read_file(file, &len);
+    if (grt_read_file(file, &src->text, &len) != GANTRY_OK)
+        src->text = NULL;
     src->len = len;
     src->missing = src->text == NULL;
     return src->text ? src : NULL;

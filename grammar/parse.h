@@ -16,8 +16,4 @@ int gparse_file(gast_unit *unit, const char *path, gdiag_sink *diag);
  * for resolving includes. */
 int gparse_text(gast_unit *unit, const char *name, const char *text, size_t len, gdiag_sink *diag);
 
-/* Reads a whole file into a NUL-terminated buffer (the caller frees it);
- * on failure returns NULL with errno set. */
-char *gparse_read_file(const char *path, size_t *len);
-
 #endif

@@ -294,8 +294,9 @@ gantry_status gantry_correlator_flush(gantry_correlator *correlator, gantry_corr
                                       void *user);
 void gantry_correlator_get_stats(gantry_correlator *correlator, gantry_correlator_stats *stats);
 void gantry_correlator_free(gantry_correlator *correlator);
-/* RFC 3339 text -> ns since the epoch; returns 0, or -1 when malformed. */
-int gantry_parse_time(const char *text, size_t len, int64_t *ns);
+/* RFC 3339 text (a date with a time to the second and a zone; the day must
+ * exist in its month) -> ns since the epoch; GANTRY_E_ARG when malformed. */
+gantry_status gantry_parse_time(const char *text, size_t len, int64_t *ns);
 
 #ifdef __cplusplus
 }

@@ -414,7 +414,20 @@ static void test_parse_time(void **state) {
     assert_int_equal(gantry_parse_time(t, strlen(t), &ns), 0);
     assert_true(ns == 1704067201000000000ll);
     t = "2024-01-01 garbage";
-    assert_int_equal(gantry_parse_time(t, strlen(t), &ns), -1);
+    assert_int_equal(gantry_parse_time(t, strlen(t), &ns), GANTRY_E_ARG);
+    /* days are checked against their month, leap years included */
+    static const char *const bad[] = {"2023-02-29T00:00:00Z", "2024-02-30T00:00:00Z",
+                                      "2024-04-31T00:00:00Z", "1900-02-29T00:00:00Z",
+                                      "2024-01-01T00:00Z",    "2024-01-01T00:00:00"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (gantry_parse_time(bad[i], strlen(bad[i]), &ns) != GANTRY_E_ARG)
+            fail_msg("%s accepted", bad[i]);
+    t = "2024-02-29T00:00:00Z";
+    assert_int_equal(gantry_parse_time(t, strlen(t), &ns), GANTRY_OK);
+    assert_true(ns == 1709164800000000000ll);
+    t = "2000-02-29T00:00:00.123456789123-0130";
+    assert_int_equal(gantry_parse_time(t, strlen(t), &ns), GANTRY_OK);
+    assert_true(ns == 951782400123456789ll + 5400000000000ll);
 }
 
 /* Several matcher threads feed one stage: the result is the same as from one

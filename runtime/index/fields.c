@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numtext.h"
 #include "path.h"
 #include "strmatch.h"
 
@@ -249,43 +250,13 @@ static int text_reserve(gantry_matcher *m, size_t extra) {
     return 0;
 }
 
-/* Shortest of %.15g/%.16g/%.17g that reads back as the same double. */
-static int format_number(double d, char *buf, size_t size) {
-    /* Integers below 1e15 print as their digits under %.15g: skip stdio. */
-    if (d > -1e15 && d < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d)) &&
-        size >= 20) {
-        char tmp[20];
-        long long v = (long long)d;
-        unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-        int k = 0;
-        do {
-            tmp[k++] = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        int n = 0;
-        if (v < 0)
-            buf[n++] = '-';
-        while (k)
-            buf[n++] = tmp[--k];
-        buf[n] = 0;
-        return n;
-    }
-    int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
-        n = snprintf(buf, size, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    return n;
-}
-
 int grt_values_prepare(gantry_matcher *m, grt_slice s, int lower) {
     for (uint32_t i = 0; i < s.count; i++) {
         grt_value *v = &m->vals[s.first + i];
         if (v->type == GRT_V_NUMBER && v->raw_off == GRT_NO_OFFSET) {
-            char buf[40];
-            int n = format_number(v->num, buf, sizeof buf);
-            if (n < 0 || (size_t)n >= sizeof buf || text_reserve(m, (size_t)n) != 0)
+            char buf[GRT_NUMBER_TEXT_MAX];
+            size_t n = grt_number_text(v->num, buf, sizeof buf);
+            if (text_reserve(m, n) != 0)
                 return -1;
             memcpy(m->text + m->text_len, buf, (size_t)n);
             v->raw_off = m->text_len;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "hexdigit.h"
 
 static int span_has(gnorm_span s, const char *word) {
     size_t n = strlen(word);
@@ -52,13 +53,6 @@ static void add_line_basics(gnorm_out *o, const gnorm_logline *l, const gnorm_te
     gnorm_strn(o, "log.message", msg, msg_len);
 }
 
-static int hexv(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* Value of a query parameter, URL-decoded into out. */
 static int query_param(const char *query, size_t qlen, const char *key, char *out, size_t cap) {
     size_t kn = strlen(key);
@@ -69,8 +63,9 @@ static int query_param(const char *query, size_t qlen, const char *key, char *ou
         if ((size_t)(e - p) > kn && memcmp(p, key, kn) == 0 && p[kn] == '=') {
             size_t w = 0;
             for (const char *r = p + kn + 1; r < e && w + 1 < cap; r++) {
-                if (*r == '%' && r + 2 < e && hexv(r[1]) >= 0 && hexv(r[2]) >= 0) {
-                    out[w++] = (char)(hexv(r[1]) * 16 + hexv(r[2]));
+                if (*r == '%' && r + 2 < e && grt_hex_digit(r[1]) >= 0 &&
+                    grt_hex_digit(r[2]) >= 0) {
+                    out[w++] = (char)(grt_hex_digit(r[1]) * 16 + grt_hex_digit(r[2]));
                     r += 2;
                 } else {
                     out[w++] = *r == '+' ? ' ' : *r;

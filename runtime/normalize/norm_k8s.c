@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "hexdigit.h"
 
 int gnorm_is_k8s_audit(const cJSON *root) {
     const char *kind = gnorm_path_str(root, "kind");
@@ -201,24 +202,15 @@ static const char *k8s_action(const char *verb, const char *subresource) {
     return NULL;
 }
 
-static int hexval(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* URL-decodes in place; returns the new length. */
 static size_t url_decode(char *s, size_t n) {
     size_t w = 0;
     for (size_t r = 0; r < n; r++) {
         if (s[r] == '+') {
             s[w++] = ' ';
-        } else if (s[r] == '%' && r + 2 < n && hexval(s[r + 1]) >= 0 && hexval(s[r + 2]) >= 0) {
-            s[w++] = (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
+        } else if (s[r] == '%' && r + 2 < n && grt_hex_digit(s[r + 1]) >= 0 &&
+                   grt_hex_digit(s[r + 2]) >= 0) {
+            s[w++] = (char)(grt_hex_digit(s[r + 1]) * 16 + grt_hex_digit(s[r + 2]));
             r += 2;
         } else {
             s[w++] = s[r];

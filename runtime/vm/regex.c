@@ -1,5 +1,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "regex.h"
+#include "regex_options.h"
 
 #include <pcre2.h>
 #include <stdatomic.h>
@@ -17,15 +18,7 @@ gantry_status grt_regex_compile_all(gantry_pack *pack, char *err, size_t err_siz
         grt_regex *re = &pack->regexes[i];
         atomic_init(&re->jit, NULL);
         atomic_init(&re->jit_state, eager ? 2 : 0);
-        /* NEVER_UTF also refuses an in-pattern (*UTF): event text is arbitrary
-         * bytes, and UTF mode would turn invalid UTF-8 into match errors. */
-        uint32_t options = PCRE2_NEVER_UTF;
-        if (re->flags & GANTRY_RE_I)
-            options |= PCRE2_CASELESS;
-        if (re->flags & GANTRY_RE_M)
-            options |= PCRE2_MULTILINE;
-        if (re->flags & GANTRY_RE_S)
-            options |= PCRE2_DOTALL;
+        uint32_t options = grt_regex_options(re->flags);
         int code = 0;
         PCRE2_SIZE offset = 0;
         pcre2_code *compiled =

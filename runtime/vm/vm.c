@@ -150,7 +150,7 @@ static int test_cidr(gantry_matcher *m, unsigned flags, grt_slice vals, uint32_t
         for (uint32_t i = 0; i < vals.count && !found; i++) {
             const grt_value *v = &m->vals[vals.first + i];
             uint8_t family, addr[16];
-            found = v->type == GRT_V_STRING && grt_addr_parse(v->raw, v->len, &family, addr) == 0 &&
+            found = v->type == GRT_V_STRING && grt_addr_parse(v->raw, v->len, &family, addr) &&
                     grt_net_contains(net, family, addr);
         }
         if (found && !(flags & GANTRY_PF_ALL))
