@@ -7,23 +7,12 @@
 
 #include "path.h"
 
-/* The one place that says which products each source carries. A source's
- * name is the event.module its normalizer writes (also its input format
- * name). Kubernetes audit and Dashboard events carry "containers" too: pod
- * specs and exec requests fill the container.* and process.* schema fields,
- * and the shipped container rules (process_creation) are written to fire on
- * them. Falco watches Linux hosts, containers and Kubernetes at once. */
+/* Which products each source carries: base/sources.h, the one list. */
+#define GLS_SOURCE(id, name, ...) [GRT_SRC_##id] = {name, {__VA_ARGS__, NULL}},
 static const struct {
     const char *module;
     const char *products[5];
-} sources[GLS_NSOURCES] = {
-    [GLS_K8S_AUDIT] = {"k8s_audit", {"kubernetes", "containers", NULL}},
-    [GLS_K8S_DASHBOARD] = {"k8s_dashboard", {"kubernetes", "containers", NULL}},
-    [GLS_DOCKER_EVENTS] = {"docker_events", {"docker", "containers", NULL}},
-    [GLS_DOCKERD] = {"dockerd", {"docker", "containers", NULL}},
-    [GLS_CONTAINERD] = {"containerd", {"containerd", "containers", NULL}},
-    [GLS_FALCO] = {"falco", {"falco", "linux", "containers", "kubernetes", NULL}},
-};
+} sources[GLS_NSOURCES] = {GRT_SOURCES(GLS_SOURCE)};
 
 /* Sources whose events may run a rule of this product (GLS_UNKNOWN's
  * always); every source when the rule names none. */

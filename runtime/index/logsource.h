@@ -10,17 +10,10 @@
 #include <stdint.h>
 
 #include "pack.h"
+#include "sources.h"
 
-/* The sources Gantry recognises, in the order of the table in logsource.c. */
-enum {
-    GLS_K8S_AUDIT,
-    GLS_K8S_DASHBOARD,
-    GLS_DOCKER_EVENTS,
-    GLS_DOCKERD,
-    GLS_CONTAINERD,
-    GLS_FALCO,
-    GLS_NSOURCES,
-};
+/* The sources Gantry recognises: the GRT_SRC_* values of base/sources.h. */
+#define GLS_NSOURCES GRT_NSOURCES
 /* Any other event: it runs every rule. */
 #define GLS_UNKNOWN ((unsigned)GLS_NSOURCES)
 /* A source mask with every bit, GLS_UNKNOWN's included. */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 static const char *find(const char *p, size_t n, const char *word) {
     size_t w = strlen(word);
@@ -174,7 +175,7 @@ const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *
         }
     }
     if (gnorm_wants(&o, GNORM_G_BASE)) {
-        gnorm_str(&o, "event.module", "containerd");
+        gnorm_str(&o, "event.module", grt_source_name(GRT_SRC_CONTAINERD));
         if (ts.n)
             event_time(&o, ts);
         if (!cJSON_GetObjectItemCaseSensitive(ev, "@timestamp") && l->form != 3 && l->time.n)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 static int is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -175,7 +176,7 @@ const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJ
         return "out of memory";
     *event = ev;
     gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
-    gnorm_str(&o, "event.module", "k8s_dashboard");
+    gnorm_str(&o, "event.module", grt_source_name(GRT_SRC_K8S_DASHBOARD));
     if (bt)
         gnorm_strn(&o, "@timestamp", line + off + 1, bt - 2);
     const char *p = line + off + bt;

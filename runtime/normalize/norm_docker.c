@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 int gnorm_is_docker_event(const cJSON *root) {
     if (cJSON_IsString(gnorm_path(root, "Type")) && cJSON_IsString(gnorm_path(root, "Action")) &&
@@ -52,7 +53,7 @@ static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
         cJSON_IsString(image_item) ? image_item->valuestring : gnorm_path_str(ev, "from");
     int is_container = strcmp(type, "container") == 0;
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "docker_events");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_DOCKER_EVENTS));
         const cJSON *ns = gnorm_path(ev, "timeNano");
         const cJSON *s = gnorm_path(ev, "time");
         /* Only times that fit int64 nanoseconds (about 1678..2262): a

@@ -7,6 +7,7 @@
 
 #include "normalize.h"
 #include "hexdigit.h"
+#include "sources.h"
 
 static int span_has(gnorm_span s, const char *word) {
     size_t n = strlen(word);
@@ -237,7 +238,7 @@ const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx
     gnorm_out o = {.obj = ev, .want = ctx->want, .nomem = 0};
     /* log.message is written before form data is parsed: msg lives in the
      * scratch buffer, which the body parse does not touch. */
-    add_line_basics(&o, l, ctx, "dockerd", msg, n);
+    add_line_basics(&o, l, ctx, grt_source_name(GRT_SRC_DOCKERD), msg, n);
     if (n > 8 && memcmp(msg, "Calling ", 8) == 0) {
         *kind = GNORM_DOCKERD_CALL;
         const char *m = msg + 8;

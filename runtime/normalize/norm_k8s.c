@@ -7,6 +7,7 @@
 
 #include "normalize.h"
 #include "hexdigit.h"
+#include "sources.h"
 
 int gnorm_is_k8s_audit(const cJSON *root) {
     const char *kind = gnorm_path_str(root, "kind");
@@ -306,7 +307,7 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
     const cJSON *resp = gnorm_path(ev, "responseObject");
     const char *action = k8s_action(verb, sub);
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "k8s_audit");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
         const char *ts = gnorm_path_str(ev, "requestReceivedTimestamp");
         if (!ts)
             ts = gnorm_path_str(ev, "timestamp");
@@ -398,7 +399,7 @@ static void gke_fields(gnorm_out *o, cJSON *root) {
     const cJSON *req = gnorm_path(pp, "request");
     const cJSON *resp = gnorm_path(pp, "response");
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "k8s_audit");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
         gnorm_str(o, "@timestamp", gnorm_path_str(root, "timestamp"));
         gnorm_str(o, "event.action", action);
         gnorm_str(o, "event.original_action", verb);

@@ -7,6 +7,7 @@
 #include "gantry.h"
 #include "gantry_limits.h"
 #include "normalize.h"
+#include "sources.h"
 
 enum { HELD_NONE, HELD_DOCKERD, HELD_DASHBOARD };
 
@@ -28,8 +29,18 @@ struct gantry_normalizer {
     int module_only;    /* logsource dispatch needs event.module; the pack reads no BASE field */
 };
 
+/* The public enum lists the sources of base/sources.h in its order, between
+ * AUTO and JSON. */
+#define FORMAT_MATCHES_SOURCE(id, name, ...)                                                       \
+    _Static_assert(GANTRY_FORMAT_##id == GRT_SRC_##id + 1, "gantry_input_format: " name);
+GRT_SOURCES(FORMAT_MATCHES_SOURCE)
+_Static_assert(GANTRY_FORMAT_JSON == GRT_NSOURCES + 1 && GANTRY_FORMAT__COUNT == GRT_NSOURCES + 2,
+               "gantry_input_format: AUTO, the sources of base/sources.h, JSON");
+
+#define FORMAT_NAME(id, name, ...) [GANTRY_FORMAT_##id] = name,
 static const char *const format_names[GANTRY_FORMAT__COUNT] = {
-    "auto", "k8s_audit", "docker_events", "dockerd", "falco", "k8s_dashboard", "containerd", "json",
+    [GANTRY_FORMAT_AUTO] = "auto",
+    GRT_SOURCES(FORMAT_NAME)[GANTRY_FORMAT_JSON] = GRT_SOURCE_JSON_NAME,
 };
 
 const char *gantry_input_format_name(gantry_input_format format) {
