@@ -30,6 +30,7 @@ struct gdiag_sink {
     diag_source *sources;
     size_t source_count, source_cap;
     size_t errors, warnings;
+    bool oom; /* gdiag_set_oom: some pass could not allocate */
     diag_buf text;
 };
 
@@ -341,6 +342,15 @@ void gdiag_report(gdiag_sink *sink, gdiag_severity severity, const char *code, g
 
 size_t gdiag_error_count(const gdiag_sink *sink) {
     return sink ? sink->errors : 0;
+}
+
+void gdiag_set_oom(gdiag_sink *sink) {
+    if (sink)
+        sink->oom = true;
+}
+
+bool gdiag_oom(const gdiag_sink *sink) {
+    return sink && sink->oom;
 }
 
 size_t gdiag_warning_count(const gdiag_sink *sink) {

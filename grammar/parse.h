@@ -1,5 +1,6 @@
 /* The native front end: parse one .gantry file (and, through `include`, the
- * files it names) into a unit. Module prefix: gparse_. */
+ * files it names) into a unit. Errors follow the diagnostics-sink convention
+ * of grammar/diag.h. Module prefix: gparse_. */
 #ifndef GANTRY_PARSE_H
 #define GANTRY_PARSE_H
 

@@ -25,48 +25,47 @@ GRT_API gantry_status gantry_parse_time(const char *s, size_t n, int64_t *ns) {
     return GANTRY_OK;
 }
 
-int gcs_event_time(const cJSON *event, int64_t *ns) {
+bool gcs_event_time(const cJSON *event, int64_t *ns) {
     const cJSON *ts =
         cJSON_IsObject(event) ? cJSON_GetObjectItemCaseSensitive(event, "@timestamp") : NULL;
     if (cJSON_IsString(ts) && ts->valuestring)
-        return gantry_parse_time(ts->valuestring, strlen(ts->valuestring), ns) == GANTRY_OK ? 0
-                                                                                            : -1;
+        return gantry_parse_time(ts->valuestring, strlen(ts->valuestring), ns) == GANTRY_OK;
     if (cJSON_IsNumber(ts) && isfinite(ts->valuedouble) && fabs(ts->valuedouble) < 9e9) {
         *ns = (int64_t)(ts->valuedouble * 1e9);
-        return 0;
+        return true;
     }
-    return -1;
+    return false;
 }
 
-int gcs_value_text(const cJSON *v, char *buf, size_t size, const char **text, size_t *len) {
+bool gcs_value_text(const cJSON *v, char *buf, size_t size, const char **text, size_t *len) {
     if (cJSON_IsString(v) && v->valuestring) {
         *text = v->valuestring;
         *len = strlen(v->valuestring);
-        return 0;
+        return true;
     }
     if (cJSON_IsBool(v)) {
         *text = cJSON_IsTrue(v) ? "true" : "false";
         *len = strlen(*text);
-        return 0;
+        return true;
     }
     if (cJSON_IsNumber(v)) {
         /* the text a rule compares the number as */
         *len = grt_number_text(v->valuedouble, buf, size);
         *text = buf;
-        return 0;
+        return true;
     }
-    return -1;
+    return false;
 }
 
-int gcs_value_number(const cJSON *v, double *out) {
+bool gcs_value_number(const cJSON *v, double *out) {
     if (cJSON_IsNumber(v)) {
         *out = v->valuedouble;
-        return isfinite(*out) ? 0 : -1;
+        return isfinite(*out);
     }
     if (cJSON_IsString(v) && v->valuestring && v->valuestring[0]) {
         char *end = NULL;
         *out = strtod(v->valuestring, &end);
-        return *end == '\0' && isfinite(*out) ? 0 : -1;
+        return *end == '\0' && isfinite(*out);
     }
-    return -1;
+    return false;
 }

@@ -10,17 +10,17 @@
 #include "path.h"
 #include "strmatch.h"
 
-static int push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
+static gantry_status push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
     if (*budget == 0) {
         m->value_limit_hit = 1;
-        return -1;
+        return GANTRY_E_LIMIT;
     }
     if (m->nvals == m->vals_cap) {
         size_t cap = m->vals_cap ? m->vals_cap * 2 : 64;
         grt_value *p = realloc(m->vals, cap * sizeof *p);
         if (!p) {
             m->oom = 1;
-            return -1;
+            return GANTRY_E_NOMEM;
         }
         m->vals = p;
         m->vals_cap = cap;
@@ -52,7 +52,7 @@ static int push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
         v->type = GRT_V_OTHER;
         v->num_state = 2;
     }
-    return 0;
+    return GANTRY_OK;
 }
 
 typedef struct push_ctx {
@@ -63,7 +63,7 @@ typedef struct push_ctx {
 /* grt_path_walk visitor: stops the walk at the value limit or out of memory. */
 static int push_visit(const cJSON *value, void *user) {
     push_ctx *c = user;
-    return push_value(c->m, value, &c->budget) != 0;
+    return push_value(c->m, value, &c->budget) != GANTRY_OK;
 }
 
 /* Top-level key presence. Large packs ask for hundreds of fields an event
@@ -81,7 +81,7 @@ static uint64_t key_hash_final(uint64_t h, size_t len) {
     return h | 1; /* 0 marks an empty slot */
 }
 
-static int top_keys_build(gantry_matcher *m) {
+static gantry_status top_keys_build(gantry_matcher *m) {
     const cJSON *root = m->event;
     size_t count = 0;
     for (const cJSON *ch = root->child; ch; ch = ch->next)
@@ -92,7 +92,7 @@ static int top_keys_build(gantry_matcher *m) {
             cap *= 2;
         uint64_t *t = realloc(m->top_keys, cap * sizeof *t);
         if (!t)
-            return -1;
+            return GANTRY_E_NOMEM;
         m->top_keys = t;
         m->top_cap = cap;
     }
@@ -112,7 +112,7 @@ static int top_keys_build(gantry_matcher *m) {
         m->top_keys[i] = h;
     }
     m->top_gen = m->gen;
-    return 0;
+    return GANTRY_OK;
 }
 
 static int top_key_known(const gantry_matcher *m, uint64_t h) {
@@ -156,7 +156,7 @@ gantry_status grt_fields_prepare(gantry_pack *pk) {
 /* 0 when no top-level key equals a dotted prefix of the path (or the path),
  * so the path yields nothing; 1 when it may yield values. */
 static int path_may_exist(gantry_matcher *m, uint32_t field) {
-    if (m->top_gen != m->gen && top_keys_build(m) != 0)
+    if (m->top_gen != m->gen && top_keys_build(m) != GANTRY_OK)
         return 1;
     const grt_slice *s = &m->pack->path_hashes[field];
     const uint64_t *h = m->pack->path_hash_items + s->first;
@@ -231,46 +231,46 @@ grt_slice grt_keyword_values(gantry_matcher *m) {
     return m->keyword_vals;
 }
 
-static int text_reserve(gantry_matcher *m, size_t extra) {
+static gantry_status text_reserve(gantry_matcher *m, size_t extra) {
     if (m->text_cap - m->text_len >= extra)
-        return 0;
+        return GANTRY_OK;
     size_t cap = m->text_cap ? m->text_cap : 1024;
     while (cap - m->text_len < extra) {
         if (cap > SIZE_MAX / 2)
-            return -1;
+            return GANTRY_E_NOMEM;
         cap *= 2;
     }
     char *p = realloc(m->text, cap);
     if (!p) {
         m->oom = 1;
-        return -1;
+        return GANTRY_E_NOMEM;
     }
     m->text = p;
     m->text_cap = cap;
-    return 0;
+    return GANTRY_OK;
 }
 
-int grt_values_prepare(gantry_matcher *m, grt_slice s, int lower) {
+gantry_status grt_values_prepare(gantry_matcher *m, grt_slice s, int lower) {
     for (uint32_t i = 0; i < s.count; i++) {
         grt_value *v = &m->vals[s.first + i];
         if (v->type == GRT_V_NUMBER && v->raw_off == GRT_NO_OFFSET) {
             char buf[GRT_NUMBER_TEXT_MAX];
             size_t n = grt_number_text(v->num, buf, sizeof buf);
-            if (text_reserve(m, n) != 0)
-                return -1;
+            if (text_reserve(m, n) != GANTRY_OK)
+                return GANTRY_E_NOMEM;
             memcpy(m->text + m->text_len, buf, (size_t)n);
             v->raw_off = m->text_len;
             v->len = (uint32_t)n;
             m->text_len += (size_t)n;
         } else if (lower && v->type == GRT_V_STRING && v->lower_off == GRT_NO_OFFSET) {
-            if (text_reserve(m, v->len) != 0)
-                return -1;
+            if (text_reserve(m, v->len) != GANTRY_OK)
+                return GANTRY_E_NOMEM;
             grt_ascii_lower(m->text + m->text_len, v->raw, v->len);
             v->lower_off = m->text_len;
             m->text_len += v->len;
         }
     }
-    return 0;
+    return GANTRY_OK;
 }
 
 const char *grt_value_text(const gantry_matcher *m, const grt_value *v, int lower, size_t *len) {

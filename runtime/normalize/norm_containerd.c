@@ -95,20 +95,18 @@ static void event_time(gnorm_out *o, gnorm_span ts) {
     gnorm_str(o, "@timestamp", buf);
 }
 
-const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx,
-                                  cJSON **event) {
+gantry_status gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx,
+                                    cJSON **event, const char **reason) {
     const char *msg = l->msg.p;
     size_t n = l->msg.n;
     if (l->quoted) {
-        long m = gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap);
-        if (m < 0)
-            return "out of memory";
+        if (gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap, &n) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
         msg = *ctx->scratch;
-        n = (size_t)m;
     }
     cJSON *ev = cJSON_CreateObject();
     if (!ev)
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     *event = ev;
     gnorm_out o = {.obj = ev, .want = ctx->want, .nomem = 0};
     gnorm_span topic = {NULL, 0}, ns = {NULL, 0}, id = {NULL, 0}, ts = {NULL, 0}, image = {0, 0};
@@ -218,5 +216,5 @@ const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *
             }
         }
     }
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }

@@ -219,21 +219,19 @@ static const char *identity(gnorm_out *o, const char *msg, size_t n) {
     return NULL;
 }
 
-const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
-                               int *kind) {
+gantry_status gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
+                                 int *kind, const char **reason) {
     *kind = GNORM_DOCKERD_OTHER;
     const char *msg = l->msg.p;
     size_t n = l->msg.n;
     if (l->quoted) {
-        long m = gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap);
-        if (m < 0)
-            return "out of memory";
+        if (gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap, &n) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
         msg = *ctx->scratch;
-        n = (size_t)m;
     }
     cJSON *ev = cJSON_CreateObject();
     if (!ev)
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     *event = ev;
     gnorm_out o = {.obj = ev, .want = ctx->want, .nomem = 0};
     /* log.message is written before form data is parsed: msg lives in the
@@ -247,10 +245,10 @@ const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx
             api_call(&o, m, (size_t)(sp - m), sp + 1, n - (size_t)(sp + 1 - msg));
     } else if (n > 11 && memcmp(msg, "form data: ", 11) == 0) {
         *kind = GNORM_DOCKERD_FORM;
-        const char *reason = NULL;
-        cJSON *body = gnorm_parse_json(msg + 11, n - 11, &reason);
+        const char *why = NULL;
+        cJSON *body = gnorm_parse_json(msg + 11, n - 11, &why);
         if (!body)
-            return "dockerd form data is not valid JSON";
+            return gnorm_malformed(reason, "dockerd form data is not valid JSON");
         gnorm_docker_body(&o, body);
         cJSON_AddItemToObjectCS(ev, "docker.request", body);
     } else if (n > 8 && memcmp(msg, "{Action=", 8) == 0) {
@@ -269,7 +267,7 @@ const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx
             }
         }
     }
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
 static void move_item(cJSON *to, cJSON *from, cJSON *item) {

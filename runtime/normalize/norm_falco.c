@@ -188,31 +188,31 @@ static void falco_fields(gnorm_out *o, const cJSON *root) {
     }
 }
 
-const char *gnorm_falco(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_falco(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     if (!gnorm_is_falco(root)) {
         cJSON_Delete(root);
-        return "not a Falco alert";
+        return gnorm_malformed(reason, "not a Falco alert");
     }
     gnorm_strip_schema_keys(root);
     gnorm_out o = {.obj = root, .want = want, .nomem = 0};
     falco_fields(&o, root);
     *event = root;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
-const char *gnorm_plain_json(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_plain_json(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        return "JSON value is not an object";
+        return gnorm_malformed(reason, "JSON value is not an object");
     }
     if ((want & GNORM_G_BASE) && !cJSON_GetObjectItemCaseSensitive(root, "event.module")) {
         gnorm_out o = {.obj = root, .want = want, .nomem = 0};
         gnorm_str(&o, "event.module", GRT_SOURCE_JSON_NAME);
         if (o.nomem) {
             *event = root;
-            return "out of memory";
+            return GANTRY_E_NOMEM;
         }
     }
     *event = root;
-    return NULL;
+    return GANTRY_OK;
 }

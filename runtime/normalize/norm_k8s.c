@@ -431,11 +431,11 @@ static void gke_fields(gnorm_out *o, cJSON *root) {
         gnorm_pod_spec(o, gnorm_find_pod_spec(cJSON_IsObject(req) ? req : resp, resource));
 }
 
-const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     int form = gnorm_is_k8s_audit(root);
     if (form == 0) {
         cJSON_Delete(root);
-        return "not a Kubernetes audit event";
+        return gnorm_malformed(reason, "not a Kubernetes audit event");
     }
     if (form == 2) {
         /* AKS: the Event becomes the document; the envelope stays under "aks". */
@@ -443,18 +443,18 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
         cJSON *log = cJSON_DetachItemFromObjectCaseSensitive(props, "log");
         cJSON *ev = log;
         if (cJSON_IsString(log)) {
-            const char *reason = NULL;
-            ev = gnorm_parse_json(log->valuestring, strlen(log->valuestring), &reason);
+            const char *why = NULL;
+            ev = gnorm_parse_json(log->valuestring, strlen(log->valuestring), &why);
             cJSON_Delete(log);
             if (!ev) {
                 cJSON_Delete(root);
-                return "AKS record: properties.log is not valid JSON";
+                return gnorm_malformed(reason, "AKS record: properties.log is not valid JSON");
             }
         }
         if (!cJSON_IsObject(ev)) {
             cJSON_Delete(ev);
             cJSON_Delete(root);
-            return "AKS record: properties.log is not an object";
+            return gnorm_malformed(reason, "AKS record: properties.log is not an object");
         }
         gnorm_strip_schema_keys(ev);
         gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
@@ -465,7 +465,7 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
             gnorm_str(&o, "orchestrator.cluster.name", cluster + 1);
         cJSON_AddItemToObjectCS(ev, "aks", root);
         *event = ev;
-        return o.nomem ? "out of memory" : NULL;
+        return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
     }
     gnorm_strip_schema_keys(root);
     gnorm_out o = {.obj = root, .want = want, .nomem = 0};
@@ -474,5 +474,5 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
     else
         audit_fields(&o, root);
     *event = root;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }

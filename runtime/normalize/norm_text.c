@@ -233,7 +233,7 @@ const gnorm_kv *gnorm_kv_find(const gnorm_logline *l, const char *key) {
     return NULL;
 }
 
-long gnorm_unquote(gnorm_span q, char **buf, size_t *cap) {
+gantry_status gnorm_unquote(gnorm_span q, char **buf, size_t *cap, size_t *len) {
     const char *p = q.p, *end = q.p + q.n;
     if (q.n >= 2 && p[0] == '"' && end[-1] == '"') {
         p++;
@@ -243,7 +243,7 @@ long gnorm_unquote(gnorm_span q, char **buf, size_t *cap) {
     if (*cap < need) {
         char *n = realloc(*buf, need);
         if (!n)
-            return -1;
+            return GANTRY_E_NOMEM;
         *buf = n;
         *cap = need;
     }
@@ -296,7 +296,8 @@ long gnorm_unquote(gnorm_span q, char **buf, size_t *cap) {
         }
     }
     *w = '\0';
-    return (long)(w - *buf);
+    *len = (size_t)(w - *buf);
+    return GANTRY_OK;
 }
 
 void gnorm_balance_feed(gnorm_balance *b, const char *p, size_t n) {

@@ -14,9 +14,9 @@
 #define GTP_MIN_SECS (-62167219200LL)
 #define GTP_MAX_SECS (253402300799LL)
 
-int gtp_parse_number(double d, int64_t *secs) {
+bool gtp_parse_number(double d, int64_t *secs) {
     if (!isfinite(d))
-        return -1;
+        return false;
     double mag = fabs(d);
     if (mag > 1e17)
         d /= 1e9;
@@ -26,9 +26,9 @@ int gtp_parse_number(double d, int64_t *secs) {
         d /= 1e3;
     d = floor(d);
     if (d < (double)GTP_MIN_SECS || d > (double)GTP_MAX_SECS)
-        return -1;
+        return false;
     *secs = (int64_t)d;
-    return 0;
+    return true;
 }
 
 /* ISO 8601 week: the week belongs to the year of its Thursday, and week 1
@@ -66,7 +66,7 @@ static int64_t value_part(grt_value *v, unsigned op) {
     if (v->type == GRT_V_STRING && grt_parse_timestamp(v->raw, v->len, 0, &secs, NULL) == GANTRY_OK)
         return gtp_part(op, secs);
     if ((v->type == GRT_V_STRING || v->type == GRT_V_NUMBER) && grt_value_number(v, &num) &&
-        gtp_parse_number(num, &secs) == 0)
+        gtp_parse_number(num, &secs))
         return gtp_part(op, secs);
     return -1;
 }

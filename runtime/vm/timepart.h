@@ -4,6 +4,7 @@
 #ifndef GANTRY_RT_TIMEPART_H
 #define GANTRY_RT_TIMEPART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -11,8 +12,8 @@
 
 /* Seconds since the epoch of an epoch number: seconds, or milliseconds above
  * 1e11, microseconds above 1e14, nanoseconds above 1e17 (in magnitude).
- * Returns -1 for a number outside the years 0-9999 or not finite. */
-int gtp_parse_number(double d, int64_t *secs);
+ * False for a number outside the years 0-9999 or not finite. */
+bool gtp_parse_number(double d, int64_t *secs);
 
 /* The UTC part `op` (GANTRY_OP_TIME_MINUTE .. GANTRY_OP_TIME_YEAR) of a time
  * in seconds since the epoch; the week is the ISO 8601 week (1-53). */
