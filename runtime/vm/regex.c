@@ -97,16 +97,16 @@ static const pcre2_code *code_for(const grt_regex *cre) {
     return copy ? copy : re->code;
 }
 
-int grt_regex_match(gantry_matcher *m, const grt_regex *re, const char *subject, size_t len) {
+bool grt_regex_match(gantry_matcher *m, const grt_regex *re, const char *subject, size_t len) {
     int rc =
         pcre2_match(code_for(re), (PCRE2_SPTR)(subject ? subject : ""), len, 0, 0,
                     (pcre2_match_data *)m->match_data, (pcre2_match_context *)m->match_context);
     if (rc >= 0)
-        return 1;
+        return true;
     if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
-        return 0;
+        return false;
     /* match, depth, heap or JIT stack limit, or any other run-time failure:
-     * the predicate is false and the event reports the limit */
+     * the predicate is false and the event reports the limit (regex_limit_hit) */
     m->regex_limit_hit = 1;
-    return -1;
+    return false;
 }
