@@ -12,6 +12,7 @@
 #include "commands.h"
 #include "consume.h"
 #include "gantry_limits.h"
+#include "readfile.h"
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
@@ -267,31 +268,6 @@ static cJSON *counters_object(gcons_member *m) {
     return o;
 }
 
-static char *read_small_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 4096) {
-            char *grown = realloc(text, cap + 65536);
-            if (!grown)
-                break;
-            text = grown;
-            cap += 65536;
-        }
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    if (text)
-        text[len] = '\0';
-    return text;
-}
-
 /* The `gantry match --stats` object plus a "consume" object of counters,
  * replaced atomically so a reader never sees half a file. */
 static int write_stats(gcons_member *m, double seconds) {
@@ -304,9 +280,10 @@ static int write_stats(gcons_member *m, double seconds) {
     m->stats.seconds = seconds;
     int rc = -1;
     char *text = NULL, *out = NULL;
+    size_t text_len = 0;
     cJSON *root = NULL;
-    if (gmo_write_stats(tmp, m->pack, &m->stats) == 0 && (text = read_small_file(tmp)) &&
-        (root = cJSON_Parse(text))) {
+    if (gmo_write_stats(tmp, m->pack, &m->stats) == 0 &&
+        grt_read_file(tmp, &text, &text_len) == GANTRY_OK && (root = cJSON_Parse(text))) {
         cJSON *counters = counters_object(m);
         if (counters)
             cJSON_AddItemToObject(root, "consume", counters);

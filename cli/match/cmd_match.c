@@ -265,6 +265,19 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
         } else if (strcmp(a, "--color") == 0) {
             cfg->out.color = 1;
             i++;
+        } else if (strncmp(a, "--optimize=", 11) == 0) {
+            /* hidden: the reference (0) and forced-index (all) runs of
+             * tests/cli/optimize_diff.sh and bench/run.sh */
+            const char *mode = a + 11;
+            if (strcmp(mode, "0") == 0)
+                cfg->load_options.optimize = GANTRY_OPTIMIZE_OFF;
+            else if (strcmp(mode, "1") == 0)
+                cfg->load_options.optimize = GANTRY_OPTIMIZE_DEFAULT;
+            else if (strcmp(mode, "all") == 0)
+                cfg->load_options.optimize = GANTRY_OPTIMIZE_ALL;
+            else
+                return usage_error("--optimize takes 0, 1 or all", mode);
+            i++;
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option", a);
         } else {
@@ -288,7 +301,7 @@ static gantry_pack *load_pack(const match_config *cfg) {
     char err[512] = "";
     gantry_status st;
     if (cfg->pack_path) {
-        st = gantry_pack_load_file(cfg->pack_path, &pack, err, sizeof err);
+        st = gantry_pack_load_file_opts(cfg->pack_path, &cfg->load_options, &pack, err, sizeof err);
         if (st != GANTRY_OK)
             fprintf(stderr, "gantry match: %s: %s\n", cfg->pack_path, err);
         return pack;
@@ -298,7 +311,7 @@ static gantry_pack *load_pack(const match_config *cfg) {
     if (gcli_compile_paths(&cfg->rules, cfg->rule_paths, cfg->rule_path_count, &image, &len,
                            NULL) != 0)
         return NULL;
-    st = gantry_pack_load_buffer(image, len, &pack, err, sizeof err);
+    st = gantry_pack_load_buffer_opts(image, len, &cfg->load_options, &pack, err, sizeof err);
     if (st != GANTRY_OK)
         fprintf(stderr, "gantry match: compiled pack refused: %s\n", err);
     free(image);

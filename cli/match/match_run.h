@@ -29,6 +29,7 @@ typedef struct match_config {
     int quiet;
     unsigned jobs;                        /* -j: worker threads; 1 matches on the calling thread */
     gantry_correlator_limits corr_limits; /* --state-memory, --out-of-order */
+    gantry_options load_options;          /* hidden --optimize=0|1|all, for differential tests */
     gcli_rule_options rules;
     gmo_options out;
 } match_config;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 static int is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -162,20 +163,20 @@ void gnorm_dashboard_body(cJSON *event, const char *body, size_t len, int comple
     cJSON_AddItemToObjectCS(event, "k8s_dashboard.request", parsed);
 }
 
-const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJSON **event,
-                                 int *open, size_t *body_off) {
+gantry_status gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJSON **event,
+                                   int *open, size_t *body_off, const char **reason) {
     *open = 0;
     *body_off = 0;
     size_t off = go_prefix(line, len);
     size_t bt = bracket_time(line + off, len - off);
     if (!off && !bt)
-        return "not a Kubernetes Dashboard log line";
+        return gnorm_malformed(reason, "not a Kubernetes Dashboard log line");
     cJSON *ev = cJSON_CreateObject();
     if (!ev)
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     *event = ev;
     gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
-    gnorm_str(&o, "event.module", "k8s_dashboard");
+    gnorm_str(&o, "event.module", grt_source_name(GRT_SRC_K8S_DASHBOARD));
     if (bt)
         gnorm_strn(&o, "@timestamp", line + off + 1, bt - 2);
     const char *p = line + off + bt;
@@ -198,7 +199,7 @@ const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJ
                 break;
             }
         if (!from)
-            return o.nomem ? "out of memory" : NULL;
+            return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
         if (gnorm_wants(&o, GNORM_G_HTTP)) {
             gnorm_strn(&o, "http.request.method", method, (size_t)(sp2 - method));
             gnorm_strn(&o, "url.original", path, (size_t)(from - path));
@@ -250,5 +251,5 @@ const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJ
                 gnorm_str(&o, "event.outcome", code < 400 ? "success" : "failure");
         }
     }
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }

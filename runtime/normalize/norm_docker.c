@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 int gnorm_is_docker_event(const cJSON *root) {
     if (cJSON_IsString(gnorm_path(root, "Type")) && cJSON_IsString(gnorm_path(root, "Action")) &&
@@ -52,7 +53,7 @@ static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
         cJSON_IsString(image_item) ? image_item->valuestring : gnorm_path_str(ev, "from");
     int is_container = strcmp(type, "container") == 0;
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "docker_events");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_DOCKER_EVENTS));
         const cJSON *ns = gnorm_path(ev, "timeNano");
         const cJSON *s = gnorm_path(ev, "time");
         /* Only times that fit int64 nanoseconds (about 1678..2262): a
@@ -96,16 +97,16 @@ static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
     }
 }
 
-const char *gnorm_docker_event(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_docker_event(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     if (!gnorm_is_docker_event(root)) {
         cJSON_Delete(root);
-        return "not a Docker event";
+        return gnorm_malformed(reason, "not a Docker event");
     }
     gnorm_strip_schema_keys(root);
     gnorm_out o = {.obj = root, .want = want, .nomem = 0};
     docker_event_fields(&o, root);
     *event = root;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
 /* ---- default text form:
@@ -132,9 +133,10 @@ int gnorm_docker_text_detect(const char *line, size_t len) {
     return 0;
 }
 
-const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON **event) {
+gantry_status gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON **event,
+                                const char **reason) {
     if (!gnorm_docker_text_detect(line, len))
-        return "not a Docker event line";
+        return gnorm_malformed(reason, "not a Docker event line");
     const char *end = line + len;
     const char *ts_end = memchr(line, ' ', len);
     const char *type = ts_end + 1;
@@ -156,7 +158,7 @@ const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON
     const char *action = type_end + 1;
     const char *action_end = id > action ? id - 1 : body_end;
     if (action_end <= action)
-        return "Docker event line without an action";
+        return gnorm_malformed(reason, "Docker event line without an action");
 
     cJSON *ev = cJSON_CreateObject();
     cJSON *actor = cJSON_CreateObject();
@@ -165,7 +167,7 @@ const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON
         cJSON_Delete(ev);
         cJSON_Delete(actor);
         cJSON_Delete(attr_obj);
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     }
     gnorm_out raw = {.obj = ev, .want = GNORM_G_ALL, .nomem = 0};
     gnorm_strn(&raw, "message", line, len);
@@ -205,7 +207,7 @@ const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON
     if (gnorm_wants(&o, GNORM_G_BASE))
         gnorm_strn(&o, "@timestamp", line, (size_t)(ts_end - line));
     *event = ev;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
 /* ---- create request bodies ---- */

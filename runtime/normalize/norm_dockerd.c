@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "hexdigit.h"
+#include "sources.h"
 
 static int span_has(gnorm_span s, const char *word) {
     size_t n = strlen(word);
@@ -52,13 +54,6 @@ static void add_line_basics(gnorm_out *o, const gnorm_logline *l, const gnorm_te
     gnorm_strn(o, "log.message", msg, msg_len);
 }
 
-static int hexv(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* Value of a query parameter, URL-decoded into out. */
 static int query_param(const char *query, size_t qlen, const char *key, char *out, size_t cap) {
     size_t kn = strlen(key);
@@ -69,8 +64,9 @@ static int query_param(const char *query, size_t qlen, const char *key, char *ou
         if ((size_t)(e - p) > kn && memcmp(p, key, kn) == 0 && p[kn] == '=') {
             size_t w = 0;
             for (const char *r = p + kn + 1; r < e && w + 1 < cap; r++) {
-                if (*r == '%' && r + 2 < e && hexv(r[1]) >= 0 && hexv(r[2]) >= 0) {
-                    out[w++] = (char)(hexv(r[1]) * 16 + hexv(r[2]));
+                if (*r == '%' && r + 2 < e && grt_hex_digit(r[1]) >= 0 &&
+                    grt_hex_digit(r[2]) >= 0) {
+                    out[w++] = (char)(grt_hex_digit(r[1]) * 16 + grt_hex_digit(r[2]));
                     r += 2;
                 } else {
                     out[w++] = *r == '+' ? ' ' : *r;
@@ -223,26 +219,24 @@ static const char *identity(gnorm_out *o, const char *msg, size_t n) {
     return NULL;
 }
 
-const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
-                               int *kind) {
+gantry_status gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
+                                 int *kind, const char **reason) {
     *kind = GNORM_DOCKERD_OTHER;
     const char *msg = l->msg.p;
     size_t n = l->msg.n;
     if (l->quoted) {
-        long m = gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap);
-        if (m < 0)
-            return "out of memory";
+        if (gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap, &n) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
         msg = *ctx->scratch;
-        n = (size_t)m;
     }
     cJSON *ev = cJSON_CreateObject();
     if (!ev)
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     *event = ev;
     gnorm_out o = {.obj = ev, .want = ctx->want, .nomem = 0};
     /* log.message is written before form data is parsed: msg lives in the
      * scratch buffer, which the body parse does not touch. */
-    add_line_basics(&o, l, ctx, "dockerd", msg, n);
+    add_line_basics(&o, l, ctx, grt_source_name(GRT_SRC_DOCKERD), msg, n);
     if (n > 8 && memcmp(msg, "Calling ", 8) == 0) {
         *kind = GNORM_DOCKERD_CALL;
         const char *m = msg + 8;
@@ -251,10 +245,10 @@ const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx
             api_call(&o, m, (size_t)(sp - m), sp + 1, n - (size_t)(sp + 1 - msg));
     } else if (n > 11 && memcmp(msg, "form data: ", 11) == 0) {
         *kind = GNORM_DOCKERD_FORM;
-        const char *reason = NULL;
-        cJSON *body = gnorm_parse_json(msg + 11, n - 11, &reason);
+        const char *why = NULL;
+        cJSON *body = gnorm_parse_json(msg + 11, n - 11, &why);
         if (!body)
-            return "dockerd form data is not valid JSON";
+            return gnorm_malformed(reason, "dockerd form data is not valid JSON");
         gnorm_docker_body(&o, body);
         cJSON_AddItemToObjectCS(ev, "docker.request", body);
     } else if (n > 8 && memcmp(msg, "{Action=", 8) == 0) {
@@ -273,7 +267,7 @@ const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx
             }
         }
     }
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
 static void move_item(cJSON *to, cJSON *from, cJSON *item) {

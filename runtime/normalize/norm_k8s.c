@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "hexdigit.h"
+#include "sources.h"
 
 int gnorm_is_k8s_audit(const cJSON *root) {
     const char *kind = gnorm_path_str(root, "kind");
@@ -201,24 +203,15 @@ static const char *k8s_action(const char *verb, const char *subresource) {
     return NULL;
 }
 
-static int hexval(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* URL-decodes in place; returns the new length. */
 static size_t url_decode(char *s, size_t n) {
     size_t w = 0;
     for (size_t r = 0; r < n; r++) {
         if (s[r] == '+') {
             s[w++] = ' ';
-        } else if (s[r] == '%' && r + 2 < n && hexval(s[r + 1]) >= 0 && hexval(s[r + 2]) >= 0) {
-            s[w++] = (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
+        } else if (s[r] == '%' && r + 2 < n && grt_hex_digit(s[r + 1]) >= 0 &&
+                   grt_hex_digit(s[r + 2]) >= 0) {
+            s[w++] = (char)(grt_hex_digit(s[r + 1]) * 16 + grt_hex_digit(s[r + 2]));
             r += 2;
         } else {
             s[w++] = s[r];
@@ -314,7 +307,7 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
     const cJSON *resp = gnorm_path(ev, "responseObject");
     const char *action = k8s_action(verb, sub);
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "k8s_audit");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
         const char *ts = gnorm_path_str(ev, "requestReceivedTimestamp");
         if (!ts)
             ts = gnorm_path_str(ev, "timestamp");
@@ -406,7 +399,7 @@ static void gke_fields(gnorm_out *o, cJSON *root) {
     const cJSON *req = gnorm_path(pp, "request");
     const cJSON *resp = gnorm_path(pp, "response");
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "k8s_audit");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
         gnorm_str(o, "@timestamp", gnorm_path_str(root, "timestamp"));
         gnorm_str(o, "event.action", action);
         gnorm_str(o, "event.original_action", verb);
@@ -438,11 +431,11 @@ static void gke_fields(gnorm_out *o, cJSON *root) {
         gnorm_pod_spec(o, gnorm_find_pod_spec(cJSON_IsObject(req) ? req : resp, resource));
 }
 
-const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     int form = gnorm_is_k8s_audit(root);
     if (form == 0) {
         cJSON_Delete(root);
-        return "not a Kubernetes audit event";
+        return gnorm_malformed(reason, "not a Kubernetes audit event");
     }
     if (form == 2) {
         /* AKS: the Event becomes the document; the envelope stays under "aks". */
@@ -450,18 +443,18 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
         cJSON *log = cJSON_DetachItemFromObjectCaseSensitive(props, "log");
         cJSON *ev = log;
         if (cJSON_IsString(log)) {
-            const char *reason = NULL;
-            ev = gnorm_parse_json(log->valuestring, strlen(log->valuestring), &reason);
+            const char *why = NULL;
+            ev = gnorm_parse_json(log->valuestring, strlen(log->valuestring), &why);
             cJSON_Delete(log);
             if (!ev) {
                 cJSON_Delete(root);
-                return "AKS record: properties.log is not valid JSON";
+                return gnorm_malformed(reason, "AKS record: properties.log is not valid JSON");
             }
         }
         if (!cJSON_IsObject(ev)) {
             cJSON_Delete(ev);
             cJSON_Delete(root);
-            return "AKS record: properties.log is not an object";
+            return gnorm_malformed(reason, "AKS record: properties.log is not an object");
         }
         gnorm_strip_schema_keys(ev);
         gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
@@ -472,7 +465,7 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
             gnorm_str(&o, "orchestrator.cluster.name", cluster + 1);
         cJSON_AddItemToObjectCS(ev, "aks", root);
         *event = ev;
-        return o.nomem ? "out of memory" : NULL;
+        return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
     }
     gnorm_strip_schema_keys(root);
     gnorm_out o = {.obj = root, .want = want, .nomem = 0};
@@ -481,5 +474,5 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
     else
         audit_fields(&o, root);
     *event = root;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }

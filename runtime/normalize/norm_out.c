@@ -133,7 +133,7 @@ void gnorm_image(gnorm_out *o, const char *ref) {
     if (!gnorm_wants(o, GNORM_G_IMAGE))
         return;
     gimg_ref parts;
-    if (gimg_parse(ref, strlen(ref), &parts) != 0)
+    if (!gimg_parse(ref, strlen(ref), &parts))
         return;
     gnorm_push_str(o, "container.image.registry", parts.registry);
     gnorm_push_str(o, "container.image.repository", parts.repository);
@@ -144,13 +144,13 @@ void gnorm_image(gnorm_out *o, const char *ref) {
 }
 
 /* Appends a word to a growing command line. */
-static int append_word(char **line, size_t *len, size_t *cap, const char *word) {
+static gantry_status append_word(char **line, size_t *len, size_t *cap, const char *word) {
     size_t w = strlen(word);
     if (*len + w + 2 > *cap) {
         size_t ncap = (*len + w + 2) * 2;
         char *n = realloc(*line, ncap);
         if (!n)
-            return -1;
+            return GANTRY_E_NOMEM;
         *line = n;
         *cap = ncap;
     }
@@ -159,7 +159,7 @@ static int append_word(char **line, size_t *len, size_t *cap, const char *word) 
     memcpy(*line + *len, word, w);
     *len += w;
     (*line)[*len] = '\0';
-    return 0;
+    return GANTRY_OK;
 }
 
 static void one_word(gnorm_out *o, const char *w, size_t n, int *first, char **line, size_t *len,
@@ -177,7 +177,7 @@ static void one_word(gnorm_out *o, const char *w, size_t n, int *first, char **l
     }
     memcpy(word, w, n);
     word[n] = '\0';
-    if (append_word(line, len, cap, word) != 0)
+    if (append_word(line, len, cap, word) != GANTRY_OK)
         o->nomem = 1;
     if (word != small)
         free(word);

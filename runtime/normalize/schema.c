@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 static const gnorm_field schema[] = {
     {"@timestamp", GNORM_G_BASE, "time of the event as the source wrote it (RFC 3339 when known)"},
-    {"event.module", GNORM_G_BASE,
-     "source kind: k8s_audit, docker_events, dockerd, falco, k8s_dashboard, containerd, json"},
+    {"event.module", GNORM_G_BASE, "source kind: " GRT_SOURCE_NAME_LIST},
     {"event.action", GNORM_G_BASE,
      "normalized action: create update patch delete get list watch exec attach portforward "
      "start stop die kill pull build deploy"},
