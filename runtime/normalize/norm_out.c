@@ -114,6 +114,16 @@ void gnorm_push_bool(gnorm_out *o, const char *key, int value) {
     push(o, key, cJSON_CreateBool(value));
 }
 
+void gnorm_error(gnorm_out *o, const char *reason) {
+    if (!reason)
+        return;
+    if (strcmp(reason, "out of memory") == 0) {
+        o->nomem = 1;
+        return;
+    }
+    gnorm_push_str(o, "error.message", reason);
+}
+
 void gnorm_push_user(gnorm_out *o, const char *key, const char *user) {
     if (!user || !*user)
         return;

@@ -233,8 +233,7 @@ typedef struct line_result {
 
 static void normalize_json(gantry_normalizer *n, const char *line, size_t len, line_result *r) {
     gantry_input_format f = n->format;
-    if (f == GANTRY_FORMAT_DOCKERD || f == GANTRY_FORMAT_CONTAINERD ||
-        f == GANTRY_FORMAT_K8S_DASHBOARD) {
+    if (f == GANTRY_FORMAT_CONTAINERD || f == GANTRY_FORMAT_K8S_DASHBOARD) {
         r->reason = "JSON where a text log line was expected";
         return;
     }
@@ -253,6 +252,8 @@ static void normalize_json(gantry_normalizer *n, const char *line, size_t len, l
             f = GANTRY_FORMAT_FALCO;
         else if (gnorm_is_docker_event(root))
             f = GANTRY_FORMAT_DOCKER_EVENTS;
+        else if (gnorm_is_dockerd_json(root))
+            f = GANTRY_FORMAT_DOCKERD;
         else
             f = GANTRY_FORMAT_JSON;
     }
@@ -266,6 +267,11 @@ static void normalize_json(gantry_normalizer *n, const char *line, size_t len, l
         break;
     case GANTRY_FORMAT_DOCKER_EVENTS:
         r->reason = gnorm_docker_event(root, n->want, &r->event);
+        break;
+    case GANTRY_FORMAT_DOCKERD:
+        /* --log-format json; joined like the text form, message holds the line */
+        r->text = 1;
+        r->reason = gnorm_dockerd_json(root, n->want, &r->event, &r->dockerd_kind);
         break;
     default:
         r->reason = gnorm_plain_json(root, n->want, &r->event);
