@@ -73,6 +73,9 @@ void gnorm_image(gnorm_out *o, const char *ref);
  * strings) or a command string split on blanks. */
 void gnorm_process_argv(gnorm_out *o, const cJSON *first, const cJSON *second);
 void gnorm_process_cmdline(gnorm_out *o, const char *cmdline);
+/* Adds the schema keys of `from` (another output object) to o: arrays are
+ * appended, a true flag wins over false, other values are kept when new. */
+void gnorm_fold(gnorm_out *o, cJSON *from);
 /* A parser limit or malformed part of an otherwise good event: pushed to
  * error.message whatever the pack reads ("out of memory" sets nomem). */
 void gnorm_error(gnorm_out *o, const char *reason);
