@@ -593,8 +593,83 @@ def write(path, lines):
     return 1
 
 
+# ---- fuzz seeds ------------------------------------------------------------
+# fuzz/corpus/fuzz_bodies/: byte 0 picks the parser (0 JSON patch, 1 YAML
+# manifest, 2 Docker body), the rest is its input. fuzz/corpus/fuzz_events/:
+# byte 0 picks the input format (0 auto, 3 dockerd), the rest is log lines.
+
+def hostile_patches():
+    deep = "/" + "/".join(f"k{i}" for i in range(40))
+    yield [{"op": "add", "path": deep, "value": 1}]
+    yield [{"op": "add", "path": "/spec/containers/5000/name", "value": "x"}]
+    yield [{"op": "add", "path": "/spec/a~2b", "value": 1}]
+    yield [{"op": "add", "path": "spec/hostPID", "value": True}]
+    yield [{"op": "add", "path": "", "value": {"spec": {"hostPID": True, "containers": [{}]}}}]
+    yield [{"op": "add", "path": "/spec/containers/-/securityContext/privileged",
+            "value": True}] * 3
+    yield [{"op": "replace", "path": "/spec/containers/00/name", "value": "x"}]
+    yield [{"op": "add", "path": "/spec/containers", "value": [{"name": "a"}] * 3},
+           {"op": "add", "path": "/spec/containers/2/securityContext", "value": {"privileged": True}}]
+    yield [{"op": "add", "path": "/" + "x" * 300, "value": 1}]
+    yield [{"op": "move", "from": "/a", "path": "/spec/hostPID"}, {"op": 7, "path": None}]
+    yield [{"op": "add", "path": f"/a/{i}", "value": [[[]]]} for i in range(1200)]
+
+
+def hostile_yaml():
+    yield "[" * 100 + "]" * 100
+    yield "".join(f"---\nkind: Pod\nmetadata: {{name: p{i}}}\n" for i in range(70))
+    yield "a: *nowhere\n"
+    yield "? [a, b]\n: c\n"
+    yield "base: &b {securityContext: {privileged: true}}\nspec:\n  containers:\n  - <<: [*b]\n"
+    yield "spec: {containers: [{name: x, securityContext: {privileged: 0x1}}]}\nx: 0777\n"
+    yield "a: &a [*a]\n"
+    yield "kind: Pod\nspec:\n\tcontainers: []\n"
+    yield "\xff\xfe bad: [utf8\n"
+    yield "spec:\n  hostPID: !!str true\n  hostNetwork: ON\n  hostIPC: 'yes'\n"
+    yield "a: " + "[" * 70 + "]" * 70 + "\n"
+
+
+def seed(directory, data):
+    os.makedirs(directory, exist_ok=True)
+    import hashlib
+    with open(os.path.join(directory, hashlib.sha1(data).hexdigest()), "wb") as f:
+        f.write(data)
+
+
+def write_seeds(root):
+    bodies = os.path.join(root, "fuzz_bodies")
+    events = os.path.join(root, "fuzz_events")
+    for (_, _), kinds in sorted(CASES.items()):
+        for kind in ("pos", "neg"):
+            for line in kinds[kind]["jsonl"]:
+                obj = json.loads(line)
+                if isinstance(obj.get("requestObject"), list) and len(line) < 20000:
+                    seed(bodies, b"\0" + compact(obj["requestObject"]).encode())
+            for line in kinds[kind]["log"]:
+                if "appdeploymentfromfile" in line:
+                    content = json.loads(line.split(": ", 1)[1])["content"]
+                    seed(bodies, b"\1" + content.encode())
+            text = "\n".join(kinds[kind]["log"] + kinds[kind]["jsonl"])
+            if len(text) < 20000:
+                seed(events, b"\0" + text.encode())
+    for ops in hostile_patches():
+        seed(bodies, b"\0" + compact(ops).encode())
+    for text in hostile_yaml():
+        seed(bodies, b"\1" + text.encode("utf-8", "surrogateescape"))
+    for b in (with_devices(body("ubuntu:22.04"), [device("/dev/sda"), "/dev/mem:/dev/mem:rwm"]),
+              {"Image": "ubuntu:14.04", "Binds": ["/:/h"], "Privileged": True, "CapAdd": ["ALL"]},
+              {"Binds": None, "Privileged": True},
+              volume_body("v", {"type": "none", "o": "ro,bind", "device": "/etc"}),
+              {"Driver": 5, "DriverOpts": [], "Name": None},
+              {"HostConfig": {"Mounts": [{"VolumeOptions": {"DriverConfig": {"Options": {
+                  "o": "bind", "device": 7}}}}], "Devices": [{}, 3, None]}}):
+        seed(bodies, b"\2" + compact(b).encode())
+    seed(events, b"\3" + "\n".join(BENIGN["log"]).encode())
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "corpus"
+    write_seeds(sys.argv[2] if len(sys.argv) > 2 else "fuzz/corpus")
     written = 0
     for (pack, rule), kinds in sorted(CASES.items()):
         os.makedirs(os.path.join(root, pack), exist_ok=True)

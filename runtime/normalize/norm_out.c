@@ -135,8 +135,9 @@ void gnorm_fold(gnorm_out *o, cJSON *from) {
             for (cJSON *e = c->child; e; e = e->next)
                 push(o, key, cJSON_Duplicate(e, 1));
         } else if (cJSON_IsBool(c) && cJSON_IsBool(have)) {
-            if (cJSON_IsTrue(c) && !cJSON_IsTrue(have))
-                cJSON_ReplaceItemViaPointer(o->obj, have, cJSON_CreateTrue());
+            /* a cJSON boolean is its type bit; the key's flags stay */
+            if (cJSON_IsTrue(c))
+                have->type = (have->type & ~0xFF) | cJSON_True;
         } else if (!have) {
             add(o, key, cJSON_Duplicate(c, 1));
         }
