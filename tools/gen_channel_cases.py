@@ -426,6 +426,23 @@ add("docker_create_body_not_logged", "neg",
     # a start has no body to log
     dockerd_handling(t(), "POST", "/v1.47/containers/4f1d2c3b9a77/start"))
 
+# docker exec --privileged: the exec body's own flag.
+def exec_body(cmd, privileged):
+    return {"AttachStderr": True, "AttachStdin": False, "AttachStdout": True, "Cmd": cmd,
+            "Detach": False, "Env": None, "Privileged": privileged, "Tty": False, "User": ""}
+
+
+add("docker_privileged_exec", "pos",
+    dockerd_handling(t(), "POST", "/v1.47/containers/web/exec", exec_body(["sh"], True)),
+    dockerd_handling_json(t(), "POST", "/v1.47/containers/4f1d2c3b9a77/exec",
+                          exec_body(["nsenter", "-t", "1", "-m", "sh"], True)),
+    [dockerd_call(t(), "POST", "/containers/4f1d2c3b9a77/exec", "v1.41"),
+     dockerd_form(t(), exec_body(["sh"], True))])
+add("docker_privileged_exec", "neg",
+    dockerd_handling(t(), "POST", "/v1.47/containers/web/exec", exec_body(["sh"], False)),
+    # a privileged container create is another rule's business
+    new_create("priv4", PRIV))
+
 # Host devices (docker run --device).
 add("host_device_exposed", "pos",
     new_create("disk", with_devices(body("ubuntu:22.04", cmd=["sh"]), [device("/dev/sda")])),
@@ -564,6 +581,14 @@ add("privileged_container_deployed", "pos",
 add("host_pid_container_deployed", "pos",
     upload(f"{ATTACKER_IP}:51035", "helper.yaml", MULTI_YAML))
 
+# A body the log cut short (the file ends inside the JSON text, so this case
+# is the last of its file): kept as text and searched without regard to case.
+CUT = ("[TS] Incoming HTTP/1.1 POST /api/v1/appdeploymentfromfile request from "
+       f"{ATTACKER_IP}:51038: " + '{"name":"p.yaml","namespace":"default","content":'
+       '"kind: Pod\\nspec:\\n  hostPID: TRUE\\n  containers:\\n  - name: x')
+add("dashboard_risky_workload_deployed", "pos",
+    CUT.replace("[TS]", "[" + t().strftime("%Y-%m-%dT%H:%M:%SZ") + "]"))
+
 BOMB = "a: &a [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
     f"{chr(98 + i)}: &{chr(98 + i)} [" + ", ".join([f"*{chr(97 + i)}"] * 10) + "]\n"
     for i in range(8))
@@ -647,7 +672,10 @@ def write_seeds(root):
                     seed(bodies, b"\0" + compact(obj["requestObject"]).encode())
             for line in kinds[kind]["log"]:
                 if "appdeploymentfromfile" in line:
-                    content = json.loads(line.split(": ", 1)[1])["content"]
+                    try:
+                        content = json.loads(line.split(": ", 1)[1])["content"]
+                    except ValueError:
+                        continue  # a body cut short
                     seed(bodies, b"\1" + content.encode())
             text = "\n".join(kinds[kind]["log"] + kinds[kind]["jsonl"])
             if len(text) < 20000:
