@@ -695,10 +695,23 @@ def write_seeds(root):
     seed(events, b"\3" + "\n".join(BENIGN["log"]).encode())
 
 
+def correlation_cases(root):
+    """t1610_risky_create_then_start on Engine 27+ lines behind journald's
+    prefix (the host is the correlation's group key)."""
+    clk = Clock(start_offset=86400, step=120)
+    prefix = "Nov 21 {} node-1 dockerd[812]: "
+    create = dockerd_handling(clk.tick(), "POST", "/v1.47/containers/create?name=pwn",
+                              body("alpine", cmd=["sh"], binds=["/:/host"]))
+    start = dockerd_handling(clk.tick(), "POST", "/v1.47/containers/pwn/start")
+    lines = [prefix.format("10:02:00") + create, prefix.format("10:04:00") + start]
+    return write(os.path.join(root, "correlations",
+                              "t1610_risky_create_then_start.pos.engine27.log"), lines)
+
+
 def main():
     root = sys.argv[1] if len(sys.argv) > 1 else "corpus"
+    written = correlation_cases(root)
     write_seeds(sys.argv[2] if len(sys.argv) > 2 else "fuzz/corpus")
-    written = 0
     for (pack, rule), kinds in sorted(CASES.items()):
         os.makedirs(os.path.join(root, pack), exist_ok=True)
         for kind in ("pos", "neg"):
