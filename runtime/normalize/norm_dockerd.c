@@ -237,17 +237,17 @@ typedef struct api_line {
     double status; /* 0 when absent */
 } api_line;
 
-static const char *handling_line(gnorm_out *o, const char *msg, size_t n, const api_line *a) {
+static void handling_line(gnorm_out *o, const char *msg, size_t n, const api_line *a) {
     int failure = n > 15 && memcmp(msg, "error response ", 15) == 0;
     if (!a->method.n || !a->url.n)
-        return NULL;
+        return;
     const char *action = api_call(o, a->method.p, a->method.n, a->url.p, a->url.n, !failure);
     if (failure) {
         if (a->status > 0 && gnorm_wants(o, GNORM_G_HTTP))
             gnorm_num(o, "http.response.status_code", a->status);
         if (gnorm_wants(o, GNORM_G_BASE))
             gnorm_str(o, "event.outcome", "failure");
-        return NULL;
+        return;
     }
     if (a->has_form) {
         const char *reason = NULL;
@@ -255,13 +255,12 @@ static const char *handling_line(gnorm_out *o, const char *msg, size_t n, const 
                               : gnorm_parse_json(a->form_text.p, a->form_text.n, &reason);
         if (!body) {
             gnorm_error(o, a->form ? "out of memory" : "dockerd form-data is not valid JSON");
-            return NULL;
+            return;
         }
         call_body(o, body);
     } else if (action && strcmp(action, "container create") == 0 && gnorm_wants(o, GNORM_G_BASE)) {
         gnorm_bool(o, "docker.body_logged", 0);
     }
-    return NULL;
 }
 
 static int starts_with(const char *p, size_t n, const char *w) {
