@@ -432,13 +432,14 @@ def exec_body(cmd, privileged):
             "Detach": False, "Env": None, "Privileged": privileged, "Tty": False, "User": ""}
 
 
-add("docker_privileged_exec", "pos",
+# The rule is privileged_docker_exec (rules/t1610/other_routes.gantry).
+add("privileged_docker_exec", "pos",
     dockerd_handling(t(), "POST", "/v1.47/containers/web/exec", exec_body(["sh"], True)),
     dockerd_handling_json(t(), "POST", "/v1.47/containers/4f1d2c3b9a77/exec",
                           exec_body(["nsenter", "-t", "1", "-m", "sh"], True)),
     [dockerd_call(t(), "POST", "/containers/4f1d2c3b9a77/exec", "v1.41"),
      dockerd_form(t(), exec_body(["sh"], True))])
-add("docker_privileged_exec", "neg",
+add("privileged_docker_exec", "neg",
     dockerd_handling(t(), "POST", "/v1.47/containers/web/exec", exec_body(["sh"], False)),
     # a privileged container create is another rule's business
     new_create("priv4", PRIV))
