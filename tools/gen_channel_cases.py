@@ -234,6 +234,13 @@ add("privileged_container_deployed", "pos",
                           "metadata": {"name": "api-5f7c9-x2x7q", "namespace": "shop"},
                           "ephemeralContainers": [debug_container("dbg", "alpine:3.19",
                                                                   profile="sysadmin")]}))
+add("privileged_container_deployed", "pos",
+    # a raw client appending the debug container with a JSON patch
+    audit(t(), "patch", "pods", "shop", name="api-5f7c9-x2x7q",
+          subresource="ephemeralcontainers", user_agent="curl/8.5.0",
+          request_object=[{"op": "add", "path": "/spec/ephemeralContainers/-",
+                           "value": debug_container("dbg-raw", "alpine:3.19",
+                                                    profile="sysadmin")}]))
 add("privileged_container_deployed", "neg",
     # a plain debug container (the default profile)
     ephemeral_patch("api-5f7c9-x2x7q", "shop", debug_container("debugger-q9z8m")),
@@ -342,6 +349,10 @@ benign(json_patch("deployments", "api", "shop",
                     "value": "registry.corp.example/shop/api:1.4.3"}], user="system:serviceaccount:ci:deployer"),
        json_patch("deployments", "api", "shop",
                   [{"op": "replace", "path": "/spec/replicas", "value": 4}]),
+       # the scale subresource carries no pod spec
+       audit(t(), "patch", "deployments", "shop", name="api", subresource="scale",
+             request_object=[{"op": "replace", "path": "/spec/replicas", "value": 6}],
+             user_agent=KUBECTL_UA),
        merge_patch("deployments", "web", "shop",
                    {"spec": {"template": {"metadata": {"annotations": {
                        "kubectl.kubernetes.io/restartedAt": "2026-11-23T10:00:00Z"}}}}}),
