@@ -280,7 +280,7 @@ fuzz: fuzz-build
 
 # The regression replay links the command-line objects `gantry match` uses.
 FUZZ_REGRESS_CLI_OBJ := $(call obj,$(FUZZ_CLI_SRC))
-$(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ)
+$(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ) $(wildcard fuzz/*.c fuzz/*.h)
 $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
 	$(PKG_LIBS) $(NATS_LIBS)
 # Allocation-failure test: every allocation in our code goes through the

@@ -150,6 +150,62 @@ static void deploy_spec(gnorm_out *o, const cJSON *body) {
     }
 }
 
+/* The workloads of one manifest document: a Pod, a controller, or a List
+ * of them (one level, as kubectl writes `kubectl get -o yaml` output). */
+static void manifest_document(gnorm_out *o, const cJSON *doc, int in_list) {
+    const char *kind = gnorm_path_str(doc, "kind");
+    if (!in_list && kind && strcmp(kind, "List") == 0) {
+        const cJSON *item;
+        cJSON_ArrayForEach(item, gnorm_path(doc, "items")) {
+            gnorm_out one = {cJSON_CreateObject(), o->want, 0};
+            if (!one.obj) {
+                o->nomem = 1;
+                return;
+            }
+            manifest_document(&one, item, 1);
+            o->nomem |= one.nomem;
+            gnorm_fold(o, one.obj);
+            cJSON_Delete(one.obj);
+        }
+        return;
+    }
+    gnorm_pod_spec(o, gnorm_find_pod_spec(doc, NULL));
+}
+
+/* appdeploymentfromfile: {"name": file name, "namespace", "content": the
+ * manifest text, YAML or JSON, one or several documents}. */
+static void uploaded_manifest(gnorm_out *o, const cJSON *body) {
+    const char *content = gnorm_path_str(body, "content");
+    if (!content || !gnorm_wants(o, GNORM_G_WORKLOAD | GNORM_G_ORCH))
+        return;
+    const char *error = NULL;
+    cJSON *docs = NULL;
+    if (gnorm_yaml_documents(content, strlen(content), &docs, &error) != GANTRY_OK) {
+        o->nomem = 1;
+        return;
+    }
+    gnorm_error(o, error);
+    if (gnorm_wants(o, GNORM_G_ORCH) && !gnorm_path_str(body, "namespace") && docs->child)
+        gnorm_str(o, "orchestrator.namespace", gnorm_path_str(docs->child, "metadata.namespace"));
+    if (gnorm_wants(o, GNORM_G_WORKLOAD)) {
+        /* Each document's fields are built apart and folded in, so flags
+         * of several workloads add up instead of repeating keys. */
+        const cJSON *doc;
+        cJSON_ArrayForEach(doc, docs) {
+            gnorm_out one = {cJSON_CreateObject(), o->want, 0};
+            if (!one.obj) {
+                o->nomem = 1;
+                break;
+            }
+            manifest_document(&one, doc, 0);
+            o->nomem |= one.nomem;
+            gnorm_fold(o, one.obj);
+            cJSON_Delete(one.obj);
+        }
+    }
+    cJSON_Delete(docs);
+}
+
 void gnorm_dashboard_body(cJSON *event, const char *body, size_t len, int complete, unsigned want) {
     gnorm_out o = {.obj = event, .want = want, .nomem = 0};
     const char *reason = NULL;
@@ -160,6 +216,7 @@ void gnorm_dashboard_body(cJSON *event, const char *body, size_t len, int comple
         return;
     }
     deploy_spec(&o, parsed);
+    uploaded_manifest(&o, parsed);
     cJSON_AddItemToObjectCS(event, "k8s_dashboard.request", parsed);
 }
 

@@ -151,12 +151,16 @@ static void one_container(gnorm_out *o, const cJSON *c, const cJSON *spec, pod_f
     }
 }
 
-void gnorm_pod_spec(gnorm_out *o, const cJSON *spec) {
+static const char *const container_lists[] = {"initContainers", "containers",
+                                              "ephemeralContainers"};
+
+/* Container lists [first, 3) of container_lists, then the pod-level flags. */
+static void pod_spec_from(gnorm_out *o, const cJSON *spec, size_t first) {
     if (!cJSON_IsObject(spec))
         return;
     pod_flags f = {-1, -1, 0};
-    static const char *const lists[] = {"initContainers", "containers", "ephemeralContainers"};
-    for (size_t i = 0; i < 3; i++) {
+    const char *const *lists = container_lists;
+    for (size_t i = first; i < 3; i++) {
         const cJSON *c;
         cJSON_ArrayForEach(c, gnorm_path(spec, lists[i])) {
             if (cJSON_IsObject(c))
@@ -177,6 +181,46 @@ void gnorm_pod_spec(gnorm_out *o, const cJSON *spec) {
         if (v >= 0 || f.containers > 0)
             gnorm_bool(o, host[i][1], v == 1);
     }
+}
+
+void gnorm_pod_spec(gnorm_out *o, const cJSON *spec) {
+    pod_spec_from(o, spec, 0);
+}
+
+void gnorm_pod_spec_ephemeral(gnorm_out *o, const cJSON *spec) {
+    pod_spec_from(o, spec, 2);
+}
+
+/* The pod spec of a write's body: a whole or partial object (create, update,
+ * merge and strategic merge patches), an RFC 6902 operation list (JSON
+ * patch, replayed by json_patch.c), or for the ephemeralcontainers
+ * subresource a Pod (or, before Kubernetes 1.22, an EphemeralContainers
+ * object holding the list at its top). */
+static void workload_body(gnorm_out *o, const cJSON *obj, const char *resource, const char *sub) {
+    int ephemeral = sub && strcmp(sub, "ephemeralcontainers") == 0;
+    if (cJSON_IsArray(obj)) {
+        const char *error = NULL;
+        cJSON *doc = NULL;
+        if (gnorm_json_patch_object(obj, &doc, &error) != GANTRY_OK)
+            o->nomem = 1;
+        gnorm_error(o, error);
+        const cJSON *spec = gnorm_find_pod_spec(doc, ephemeral ? "pods" : resource);
+        if (ephemeral)
+            gnorm_pod_spec_ephemeral(o, spec);
+        else
+            gnorm_pod_spec(o, spec);
+        cJSON_Delete(doc);
+        return;
+    }
+    if (ephemeral) {
+        const char *kind = gnorm_path_str(obj, "kind");
+        int old = kind && strcmp(kind, "EphemeralContainers") == 0;
+        gnorm_pod_spec_ephemeral(o, old ? obj : gnorm_find_pod_spec(obj, "pods"));
+        return;
+    }
+    if (sub)
+        return; /* status, binding, scale, ...: no pod spec to deploy */
+    gnorm_pod_spec(o, gnorm_find_pod_spec(obj, resource));
 }
 
 /* ---- actions ---- */
@@ -351,11 +395,7 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
         if (action && (strcmp(action, "exec") == 0 || strcmp(action, "attach") == 0)) {
             exec_query(o, gnorm_path_str(ev, "requestURI"));
         } else {
-            const cJSON *obj = cJSON_IsObject(req) ? req : resp;
-            const char *kind_hint = resource;
-            if (sub && strcmp(sub, "ephemeralcontainers") == 0)
-                kind_hint = "pods";
-            gnorm_pod_spec(o, gnorm_find_pod_spec(obj, kind_hint));
+            workload_body(o, cJSON_IsObject(req) || cJSON_IsArray(req) ? req : resp, resource, sub);
         }
     }
 }
@@ -428,7 +468,7 @@ static void gke_fields(gnorm_out *o, cJSON *root) {
     gnorm_str(o, "objectRef.name", name);
     gnorm_str(o, "objectRef.apiGroup", group);
     if (gnorm_wants(o, GNORM_G_WORKLOAD) && action && strcmp(action, "exec") != 0)
-        gnorm_pod_spec(o, gnorm_find_pod_spec(cJSON_IsObject(req) ? req : resp, resource));
+        workload_body(o, cJSON_IsObject(req) || cJSON_IsArray(req) ? req : resp, resource, sub);
 }
 
 gantry_status gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event, const char **reason) {

@@ -114,6 +114,42 @@ void gnorm_push_bool(gnorm_out *o, const char *key, int value) {
     push(o, key, cJSON_CreateBool(value));
 }
 
+/* The schema keys come from the const-string table, so they are re-added
+ * by the same pointer. */
+static const char *schema_key(const char *key) {
+    size_t n;
+    const gnorm_field *f = gnorm_schema_fields(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(f[i].name, key) == 0)
+            return f[i].name;
+    return NULL;
+}
+
+void gnorm_fold(gnorm_out *o, cJSON *from) {
+    for (cJSON *c = from->child; c; c = c->next) {
+        const char *key = c->string ? schema_key(c->string) : NULL;
+        if (!key)
+            continue;
+        cJSON *have = find_key_from_end(o->obj, key);
+        if (cJSON_IsArray(c)) {
+            for (cJSON *e = c->child; e; e = e->next)
+                push(o, key, cJSON_Duplicate(e, 1));
+        } else if (cJSON_IsBool(c) && cJSON_IsBool(have)) {
+            /* a cJSON boolean is its type bit; the key's flags stay */
+            if (cJSON_IsTrue(c))
+                have->type = (have->type & ~0xFF) | cJSON_True;
+        } else if (!have) {
+            add(o, key, cJSON_Duplicate(c, 1));
+        }
+    }
+}
+
+void gnorm_error(gnorm_out *o, const char *reason) {
+    if (!reason)
+        return;
+    gnorm_push_str(o, "error.message", reason);
+}
+
 void gnorm_push_user(gnorm_out *o, const char *key, const char *user) {
     if (!user || !*user)
         return;

@@ -241,8 +241,7 @@ typedef struct line_result {
 
 static void normalize_json(gantry_normalizer *n, const char *line, size_t len, line_result *r) {
     gantry_input_format f = n->format;
-    if (f == GANTRY_FORMAT_DOCKERD || f == GANTRY_FORMAT_CONTAINERD ||
-        f == GANTRY_FORMAT_K8S_DASHBOARD) {
+    if (f == GANTRY_FORMAT_CONTAINERD || f == GANTRY_FORMAT_K8S_DASHBOARD) {
         r->status = gnorm_malformed(&r->reason, "JSON where a text log line was expected");
         return;
     }
@@ -263,6 +262,8 @@ static void normalize_json(gantry_normalizer *n, const char *line, size_t len, l
             f = GANTRY_FORMAT_FALCO;
         else if (gnorm_is_docker_event(root))
             f = GANTRY_FORMAT_DOCKER_EVENTS;
+        else if (gnorm_is_dockerd_json(root))
+            f = GANTRY_FORMAT_DOCKERD;
         else
             f = GANTRY_FORMAT_JSON;
     }
@@ -276,6 +277,11 @@ static void normalize_json(gantry_normalizer *n, const char *line, size_t len, l
         break;
     case GANTRY_FORMAT_DOCKER_EVENTS:
         r->status = gnorm_docker_event(root, n->want, &r->event, &r->reason);
+        break;
+    case GANTRY_FORMAT_DOCKERD:
+        /* --log-format json; joined like the text form, message holds the line */
+        r->text = 1;
+        r->status = gnorm_dockerd_json(root, n->want, &r->event, &r->dockerd_kind, &r->reason);
         break;
     default:
         r->status = gnorm_plain_json(root, n->want, &r->event, &r->reason);

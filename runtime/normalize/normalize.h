@@ -75,6 +75,12 @@ void gnorm_image(gnorm_out *o, const char *ref);
  * strings) or a command string split on blanks. */
 void gnorm_process_argv(gnorm_out *o, const cJSON *first, const cJSON *second);
 void gnorm_process_cmdline(gnorm_out *o, const char *cmdline);
+/* Adds the schema keys of `from` (another output object) to o: arrays are
+ * appended, a true flag wins over false, other values are kept when new. */
+void gnorm_fold(gnorm_out *o, cJSON *from);
+/* A parser limit or malformed part of an otherwise good event: pushed to
+ * error.message whatever the pack reads ("out of memory" sets nomem). */
+void gnorm_error(gnorm_out *o, const char *reason);
 /* A run_as_user value: number when numeric text, else the text. */
 void gnorm_push_user(gnorm_out *o, const char *key, const char *user);
 
@@ -117,8 +123,23 @@ void gnorm_pod_spec(gnorm_out *o, const cJSON *spec);
 /* The pod spec inside an object of the given resource (plural, lower case)
  * or kind; NULL when none. */
 const cJSON *gnorm_find_pod_spec(const cJSON *object, const char *resource);
+/* The same for an ephemeralcontainers update: only the ephemeral containers
+ * (the subresource cannot change the others), with the pod's namespaces. */
+void gnorm_pod_spec_ephemeral(gnorm_out *o, const cJSON *spec);
 /* Schema fields of a Docker create (or exec) request body. */
 void gnorm_docker_body(gnorm_out *o, const cJSON *body);
+
+/* ---- request bodies in other shapes ---- */
+/* json_patch.c: in *out, the object an RFC 6902 patch's add/replace
+ * operations write, built on an empty object (NULL when `ops` is not an
+ * array). *error is a static reason when a limit stopped it; the object
+ * holds what came before. GANTRY_E_NOMEM leaves *out NULL. */
+gantry_status gnorm_json_patch_object(const cJSON *ops, cJSON **out, const char **error);
+/* yaml_doc.c: in *out, the documents of a YAML (or JSON) text as a cJSON
+ * array of values, YAML 1.1 scalars resolved as Kubernetes reads them.
+ * *error is a static reason when the text is not YAML or a limit stopped it;
+ * the array then holds the documents finished before. */
+gantry_status gnorm_yaml_documents(const char *text, size_t len, cJSON **out, const char **error);
 
 /* ---- text forms (norm_text.c) ---- */
 typedef struct gnorm_span {
@@ -175,6 +196,10 @@ int gnorm_logline_is_dockerd(const gnorm_logline *l, const gnorm_text_ctx *ctx);
 /* Builds the event of one dockerd line; *kind says what it was. */
 gantry_status gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
                                  int *kind, const char **reason);
+/* dockerd with --log-format json: a logrus JSON object of the API middleware. */
+int gnorm_is_dockerd_json(const cJSON *root);
+gantry_status gnorm_dockerd_json(cJSON *root, unsigned want, cJSON **event, int *kind,
+                                 const char **reason);
 /* Folds a form-data or identity line's event into the held call event. */
 void gnorm_dockerd_join(cJSON *call, cJSON *follow, unsigned want);
 gantry_status gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx,
