@@ -710,46 +710,52 @@ static int report(const gtest_run *run) {
                : 1;
 }
 
-static void usage(void) {
-    fprintf(stderr, "usage: gantry test [--corpus DIR] [--golden] [-D NAME=VALUE]... PATH...\n");
+enum { OPT_CORPUS = GCLI_OPT_FIRST_FREE, OPT_GOLDEN };
+
+static const gopt test_rows[] = {
+    {OPT_CORPUS, "corpus", "DIR", "where the cases are (default: corpus)"},
+    {OPT_GOLDEN, "golden", NULL, "print every match over the corpus instead (the golden\nfile)"},
+    GCLI_RULE_OPTION_ROWS,
+};
+const gopt_table gcli_test_options = GOPT_TABLE_INIT(test_rows);
+
+typedef struct test_args {
+    gcli_rule_options *opts;
+    const char *corpus;
+    int golden;
+} test_args;
+
+static int on_option(void *ctx, int id, const char *value) {
+    test_args *a = ctx;
+    if (id == OPT_CORPUS)
+        a->corpus = value;
+    else if (id == OPT_GOLDEN)
+        a->golden = 1;
+    else if (gcli_rule_option(a->opts, id, value) < 0)
+        return gopt_usage_error("test", "%s", a->opts->error);
+    return 0;
 }
 
 int gcli_cmd_test(int argc, char **argv) {
     gcli_rule_options opts;
     if (gcli_rule_options_init(&opts, argc) != 0)
         return 2;
-    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    size_t path_count = 0;
-    const char *corpus = "corpus";
-    int golden = 0, status = 2;
-    if (!paths)
+    test_args args = {&opts, "corpus", 0};
+    int first = 1;
+    int status = 2;
+    if (gopt_parse("test", gcli_test_options, argc, argv, on_option, &args, &first) != 0)
         goto out;
-    for (int i = 1; i < argc;) {
-        int r = gcli_rule_option(&opts, argc, argv, &i);
-        if (r < 0) {
-            fprintf(stderr, "gantry test: %s\n", opts.error);
-            goto out;
-        }
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc) {
-            corpus = argv[i + 1];
-            i += 2;
-        } else if (strcmp(argv[i], "--golden") == 0) {
-            golden = 1;
-            i++;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "gantry test: unknown option '%s'\n", argv[i]);
-            usage();
-            goto out;
-        } else {
-            paths[path_count++] = argv[i++];
-        }
-    }
+    const char *const *paths = (const char *const *)argv + first;
+    size_t path_count = (size_t)(argc - first);
     if (path_count == 0) {
-        usage();
+        gopt_usage_error("test", "no rule files given");
         goto out;
     }
+    const char *corpus = args.corpus;
+    int golden = args.golden;
+    if (gcli_rule_inputs_exist("test", &opts, paths, path_count) != 0 ||
+        gcli_rule_inputs_exist("test", &opts, &corpus, 1) != 0)
+        goto out;
     gtest_run run = {0};
     run.paths = paths;
     run.path_count = path_count;
@@ -786,7 +792,6 @@ int gcli_cmd_test(int argc, char **argv) {
     gantry_matcher_free(run.matcher);
     gantry_pack_free(run.pack);
 out:
-    free(paths);
     gcli_rule_options_free(&opts);
     return status;
 }
