@@ -151,7 +151,7 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (cmd->run != cmd_help && gopt_wants_help(*cmd->options, argc - 1, argv + 1)) {
+    if (gopt_wants_help(*cmd->options, argc - 1, argv + 1)) {
         print_help(cmd);
         return 0;
     }
