@@ -19,13 +19,16 @@ static void view_free(getopt_view *v) {
 
 static int view_build(getopt_view *v, gopt_table t, int with_help) {
     v->longs = calloc(t.count + 2, sizeof *v->longs);
-    /* ':' first: a missing value is told apart from an unknown option */
-    v->shorts = calloc(t.count * 2 + 4, 1);
+    /* "-" first: operands come back in place (as option 1), so options may
+     * follow operands even under POSIXLY_CORRECT; then ":": a missing value
+     * is told apart from an unknown option. */
+    v->shorts = calloc(t.count * 2 + 5, 1);
     if (!v->longs || !v->shorts) {
         view_free(v);
         return -1;
     }
     size_t n = 0, s = 0;
+    v->shorts[s++] = '-';
     v->shorts[s++] = ':';
     for (size_t i = 0; i < t.count; i++) {
         const gopt *o = &t.items[i];
@@ -95,10 +98,16 @@ int gopt_parse(const char *cmd, gopt_table t, int argc, char **argv, gopt_fn on_
     optind = 0; /* GNU: start afresh, whatever an earlier parse left */
     opterr = 0;
     int rc = 0;
+    int kept = 1; /* operands seen so far are moved down to argv[1 .. kept) */
     for (;;) {
         int c = getopt_long(argc, argv, v.shorts, v.longs, NULL);
         if (c == -1)
             break;
+        if (c == 1) {
+            /* getopt never looks back at what it passed: the slot is free */
+            argv[kept++] = optarg;
+            continue;
+        }
         if (c == ':') {
             char what[128];
             describe(t, optopt, what, sizeof what);
@@ -120,7 +129,13 @@ int gopt_parse(const char *cmd, gopt_table t, int argc, char **argv, gopt_fn on_
             break;
         }
     }
-    *first_operand = optind;
+    /* what follows "--" are operands too; then the operands move to the
+     * end of argv, in order, for the caller */
+    for (int i = optind; rc == 0 && i < argc; i++)
+        argv[kept++] = argv[i];
+    int count = kept - 1;
+    memmove(argv + argc - count, argv + 1, (size_t)count * sizeof *argv);
+    *first_operand = argc - count;
     view_free(&v);
     return rc;
 }

@@ -79,6 +79,12 @@ check "-pPACK and -j2" $?
 "$G" match "$EV" -p "$T/a.gpk" --format jsonl > "$T/late.jsonl" 2>/dev/null &&
     cmp -s "$T/ref.jsonl" "$T/late.jsonl"
 check "options after operands" $?
+POSIXLY_CORRECT=1 "$G" match "$EV" -p "$T/a.gpk" --format jsonl > "$T/posix.jsonl" 2>/dev/null &&
+    cmp -s "$T/ref.jsonl" "$T/posix.jsonl"
+check "options after operands under POSIXLY_CORRECT" $?
+"$G" match -p "$T/a.gpk" --format jsonl "$EV" -- "$EV" > "$T/twice.jsonl" 2>/dev/null &&
+    [ "$(wc -l < "$T/twice.jsonl")" -eq 16 ] && cmp -s "$T/ref.jsonl" "$(head -8 "$T/twice.jsonl" > "$T/first8"; echo "$T/first8")"
+check "operands before and after -- keep their order" $?
 cp "$EV" "$T/-dash.jsonl"
 (cd "$T" && "$OLDPWD/$G" match -p a.gpk --format jsonl -- -dash.jsonl > dash.jsonl 2>/dev/null) &&
     [ "$(wc -l < "$T/dash.jsonl")" -eq 8 ] && grep -q '"file":"-dash.jsonl"' "$T/dash.jsonl"
