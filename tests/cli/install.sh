@@ -58,4 +58,15 @@ LD_LIBRARY_PATH="$lib" "$tmp/embed" "$tmp/pack.gpk" < "$tmp/events.jsonl" > "$tm
 LD_LIBRARY_PATH="$lib" ldd "$tmp/embed" | grep -q "libgantry.so.1 => $lib/libgantry.so.1" ||
     fail "embed did not load the installed library"
 cmp -s "$tmp/out" "$tmp/expected" || { diff "$tmp/expected" "$tmp/out"; fail "unexpected matches"; }
+
+# the static library with `pkg-config --static`: no libgantry.so needed
+# shellcheck disable=SC2046
+"${CC:-cc}" -std=c11 -D_POSIX_C_SOURCE=200809L -o "$tmp/embed-static" examples/embed.c \
+    $(pkg-config --cflags gantry) -Wl,-Bstatic -lgantry -Wl,-Bdynamic \
+    $(pkg-config --static --libs gantry | sed 's/-lgantry//') 2> "$tmp/cc.log" ||
+    { cat "$tmp/cc.log"; fail "embed.c does not link with libgantry.a and pkg-config --static"; }
+readelf -d "$tmp/embed-static" | grep -q 'NEEDED.*libgantry' && fail "static embed needs libgantry.so"
+"$tmp/embed-static" "$tmp/pack.gpk" < "$tmp/events.jsonl" > "$tmp/out-static" 2>/dev/null ||
+    fail "static embed exited $?"
+cmp -s "$tmp/out-static" "$tmp/expected" || fail "static embed: unexpected matches"
 echo "install.sh: ok"
