@@ -129,7 +129,14 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
 
 LIB_A := $(BUILD)/libgantry.a
+# The shared library's ABI version, apart from the program's version: the
+# major number (the SONAME) changes only when the ABI breaks.
+SO_MAJOR := 1
+SO_FULL := $(SO_MAJOR).0.0
 LIB_SO := $(BUILD)/libgantry.so
+LIB_SONAME := libgantry.so.$(SO_MAJOR)
+LIB_SO_REAL := libgantry.so.$(SO_FULL)
+VERSION := $(shell sed -n 's/^\#define GANTRY_VERSION_STRING "\(.*\)"/\1/p' include/gantry.h)
 FRONT_A := $(BUILD)/libgantryc.a
 GANTRY := $(BUILD)/gantry
 EMBED := $(BUILD)/examples/embed
@@ -168,8 +175,13 @@ $(LIB_A): $(RUNTIME_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# libgantry.so.1.0.0 with SONAME libgantry.so.1; libgantry.so.1 and the
+# development link libgantry.so point at it, as installed.
 $(LIB_SO): $(RUNTIME_OBJ) runtime/api/libgantry.map
-	$(CC) -shared -o $@ $(RUNTIME_OBJ) -Wl,--version-script=runtime/api/libgantry.map $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+	$(CC) -shared -o $(BUILD)/$(LIB_SO_REAL) -Wl,-soname,$(LIB_SONAME) $(RUNTIME_OBJ) \
+		-Wl,--version-script=runtime/api/libgantry.map $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+	ln -sf $(LIB_SO_REAL) $(BUILD)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $@
 
 $(FRONT_A): $(FRONT_OBJ)
 	@mkdir -p $(dir $@)
@@ -215,11 +227,17 @@ install: all
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(GANTRY) $(DESTDIR)$(PREFIX)/bin/gantry
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libgantry.a
-	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libgantry.so
+	install -m 755 $(BUILD)/$(LIB_SO_REAL) $(DESTDIR)$(PREFIX)/lib/$(LIB_SO_REAL)
+	ln -sf $(LIB_SO_REAL) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(PREFIX)/lib/libgantry.so
 	install -m 644 include/gantry.h $(DESTDIR)$(PREFIX)/include/gantry.h
 	install -m 644 docs/gantry.1 $(DESTDIR)$(PREFIX)/share/man/man1/gantry.1
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' gantry.pc.in \
+	install -d $(DESTDIR)$(PREFIX)/share/doc/gantry
+	install -m 644 LICENSE $(DESTDIR)$(PREFIX)/share/doc/gantry/LICENSE
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' gantry.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/gantry.pc
+	@# the loader's cache learns the new SONAME at once in the system prefixes
+	@case "$(DESTDIR)$(PREFIX)" in /usr|/usr/local) [ "$$(id -u)" = 0 ] && ldconfig || true;; esac
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

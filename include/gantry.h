@@ -184,8 +184,8 @@ gantry_status gantry_normalizer_new(const gantry_pack *pack, gantry_input_format
                                     gantry_normalizer **normalizer);
 void gantry_normalizer_free(gantry_normalizer *normalizer);
 /* Refuse (as MALFORMED, "JSON nested deeper than --max-depth") any line
- * whose objects and arrays nest deeper than `max_depth`, 1 ..
- * GANTRY_DEFAULT_MAX_DEPTH of gantry_limits.h (128, also the default). */
+ * whose objects and arrays nest deeper than `max_depth`, 1 .. 128 (128 is
+ * also the default; docs/limits.md). */
 gantry_status gantry_normalizer_set_max_depth(gantry_normalizer *normalizer, unsigned max_depth);
 /* Give one line (without its newline). */
 gantry_status gantry_normalizer_feed(gantry_normalizer *normalizer, const char *line, size_t len,
