@@ -62,7 +62,11 @@ fi
     echo "rules_test: gantry test --golden failed"
     status=1
 }
-if ! diff -u tests/golden/corpus-matches.txt "$tmp/golden" > "$tmp/golden.diff"; then
+# Compared as sets of lines: the order of rules within one event follows the
+# order the rule files were read in, which is not a detection change.
+sort tests/golden/corpus-matches.txt > "$tmp/golden.want"
+sort "$tmp/golden" > "$tmp/golden.got"
+if ! diff -u "$tmp/golden.want" "$tmp/golden.got" > "$tmp/golden.diff"; then
     head -n 60 "$tmp/golden.diff"
     echo "rules_test: detections differ from tests/golden/corpus-matches.txt"
     status=1
