@@ -24,6 +24,7 @@
 #include "compiler.h"
 #include "gantry.h"
 #include "support/file_list.h"
+#include "support/shared.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define NOALLOC_SANITIZED 1
@@ -199,12 +200,10 @@ static void free_events(events *ev) {
     free(ev->items);
 }
 
-static void test_matcher_allocates_nothing_when_warm(void **state) {
-    (void)state;
+static void check_counter_works(void) {
 #ifdef NOALLOC_SANITIZED
     skip();
-#endif
-#ifndef NOALLOC_SANITIZED
+#else
     /* the counter itself sees allocations made through the library too */
     allocations = 0;
     counting = 1;
@@ -213,32 +212,47 @@ static void test_matcher_allocates_nothing_when_warm(void **state) {
     assert_true(allocations >= 1);
     cJSON_Delete(probe_obj);
 #endif
+}
+
+/* The repository's own corpus and packs: always here. */
+static void test_matcher_allocates_nothing_when_warm(void **state) {
+    (void)state;
+    check_counter_works();
     events ev = {0};
     load_events(&ev, "corpus");
-    load_events(&ev, "../shared/corpus-real");
     assert_true(ev.count > 100);
 
     const char *ten[] = {"bench/rules/ten"};
     check_pack("ten benchmark rules", ten, 1, 0, &ev);
     const char *shipped[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing"};
     check_pack("shipped packs", shipped, 4, 0, &ev);
-    FILE *probe = fopen("../shared/sigma/full/rules/linux/process_creation/"
-                        "proc_creation_lnx_base64_decode.yml",
-                        "r");
-    if (probe) {
-        fclose(probe);
-        const char *sigma[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing",
-                               "../shared/sigma/full/rules"};
-        check_pack("Sigma corpus + shipped packs", sigma, 5, 1, &ev);
-    } else {
-        printf("skip the Sigma corpus pack: ../shared/sigma/full absent\n");
-    }
+    free_events(&ev);
+}
+
+/* The real samples and the Sigma corpus from ../shared: skipped (and said
+ * so) when absent. */
+static void test_matcher_allocates_nothing_on_shared(void **state) {
+    (void)state;
+    check_counter_works();
+    tsup_need("../shared/corpus-real");
+    tsup_need("../shared/sigma/full/rules/linux/process_creation/"
+              "proc_creation_lnx_base64_decode.yml");
+    events ev = {0};
+    load_events(&ev, "../shared/corpus-real");
+    assert_true(ev.count > 100);
+    const char *shipped[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing"};
+    check_pack("shipped packs on the real samples", shipped, 4, 0, &ev);
+    load_events(&ev, "corpus");
+    const char *sigma[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing",
+                           "../shared/sigma/full/rules"};
+    check_pack("Sigma corpus + shipped packs", sigma, 5, 1, &ev);
     free_events(&ev);
 }
 
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_matcher_allocates_nothing_when_warm),
+        cmocka_unit_test(test_matcher_allocates_nothing_on_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,6 +1,7 @@
 /* Docker Engine events (`docker events --format '{{json .}}'`, the /events
  * API, and the CLI's default text form) and Docker container-create request
  * bodies (shared with the dockerd log module). */
+#include <stdint.h>
 #include <stdlib.h>
 #include <math.h>
 #include <string.h>
@@ -31,7 +32,48 @@ static const char *docker_action(const char *verb, size_t n) {
     return NULL;
 }
 
-static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
+/* cJSON keeps numbers as doubles, which hold today's nanoseconds since 1970
+ * only to about 256 ns, so the exact value is read back from the line's own
+ * digits. A digit run counts only when it follows a "timeNano" key and is
+ * the number cJSON parsed, so another member spelled the same way (nested,
+ * or a label) cannot stand in for it; anything unclear keeps the double. */
+static int exact_time_nano(const char *text, size_t len, double parsed, int64_t *out) {
+    static const char key[] = "\"timeNano\"";
+    const size_t klen = sizeof key - 1;
+    for (size_t i = 0; text && i + klen < len; i++) {
+        if (memcmp(text + i, key, klen) != 0)
+            continue;
+        size_t p = i + klen;
+        while (p < len && (text[p] == ' ' || text[p] == '\t'))
+            p++;
+        if (p >= len || text[p++] != ':')
+            continue;
+        while (p < len && (text[p] == ' ' || text[p] == '\t'))
+            p++;
+        int neg = p < len && text[p] == '-';
+        p += (size_t)neg;
+        uint64_t v = 0;
+        size_t digits = 0;
+        while (p < len && text[p] >= '0' && text[p] <= '9' && digits < 19) {
+            v = v * 10 + (uint64_t)(text[p++] - '0');
+            digits++;
+        }
+        if (digits == 0 || v > INT64_MAX ||
+            (p < len && (text[p] == '.' || text[p] == 'e' || text[p] == 'E' ||
+                         (text[p] >= '0' && text[p] <= '9'))))
+            continue;
+        int64_t n = neg ? -(int64_t)v : (int64_t)v;
+        if ((double)n == parsed) {
+            *out = n;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* `text` is the JSON line the event was parsed from (NULL for the text
+ * form): it only sharpens timeNano. */
+static void docker_event_fields(gnorm_out *o, const cJSON *ev, const char *text, size_t len) {
     const char *type = gnorm_path_str(ev, "Type");
     const char *action = gnorm_path_str(ev, "Action");
     const char *id = gnorm_path_str(ev, "Actor.ID");
@@ -61,7 +103,10 @@ static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
         double t = cJSON_IsNumber(ns)  ? ns->valuedouble
                    : cJSON_IsNumber(s) ? trunc(s->valuedouble) * 1e9
                                        : NAN;
-        if (t > -9.2e18 && t < 9.2e18)
+        int64_t exact;
+        if (cJSON_IsNumber(ns) && exact_time_nano(text, len, ns->valuedouble, &exact))
+            gnorm_timestamp_ns(o, exact);
+        else if (t > -9.2e18 && t < 9.2e18)
             gnorm_timestamp_ns(o, (int64_t)t);
         if (action) {
             gnorm_str(o, "event.action", docker_action(action, verb_len));
@@ -97,14 +142,15 @@ static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
     }
 }
 
-gantry_status gnorm_docker_event(cJSON *root, unsigned want, cJSON **event, const char **reason) {
+gantry_status gnorm_docker_event(cJSON *root, const char *text, size_t len, unsigned want,
+                                 cJSON **event, const char **reason) {
     if (!gnorm_is_docker_event(root)) {
         cJSON_Delete(root);
         return gnorm_malformed(reason, "not a Docker event");
     }
     gnorm_strip_schema_keys(root);
     gnorm_out o = {.obj = root, .want = want, .nomem = 0};
-    docker_event_fields(&o, root);
+    docker_event_fields(&o, root, text, len);
     *event = root;
     return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
@@ -203,7 +249,7 @@ gantry_status gnorm_docker_text(const char *line, size_t len, unsigned want, cJS
         }
     }
     gnorm_out o = {.obj = ev, .want = want, .nomem = raw.nomem | ra.nomem};
-    docker_event_fields(&o, ev);
+    docker_event_fields(&o, ev, NULL, 0);
     if (gnorm_wants(&o, GNORM_G_BASE))
         gnorm_strn(&o, "@timestamp", line, (size_t)(ts_end - line));
     *event = ev;

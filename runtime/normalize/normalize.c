@@ -276,7 +276,7 @@ static void normalize_json(gantry_normalizer *n, const char *line, size_t len, l
         r->status = gnorm_falco(root, n->want, &r->event, &r->reason);
         break;
     case GANTRY_FORMAT_DOCKER_EVENTS:
-        r->status = gnorm_docker_event(root, n->want, &r->event, &r->reason);
+        r->status = gnorm_docker_event(root, line, len, n->want, &r->event, &r->reason);
         break;
     case GANTRY_FORMAT_DOCKERD:
         /* --log-format json; joined like the text form, message holds the line */

@@ -114,7 +114,9 @@ int gnorm_is_k8s_audit(const cJSON *root); /* 1 raw, 2 AKS, 3 GKE, 0 not */
 int gnorm_is_falco(const cJSON *root);
 int gnorm_is_docker_event(const cJSON *root);
 gantry_status gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event, const char **reason);
-gantry_status gnorm_docker_event(cJSON *root, unsigned want, cJSON **event, const char **reason);
+/* `text`, `len`: the JSON line `root` was parsed from (exact timeNano digits). */
+gantry_status gnorm_docker_event(cJSON *root, const char *text, size_t len, unsigned want,
+                                 cJSON **event, const char **reason);
 gantry_status gnorm_falco(cJSON *root, unsigned want, cJSON **event, const char **reason);
 gantry_status gnorm_plain_json(cJSON *root, unsigned want, cJSON **event, const char **reason);
 
