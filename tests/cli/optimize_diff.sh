@@ -16,6 +16,8 @@ T=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 fails=0
 checks=0
+# what could not run for want of ../shared: the rest runs, then exit 77
+missing=""
 check() { # check NAME STATUS
     checks=$((checks + 1))
     if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi
@@ -52,6 +54,7 @@ if [ -d ../shared/sigma/full/rules ]; then
     compile sigma --placeholders empty $MAPS $SHIPPED ../shared/sigma/full/rules
 else
     echo "skip the Sigma corpus pack: ../shared/sigma/full absent"
+    missing="$missing ../shared/sigma/full"
 fi
 
 "$T/gen_events" 3000 11 >"$T/mixed.log"
@@ -61,6 +64,7 @@ if [ -d ../shared/corpus-real ]; then
     INPUTS="$INPUTS ../shared/corpus-real"
 else
     echo "skip ../shared/corpus-real: absent"
+    missing="$missing ../shared/corpus-real"
 fi
 
 # run MODE OUT PACK ARGS...
@@ -98,4 +102,8 @@ done
 check "shipped packs match something in the corpus" $?
 
 echo "optimize_diff: $checks checks, $fails failed"
-[ "$fails" -eq 0 ]
+[ "$fails" -eq 0 ] || exit 1
+if [ -n "$missing" ]; then
+    echo "SKIP (in part): absent:$missing; the checks above ran without it"
+    exit 77
+fi
