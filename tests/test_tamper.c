@@ -1,10 +1,11 @@
 /* Pack tampering. A real pack compiled from rules/kinsing/miners.gantry has
  * every byte flipped and is cut at every length: each result is refused with
- * an error code and a message, or (only possible once the CRC is rewritten)
- * loads and matches without a sanitizer report. Then hand-built packs with a
- * valid CRC but hostile tables and bytecode must be refused. The verifier's
- * own message tests are in test_verifier.c; this file covers what an
- * attacker editing a shipped pack can reach. */
+ * the error code its place calls for and a message, or (only possible once
+ * the CRC is rewritten) loads and matches without a sanitizer report. Then
+ * hand-built packs with a valid CRC but hostile tables and bytecode must be
+ * refused. The sweeps over every byte and every length live here only;
+ * test_loader.c has one case per container error and its message, and the
+ * verifier's own message tests are in test_verifier.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -40,15 +41,16 @@ static int on_match(const gantry_match *m, void *user) {
 
 /* Loads; when the pack is accepted, matches every event. Returns the
  * status; a refused pack must come with a message. */
-static gantry_status load_and_run(const unsigned char *img, size_t len) {
+static gantry_status load_and_run_err(const unsigned char *img, size_t len, char *err,
+                                      size_t err_size) {
     gantry_pack *pack = NULL;
-    char err[256] = "";
+    err[0] = '\0';
     /* Exact-size copy so any read past the image is an ASan report. */
     unsigned char *copy = malloc(len ? len : 1);
     assert_non_null(copy);
     if (len)
         memcpy(copy, img, len);
-    gantry_status st = gantry_pack_load_buffer(copy, len, &pack, err, sizeof err);
+    gantry_status st = gantry_pack_load_buffer(copy, len, &pack, err, err_size);
     free(copy);
     if (st != GANTRY_OK) {
         assert_null(pack);
@@ -73,6 +75,11 @@ static gantry_status load_and_run(const unsigned char *img, size_t len) {
     gantry_matcher_free(m);
     gantry_pack_free(pack);
     return st;
+}
+
+static gantry_status load_and_run(const unsigned char *img, size_t len) {
+    char err[256];
+    return load_and_run_err(img, len, err, sizeof err);
 }
 
 static void put_u32(unsigned char *p, uint32_t v) {
@@ -118,17 +125,25 @@ static void test_original_loads(void **state) {
     assert_int_equal(load_and_run(real_pack, real_len), GANTRY_OK);
 }
 
-/* Without a matching CRC nothing gets past the checksum. */
+/* Without a matching CRC nothing gets past the checksum: a flip in the
+ * magic, version or length field is refused for that, any other for the
+ * checksum. */
 static void test_flip_every_byte(void **state) {
     (void)state;
     unsigned char *img = malloc(real_len);
     assert_non_null(img);
+    char err[256];
     for (size_t i = 0; i < real_len; i++) {
         memcpy(img, real_pack, real_len);
         img[i] ^= 0xFF;
-        gantry_status st = load_and_run(img, real_len);
-        if (st == GANTRY_OK)
-            fail_msg("byte %zu flipped: pack accepted", i);
+        gantry_status st = load_and_run_err(img, real_len, err, sizeof err);
+        gantry_status want = i < 8 ? GANTRY_E_MAGIC : i < 12 ? GANTRY_E_VERSION : GANTRY_E_CRC;
+        if (i >= 16 && i < 20) /* the length field: too long, or not the size given */
+            want = st == GANTRY_E_TRUNCATED ? GANTRY_E_TRUNCATED : GANTRY_E_SECTION;
+        if (st != want)
+            fail_msg("byte %zu flipped: status %d, want %d (%s)", i, (int)st, (int)want, err);
+        if (want == GANTRY_E_CRC)
+            assert_non_null(strstr(err, "checksum"));
     }
     free(img);
 }
@@ -158,10 +173,13 @@ static void test_flip_every_byte_valid_crc(void **state) {
 
 static void test_truncate_every_length(void **state) {
     (void)state;
+    char err[256];
     for (size_t n = 0; n < real_len; n++) {
-        gantry_status st = load_and_run(real_pack, n);
-        if (st == GANTRY_OK)
-            fail_msg("pack cut to %zu of %zu bytes was accepted", n, real_len);
+        gantry_status st = load_and_run_err(real_pack, n, err, sizeof err);
+        if (st != GANTRY_E_TRUNCATED)
+            fail_msg("pack cut to %zu of %zu bytes: status %d, not truncated", n, real_len,
+                     (int)st);
+        assert_non_null(strstr(err, "truncated"));
     }
     /* Also cut with the length field and CRC made consistent again. */
     unsigned char *img = malloc(real_len);
