@@ -301,6 +301,11 @@ FUZZ_REGRESS_CLI_OBJ := $(call obj,$(FUZZ_CLI_SRC))
 $(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ) $(wildcard fuzz/*.c fuzz/*.h)
 $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
 	$(PKG_LIBS) $(NATS_LIBS)
+# gantry compile/check load what they build: the test calls the commands
+# in-process and wraps the loader to see (and refuse) what they load.
+$(BUILD)/tests/test_cli_compile: $(FUZZ_REGRESS_CLI_OBJ)
+$(BUILD)/tests/test_cli_compile: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
+	$(PKG_LIBS) $(NATS_LIBS) -Wl,--wrap=gantry_pack_load_buffer
 # Allocation-failure test: every allocation in our code goes through the
 # test's counting wrappers.
 $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += \

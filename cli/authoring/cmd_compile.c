@@ -64,6 +64,22 @@ static int write_file(const char *path, const unsigned char *data, size_t len) {
     return 0;
 }
 
+/* "Compiles" must mean "loads": the pack goes through the runtime's loader
+ * (section parser and verifier) before it is written or reported good, so a
+ * compiler bug shows here rather than at `gantry match` time. */
+static int load_back(const char *cmd, const unsigned char *image, size_t len) {
+    char err[512] = "";
+    gantry_pack *pack = NULL;
+    gantry_status st = gantry_pack_load_buffer(image, len, &pack, err, sizeof err);
+    if (st != GANTRY_OK) {
+        fprintf(stderr, "gantry %s: the pack built from these rules does not load (%s): %s\n", cmd,
+                gantry_strerror(st), err);
+        return -1;
+    }
+    gantry_pack_free(pack);
+    return 0;
+}
+
 static int compile_or_check(int argc, char **argv, int write_pack) {
     const char *cmd = write_pack ? "compile" : "check";
     gcli_rule_options opts;
@@ -86,7 +102,9 @@ static int compile_or_check(int argc, char **argv, int write_pack) {
         goto done;
     }
     status = 0;
-    if (write_pack && write_file(output, image, len) != 0)
+    if (load_back(cmd, image, len) != 0)
+        status = 2;
+    else if (write_pack && write_file(output, image, len) != 0)
         status = 2;
     else if (write_pack)
         printf("%s: %zu rules, %zu selections, %zu predicates (%zu uses shared), "
