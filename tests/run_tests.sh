@@ -4,15 +4,24 @@
 # as passed, failed or skipped. A script says it skipped by exiting 77 (the
 # reason on its output); a script whose first lines carry
 # "gantry-test: plain-only" is not run in a sanitizer build (the two do not
-# mix) and is not counted there. The counts go to $BUILD/test-summary.
+# mix) and is not counted there. TESTS, when set, names the only tests to
+# run (cmocka binaries and scripts by file name: "test_vm match.sh"). The
+# counts go to $BUILD/test-summary.
 BUILD=${BUILD:-build}
 SAN=${SAN:-0}
 passed=0 failed=0 skipped=0
 failed_names="" skipped_names=""
 log="$BUILD/test-current.log"
+TESTS=${TESTS:-}
+wanted() { # wanted NAME: in TESTS, or TESTS unset
+    [ -z "$TESTS" ] && return 0
+    case " $TESTS " in *" $1 "*) return 0 ;; esac
+    return 1
+}
 
 for t in "$BUILD"/tests/test_*; do
     [ -x "$t" ] || continue
+    wanted "$(basename "$t")" || continue
     echo "== $t"
     "$t" > "$log" 2>&1
     rc=$?
@@ -30,6 +39,7 @@ for t in "$BUILD"/tests/test_*; do
 done
 for sc in tests/cli/*.sh; do
     [ -f "$sc" ] || continue
+    wanted "$(basename "$sc")" || continue
     if [ "$SAN" != 0 ] && head -n 8 "$sc" | grep -q 'gantry-test: plain-only'; then
         continue
     fi

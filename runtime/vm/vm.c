@@ -13,6 +13,7 @@
 #include "regex.h"
 #include "strmatch.h"
 #include "timepart.h"
+#include "vm_hooks.h"
 
 gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pk) {
     memset(m, 0, sizeof *m);
@@ -385,6 +386,10 @@ static void next_generation(gantry_matcher *m) {
     m->regex_limit_hit = 0;
     m->value_limit_hit = 0;
     m->oom = 0;
+}
+
+void grt_matcher_set_generation(gantry_matcher *m, uint32_t gen) {
+    m->gen = gen;
 }
 
 /* Runs rule r; returns non-zero when the caller asked to stop. */
