@@ -1,4 +1,5 @@
-/* The matcher allocates nothing per event once warmed up.
+/* gantry-test: plain-only
+ * The matcher allocates nothing per event once warmed up.
  *
  * This program defines malloc, calloc and realloc itself (forwarding to
  * glibc's __libc_* entry points), so every allocation of the process, cJSON's
@@ -9,7 +10,9 @@
  * off. The packs: the ten benchmark rules, the shipped packs and, when
  * present, the Sigma corpus (keywords, regexes, hundreds of fields).
  *
- * Under AddressSanitizer the allocator belongs to ASan, so the test skips. */
+ * Under AddressSanitizer the allocator belongs to ASan: the runner does not
+ * run this test in sanitizer builds (the marker above), and run by hand there
+ * it skips. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
