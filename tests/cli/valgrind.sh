@@ -14,7 +14,10 @@ VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=de
 fails=0
 for t in test_vm test_loader test_compile_match test_normalize_sources test_normalize_channels \
     test_sigma_semantics; do
-    if [ -x "$BUILD/tests/$t" ]; then
+    if [ ! -x "$BUILD/tests/$t" ]; then
+        echo "FAIL $BUILD/tests/$t is not built"
+        fails=$((fails + 1))
+    else
         if $VG "$BUILD/tests/$t" >/dev/null 2>"$BUILD/valgrind-$t.log"; then
             echo "ok   valgrind $t"
         else
