@@ -38,9 +38,16 @@ DEP_PKGS := $(PKGS) cmocka libnats
 ifeq ($(GANTRY_DEPS_CHECKED),)
 # ---- first pass: dependencies, then the same goals in a fresh make --------
 PUBLIC_GOALS := all check test demo bench install fuzz fuzz-build tsan-test
-.PHONY: $(PUBLIC_GOALS) depcheck deps
-$(PUBLIC_GOALS): depcheck
-	@$(MAKE) --no-print-directory GANTRY_DEPS_CHECKED=1 $@
+GOALS := $(or $(MAKECMDGOALS),all)
+.PHONY: $(PUBLIC_GOALS) depcheck deps forward
+# Every goal is handed to one second-pass make: a make per goal would build
+# the objects they share twice at once under -j. Only public goals need the
+# packages checked first; other targets (files, clean, format) pass straight
+# through.
+forward: $(if $(filter $(PUBLIC_GOALS),$(GOALS)),depcheck)
+	@$(MAKE) --no-print-directory GANTRY_DEPS_CHECKED=1 $(GOALS)
+$(PUBLIC_GOALS): forward
+	@:
 
 depcheck:
 	@missing=""; \
@@ -60,13 +67,12 @@ depcheck:
 deps:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(APT_PACKAGES)
 
-# Targets that need no packages pass straight through (the Makefile itself
-# is never remade).
+# The Makefile itself is never remade. Any other target reaches the second
+# pass through `forward`, which always runs: an existing file such as
+# build/tests/test_vm is rebuilt there when its sources changed.
 Makefile: ;
-%: gantry-always
-	@$(MAKE) --no-print-directory GANTRY_DEPS_CHECKED=1 $@
-.PHONY: gantry-always
-gantry-always: ;
+%: forward
+	@:
 else
 # ---- second pass: the build itself -----------------------------------------
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
