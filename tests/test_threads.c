@@ -9,7 +9,7 @@
  * The pack below has 48 rules and 48 regexes, a third for Kubernetes, a third
  * for Docker and a third for any source; the events mix the sources and
  * unknown ones. Every thread's verdicts must equal those of a plain
- * single-threaded matcher (GANTRY_OPTIMIZE=0, no index) on its own pack.
+ * single-threaded matcher (GANTRY_OPTIMIZE_OFF, no index) on its own pack.
  * `make tsan-test` runs this under ThreadSanitizer, which also sees the
  * races themselves. */
 #include <setjmp.h>
@@ -102,10 +102,14 @@ static int note(const gantry_match *m, void *user) {
     return 0;
 }
 
-static gantry_pack *load(void) {
+static gantry_pack *load(gantry_optimize optimize) {
     gantry_pack *pack = NULL;
     char err[256] = "";
-    if (gantry_pack_load_buffer(image, image_len, &pack, err, sizeof err) != GANTRY_OK)
+    gantry_options options;
+    gantry_options_default(&options);
+    options.optimize = optimize;
+    if (gantry_pack_load_buffer_opts(image, image_len, &options, &pack, err, sizeof err) !=
+        GANTRY_OK)
         fail_msg("pack does not load: %s", err);
     return pack;
 }
@@ -115,11 +119,9 @@ static int setup(void **state) {
     compile_rules();
     make_events();
     /* the reference: plain paths, one thread, a pack of its own */
-    setenv("GANTRY_OPTIMIZE", "0", 1);
-    gantry_pack *pack = load();
+    gantry_pack *pack = load(GANTRY_OPTIMIZE_OFF);
     gantry_matcher *m = NULL;
     assert_int_equal(gantry_matcher_new(pack, &m), GANTRY_OK);
-    unsetenv("GANTRY_OPTIMIZE");
     for (int e = 0; e < EVENTS; e++)
         assert_int_equal(gantry_match_json(m, events[e], strlen(events[e]), note, &expected[e]),
                          GANTRY_OK);
@@ -169,7 +171,8 @@ static void test_threads_share_one_pack(void **state) {
     assert_true(fired > EVENTS / 4);
     assert_true(unknown_fired > EVENTS / 16);
     for (int round = 0; round < ROUNDS; round++) {
-        gantry_pack *pack = load(); /* fresh: every lazy part still to build */
+        gantry_pack *pack =
+            load(GANTRY_OPTIMIZE_DEFAULT); /* fresh: every lazy part still to build */
         /* above the lazy thresholds: index present, no regex JIT-compiled yet */
         assert_non_null(pack->prefilter);
         assert_non_null(pack->dispatch);
