@@ -344,8 +344,7 @@ static int index_pred(builder *b, uint32_t p) {
         b->weight[p] = (uint32_t)n;
         return 1;
     }
-    if (op != GANTRY_OP_EQ && op != GANTRY_OP_CONTAINS && op != GANTRY_OP_STARTSWITH &&
-        op != GANTRY_OP_ENDSWITH && op != GANTRY_OP_GLOB)
+    if (!gantry_opcode_has(op, GANTRY_OPP_STRTEST))
         return 0;
     const grt_slice *l = &pk->lists[in->b];
     uint32_t shortest = UINT32_MAX;
@@ -468,13 +467,13 @@ static int build(builder *b) {
         const struct gantry_insn *in = &pk->preds[p];
         if (!b->used[p])
             continue;
+        if (!gantry_opcode_has(in->op, GANTRY_OPP_INDEXED))
+            continue;
         if (in->op == GANTRY_OP_REGEX) {
             items++;
             bytes += pk->str_lens[pk->regexes[in->b].pattern];
             continue;
         }
-        if (!((in->op >= GANTRY_OP_EQ && in->op <= GANTRY_OP_GLOB) || in->op == GANTRY_OP_KEYWORD))
-            continue;
         const grt_slice *l = &pk->lists[in->b];
         items += l->count;
         for (uint32_t k = 0; k < l->count; k++)

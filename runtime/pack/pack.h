@@ -51,8 +51,14 @@ typedef struct grt_rule {
     uint32_t source_file, source_line, flags;
 } grt_rule;
 
+/* One entry of a loaded pack's section table, by section id. */
+typedef struct grt_section {
+    uint32_t present, offset, size, count;
+} grt_section;
+
 struct gantry_pack {
-    char *arena; /* every string, NUL-terminated */
+    grt_section sections[GANTRY_SEC__COUNT + 1]; /* as the file listed them, by id */
+    char *arena;                                 /* every string, NUL-terminated */
     const char **strs;
     uint32_t *str_lens;
     uint32_t nstrings;

@@ -10,22 +10,7 @@
 
 #include "pack.h"
 
-typedef struct op_info {
-    const char *name;
-    enum gantry_op_kind kind;
-    enum gantry_operand a, b;
-    int pops, pushes;
-} op_info;
-
-static const op_info ops[GANTRY_OP__COUNT] = {
-#define GRT_X_INFO(name, kind, a, b, pops, pushes, doc)                                            \
-    {#name, GANTRY_KIND_##kind, GANTRY_OPND_##a, GANTRY_OPND_##b, pops, pushes},
-    GANTRY_OPCODES(GRT_X_INFO)
-#undef GRT_X_INFO
-};
-
-static const char *const operand_names[] = {"none",      "field", "list", "constant",   "regex",
-                                            "predicate", "jump",  "bool", "string test"};
+typedef gantry_op_info op_info;
 
 /* Checks one operand against its table; jumps are checked by the caller. */
 static int operand_ok(const gantry_pack *pk, enum gantry_operand kind, uint32_t v) {
@@ -47,8 +32,9 @@ static int operand_ok(const gantry_pack *pk, enum gantry_operand kind, uint32_t 
     case GANTRY_OPND_BOOL:
         return v <= 1;
     case GANTRY_OPND_STROP:
-        return v == GANTRY_OP_EQ || v == GANTRY_OP_CONTAINS || v == GANTRY_OP_STARTSWITH ||
-               v == GANTRY_OP_ENDSWITH || v == GANTRY_OP_GLOB;
+        return gantry_opcode_has(v, GANTRY_OPP_STRTEST);
+    case GANTRY_OPND__COUNT:
+        break;
     }
     return 0;
 }
@@ -56,10 +42,10 @@ static int operand_ok(const gantry_pack *pk, enum gantry_operand kind, uint32_t 
 static gantry_status check_insn(const gantry_pack *pk, const struct gantry_insn *in,
                                 enum gantry_op_kind want, const char *where, uint32_t index,
                                 char *err, size_t err_size) {
-    if (in->op >= GANTRY_OP__COUNT)
+    const op_info *oi = gantry_opcode_info(in->op);
+    if (!oi)
         return grt_fail(err, err_size, GANTRY_E_VERIFY, "%s instruction %u: unknown opcode %u",
                         where, (unsigned)index, (unsigned)in->op);
-    const op_info *oi = &ops[in->op];
     if (oi->kind != want)
         return grt_fail(err, err_size, GANTRY_E_VERIFY,
                         "%s instruction %u: opcode %s does not belong in this table", where,
@@ -69,7 +55,7 @@ static gantry_status check_insn(const gantry_pack *pk, const struct gantry_insn 
                         "%s instruction %u (%s): reserved bits are not zero", where,
                         (unsigned)index, oi->name);
     uint32_t allowed = want == GANTRY_KIND_PRED ? GANTRY_PF_KNOWN : 0;
-    if (in->op != GANTRY_OP_FIELDREF)
+    if (!(oi->props & GANTRY_OPP_FIELDREF_MODE))
         allowed &= ~(GANTRY_PF_FR_CONTAINS | GANTRY_PF_FR_STARTS | GANTRY_PF_FR_ENDS);
     uint32_t fr = in->flags & (GANTRY_PF_FR_CONTAINS | GANTRY_PF_FR_STARTS | GANTRY_PF_FR_ENDS);
     if ((in->flags & ~allowed) || (fr & (fr - 1)))
@@ -79,11 +65,11 @@ static gantry_status check_insn(const gantry_pack *pk, const struct gantry_insn 
     if (!operand_ok(pk, oi->a, in->a))
         return grt_fail(err, err_size, GANTRY_E_VERIFY,
                         "%s instruction %u (%s): operand a=%u is not a valid %s", where,
-                        (unsigned)index, oi->name, (unsigned)in->a, operand_names[oi->a]);
+                        (unsigned)index, oi->name, (unsigned)in->a, gantry_operand_name(oi->a));
     if (!operand_ok(pk, oi->b, in->b))
         return grt_fail(err, err_size, GANTRY_E_VERIFY,
                         "%s instruction %u (%s): operand b=%u is not a valid %s", where,
-                        (unsigned)index, oi->name, (unsigned)in->b, operand_names[oi->b]);
+                        (unsigned)index, oi->name, (unsigned)in->b, gantry_operand_name(oi->b));
     return GANTRY_OK;
 }
 
@@ -107,7 +93,7 @@ static gantry_status verify_rule(const gantry_pack *pk, uint32_t r, int *depth_a
         gantry_status st = check_insn(pk, in, GANTRY_KIND_CTRL, where, i, err, err_size);
         if (st != GANTRY_OK)
             return st;
-        const op_info *oi = &ops[in->op];
+        const op_info *oi = gantry_opcode_info(in->op);
         if (depth_at[i] >= 0 && depth_at[i] != depth)
             return grt_fail(err, err_size, GANTRY_E_VERIFY,
                             "rule %u instruction %u: stack depth %d on fall-through but %d on "

@@ -221,13 +221,12 @@ static int test_fieldref(gantry_matcher *m, unsigned flags, uint32_t fa, uint32_
 }
 
 static int compute_pred(gantry_matcher *m, const struct gantry_insn *in) {
-    switch (in->op) {
-    case GANTRY_OP_EQ:
-    case GANTRY_OP_CONTAINS:
-    case GANTRY_OP_STARTSWITH:
-    case GANTRY_OP_ENDSWITH:
-    case GANTRY_OP_GLOB:
+    unsigned props = gantry_opcode_info(in->op)->props; /* verified: known */
+    if (props & GANTRY_OPP_STRTEST)
         return test_list(m, in->op, in->flags, grt_field_values(m, in->a), in->b);
+    if (props & GANTRY_OPP_TIMEPART)
+        return gtp_test(m, in);
+    switch (in->op) {
     case GANTRY_OP_KEYWORD:
         return test_list(m, in->a, in->flags, grt_keyword_values(m), in->b);
     case GANTRY_OP_REGEX:
@@ -250,13 +249,6 @@ static int compute_pred(gantry_matcher *m, const struct gantry_insn *in) {
     }
     case GANTRY_OP_FIELDREF:
         return test_fieldref(m, in->flags, in->a, in->b);
-    case GANTRY_OP_TIME_MINUTE:
-    case GANTRY_OP_TIME_HOUR:
-    case GANTRY_OP_TIME_DAY:
-    case GANTRY_OP_TIME_WEEK:
-    case GANTRY_OP_TIME_MONTH:
-    case GANTRY_OP_TIME_YEAR:
-        return gtp_test(m, in);
     default:
         return 0; /* unreachable after verification */
     }
@@ -278,7 +270,7 @@ static uint8_t eval_pred(gantry_matcher *m, uint32_t p) {
 #define GRT_LABEL_PRED(name) &&op_invalid
 static int run_rule(gantry_matcher *m, const struct gantry_insn *code) {
     static const void *const labels[GANTRY_OP__COUNT] = {
-#define GRT_X_LABEL(name, kind, a, b, pops, pushes, doc)                                           \
+#define GRT_X_LABEL(name, kind, a, b, pops, pushes, props, doc)                                    \
     [GANTRY_OP_##name] = GRT_LABEL_##kind(name),
         GANTRY_OPCODES(GRT_X_LABEL)
 #undef GRT_X_LABEL
