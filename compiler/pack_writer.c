@@ -394,6 +394,27 @@ uint32_t gpw_code(gpw *w, struct gantry_insn insn) {
     return (uint32_t)index;
 }
 
+static uint32_t get_u32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int gpw_pred_get(const gpw *w, uint32_t index, struct gantry_insn *insn) {
+    if (!w || index >= w->sec[GANTRY_SEC_PREDICATES].len / 12)
+        return -1;
+    const unsigned char *r = w->sec[GANTRY_SEC_PREDICATES].data + (size_t)index * 12;
+    *insn = (struct gantry_insn){r[0], r[1], (uint16_t)(r[2] | r[3] << 8), get_u32(r + 4),
+                                 get_u32(r + 8)};
+    return 0;
+}
+
+const char *gpw_field_path(const gpw *w, uint32_t field, size_t *len) {
+    if (!w || field >= w->sec[GANTRY_SEC_FIELDS].len / 4)
+        return NULL;
+    uint32_t s = get_u32(w->sec[GANTRY_SEC_FIELDS].data + (size_t)field * 4);
+    *len = w->strings[s].len;
+    return (const char *)w->string_bytes.data + w->strings[s].offset;
+}
+
 uint32_t gpw_code_length(const gpw *w) {
     return w ? (uint32_t)(w->sec[GANTRY_SEC_CODE].len / 12) : 0;
 }

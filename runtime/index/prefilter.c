@@ -329,6 +329,8 @@ static uint32_t entry_for(builder *b, const struct gantry_insn *in) {
 static int index_pred(builder *b, uint32_t p) {
     const gantry_pack *pk = b->pk;
     const struct gantry_insn *in = &pk->preds[p];
+    if (in->flags & GANTRY_PF_SCOPED)
+        return 0; /* reads a scope element, not the event's top-level fields */
     unsigned op = in->op == GANTRY_OP_KEYWORD ? in->a : in->op;
     if (op == GANTRY_OP_REGEX) {
         const grt_regex *re = &pk->regexes[in->b];

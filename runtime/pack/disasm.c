@@ -73,6 +73,9 @@ static void put_operand(FILE *out, const gantry_pack *pk, enum gantry_operand ki
     case GANTRY_OPND_JUMP:
         fprintf(out, " ->%u", (unsigned)v);
         return;
+    case GANTRY_OPND_LOOP:
+        fprintf(out, " <-%u", (unsigned)v);
+        return;
     case GANTRY_OPND_BOOL:
         fprintf(out, " %s", v ? "true" : "false");
         return;
@@ -88,11 +91,9 @@ static void put_flags(FILE *out, unsigned flags) {
     static const struct {
         unsigned bit;
         const char *name;
-    } names[] = {{GANTRY_PF_CASED, "cased"},
-                 {GANTRY_PF_ALL, "all"},
-                 {GANTRY_PF_FR_CONTAINS, "contains"},
-                 {GANTRY_PF_FR_STARTS, "startswith"},
-                 {GANTRY_PF_FR_ENDS, "endswith"}};
+    } names[] = {{GANTRY_PF_CASED, "cased"},          {GANTRY_PF_ALL, "all"},
+                 {GANTRY_PF_FR_CONTAINS, "contains"}, {GANTRY_PF_FR_STARTS, "startswith"},
+                 {GANTRY_PF_FR_ENDS, "endswith"},     {GANTRY_PF_SCOPED, "scoped"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (flags & names[i].bit)
             fprintf(out, " |%s", names[i].name);

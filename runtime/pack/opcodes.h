@@ -59,7 +59,8 @@ enum gantry_op_kind { GANTRY_KIND_CTRL, GANTRY_KIND_PRED };
     X(PRED, "predicate")    /* index into the predicate table */                                   \
     X(JUMP, "jump")         /* absolute instruction index inside the same rule */                  \
     X(BOOL, "bool")         /* 0 or 1 */                                                           \
-    X(STROP, "string test") /* a STRTEST opcode (for keywords) */
+    X(STROP, "string test") /* a STRTEST opcode (for keywords) */                                  \
+    X(LOOP, "loop")         /* ANY_END: the first instruction of its scope's body */
 
 enum gantry_operand {
 #define GANTRY_X_OPND(name, text) GANTRY_OPND_##name,
@@ -151,7 +152,16 @@ enum gantry_op_property {
     X(TIME_MONTH, PRED, FIELD, LIST, 0, 1, LISTABLE | TIMEPART,                                    \
       "a timestamp value's UTC month (1-12) is a NUMBER item")                                     \
     X(TIME_YEAR, PRED, FIELD, LIST, 0, 1, LISTABLE | TIMEPART,                                     \
-      "a timestamp value's UTC year is a NUMBER item")
+      "a timestamp value's UTC year is a NUMBER item")                                             \
+    /* ---- element scopes (`any container { ... }`), numbered last so older opcodes */            \
+    /* ---- keep their numbers: ANY opens a scope, ANY_END closes it              */               \
+    X(ANY, CTRL, FIELD, JUMP, 0, 0, 0,                                                             \
+      "open a scope over the objects of array field `a` (an event without that key is one "        \
+      "element): with no element push false and jump to `b`, the instruction after the "           \
+      "matching ANY_END; else run the body on the first element")                                  \
+    X(ANY_END, CTRL, NONE, LOOP, 1, 1, 0,                                                          \
+      "close the scope: a true top, or no element left, leaves the scope keeping the top; "        \
+      "else pop it and run the body (from `b`, just after the ANY) on the next element")
 
 enum gantry_opcode {
 #define GANTRY_X_ENUM(name, kind, a, b, pops, pushes, props, doc) GANTRY_OP_##name,
@@ -213,7 +223,8 @@ static inline const char *gantry_operand_name(unsigned kind) {
 #define GANTRY_PF_FR_CONTAINS 0x04u /* FIELDREF: value of a contains value of b */
 #define GANTRY_PF_FR_STARTS 0x08u   /* FIELDREF: value of a starts with value of b */
 #define GANTRY_PF_FR_ENDS 0x10u     /* FIELDREF: value of a ends with value of b */
-#define GANTRY_PF_KNOWN 0x1Fu
+#define GANTRY_PF_SCOPED 0x20u      /* fields read from the current scope element */
+#define GANTRY_PF_KNOWN 0x3Fu
 
 /* Regex flags stored with each regex (REGEXES section). */
 #define GANTRY_RE_I 0x01u /* case-insensitive */
