@@ -247,6 +247,10 @@ static gir_node *scope_body(scope_walk *sw, gir_node *n) {
 
 static gir_node *lower_scope(glow_ctx *ctx, const gast_cond *cond, size_t depth) {
     gar *a = ctx->arena;
+    /* lowered first, so its own mistakes are reported whatever the scope */
+    gir_node *body = lower_cond(ctx, cond->left, depth + 1);
+    if (!body)
+        return NULL;
     size_t k = 0, nscopes = sizeof scopes / sizeof scopes[0];
     while (k < nscopes && strcmp(scopes[k].name, cond->name) != 0)
         k++;
@@ -267,9 +271,6 @@ static gir_node *lower_scope(glow_ctx *ctx, const gast_cond *cond, size_t depth)
                        cond->name, known);
         return gir_bool(a, false);
     }
-    gir_node *body = lower_cond(ctx, cond->left, depth + 1);
-    if (!body)
-        return NULL;
     scope_walk sw = {ctx, cond, scopes[k].prefix, 0, false, false};
     gir_node *scoped = scope_body(&sw, body);
     if (!scoped) {
