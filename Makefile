@@ -61,8 +61,10 @@ deps:
 # Targets that need no packages pass straight through (the Makefile itself
 # is never remade).
 Makefile: ;
-%:
+%: gantry-always
 	@$(MAKE) --no-print-directory GANTRY_DEPS_CHECKED=1 $@
+.PHONY: gantry-always
+gantry-always: ;
 else
 # ---- second pass: the build itself -----------------------------------------
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
@@ -120,8 +122,6 @@ GEN_H := $(patsubst grammar/%.y,$(BUILD)/gen/%.tab.h,$(PARSER)) \
 # The built-in Sigma mappings are the files in rules/mappings/, compiled in.
 MAPPINGS := $(sort $(wildcard rules/mappings/*.yml))
 GEN_C += $(BUILD)/gen/sigma_builtin.c
-# The version lives in include/gantry.h alone; everything else reads it there.
-VERSION := $(shell sed -n 's/^\#define GANTRY_VERSION_STRING "\([^"]*\)".*/\1/p' include/gantry.h)
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 RUNTIME_OBJ := $(call obj,$(RUNTIME_SRC))
@@ -132,7 +132,14 @@ TEST_BIN := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRC))
 BENCH_BIN := $(patsubst bench/%.c,$(BUILD)/bench/%,$(sort $(wildcard bench/*.c)))
 
 LIB_A := $(BUILD)/libgantry.a
+# The shared library's ABI version, apart from the program's version: the
+# major number (the SONAME) changes only when the ABI breaks.
+SO_MAJOR := 1
+SO_FULL := $(SO_MAJOR).0.0
 LIB_SO := $(BUILD)/libgantry.so
+LIB_SONAME := libgantry.so.$(SO_MAJOR)
+LIB_SO_REAL := libgantry.so.$(SO_FULL)
+VERSION := $(shell sed -n 's/^\#define GANTRY_VERSION_STRING "\(.*\)"/\1/p' include/gantry.h)
 FRONT_A := $(BUILD)/libgantryc.a
 GANTRY := $(BUILD)/gantry
 EMBED := $(BUILD)/examples/embed
@@ -142,6 +149,8 @@ PACK_DOC_GEN := $(BUILD)/tools/gen_pack_doc
 all: $(LIB_A) $(LIB_SO) $(GANTRY) $(EMBED) $(PACK_DOC_GEN)
 
 # ---- code generation -----------------------------------------------------
+# Generated sources are kept: make must not delete them as intermediates.
+.SECONDARY: $(GEN_C) $(GEN_H)
 $(BUILD)/gen/%.tab.c $(BUILD)/gen/%.tab.h: grammar/%.y
 	@mkdir -p $(BUILD)/gen
 	bison -Wall -Werror --defines=$(BUILD)/gen/$*.tab.h -o $(BUILD)/gen/$*.tab.c $<
@@ -186,8 +195,13 @@ $(LIB_A): $(RUNTIME_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+# libgantry.so.1.0.0 with SONAME libgantry.so.1; libgantry.so.1 and the
+# development link libgantry.so point at it, as installed.
 $(LIB_SO): $(RUNTIME_OBJ) runtime/api/libgantry.map
-	$(CC) -shared -o $@ $(RUNTIME_OBJ) -Wl,--version-script=runtime/api/libgantry.map $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+	$(CC) -shared -o $(BUILD)/$(LIB_SO_REAL) -Wl,-soname,$(LIB_SONAME) $(RUNTIME_OBJ) \
+		-Wl,--version-script=runtime/api/libgantry.map $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+	ln -sf $(LIB_SO_REAL) $(BUILD)/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $@
 
 $(FRONT_A): $(FRONT_OBJ)
 	@mkdir -p $(dir $@)
@@ -233,11 +247,17 @@ install: all
 		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(GANTRY) $(DESTDIR)$(PREFIX)/bin/gantry
 	install -m 644 $(LIB_A) $(DESTDIR)$(PREFIX)/lib/libgantry.a
-	install -m 755 $(LIB_SO) $(DESTDIR)$(PREFIX)/lib/libgantry.so
+	install -m 755 $(BUILD)/$(LIB_SO_REAL) $(DESTDIR)$(PREFIX)/lib/$(LIB_SO_REAL)
+	ln -sf $(LIB_SO_REAL) $(DESTDIR)$(PREFIX)/lib/$(LIB_SONAME)
+	ln -sf $(LIB_SONAME) $(DESTDIR)$(PREFIX)/lib/libgantry.so
 	install -m 644 include/gantry.h $(DESTDIR)$(PREFIX)/include/gantry.h
 	sed -e 's|@VERSION@|$(VERSION)|g' docs/gantry.1 > $(DESTDIR)$(PREFIX)/share/man/man1/gantry.1
+	install -d $(DESTDIR)$(PREFIX)/share/doc/gantry
+	install -m 644 LICENSE $(DESTDIR)$(PREFIX)/share/doc/gantry/LICENSE
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' gantry.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/gantry.pc
+	@# the loader's cache learns the new SONAME at once in the system prefixes
+	@case "$(DESTDIR)$(PREFIX)" in /usr|/usr/local) [ "$$(id -u)" = 0 ] && ldconfig || true;; esac
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -298,7 +318,7 @@ fuzz: fuzz-build
 
 # The regression replay links the command-line objects `gantry match` uses.
 FUZZ_REGRESS_CLI_OBJ := $(call obj,$(FUZZ_CLI_SRC))
-$(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ)
+$(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ) $(wildcard fuzz/*.c fuzz/*.h)
 $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
 	$(PKG_LIBS) $(NATS_LIBS)
 # Allocation-failure test: every allocation in our code goes through the

@@ -41,7 +41,7 @@ printf '%-34s %12s %9.1f %10.0f %10s %9s\n' "cJSON parse floor" "$FLOOR_EPS" \
     "$(awk -v b="$BYTES" -v s="$FLOOR_S" 'BEGIN{print b/s/1e6}')" \
     "$(awk -v n="$N" -v s="$FLOOR_S" 'BEGIN{print s*1e9/n}')" "-" "1.00"
 
-OPTIMIZE=1 # GANTRY_OPTIMIZE for run_case
+OPTIMIZE=1 # gantry match --optimize= for run_case
 # run_case NAME PACK INPUT EVENTS BYTES [MATCH OPTIONS...]
 run_case() {
     name=$1
@@ -56,10 +56,10 @@ run_case() {
         # CPU time (user + system, whole process) next to the wall time, so
         # a run slowed by other jobs on the machine can be told apart
         if [ -x /usr/bin/time ]; then
-            GANTRY_OPTIMIZE=$OPTIMIZE /usr/bin/time -f '%e %U %S' -o "$W/time.out" \
-                "$G" match -p "$pack" --count --quiet --stats "$W/stats.json" "$@" "$input" >/dev/null
+            /usr/bin/time -f '%e %U %S' -o "$W/time.out" \
+                "$G" match --optimize="$OPTIMIZE" -p "$pack" --count --quiet --stats "$W/stats.json" "$@" "$input" >/dev/null
         else
-            GANTRY_OPTIMIZE=$OPTIMIZE "$G" match -p "$pack" --count --quiet --stats "$W/stats.json" \
+            "$G" match --optimize="$OPTIMIZE" -p "$pack" --count --quiet --stats "$W/stats.json" \
                 "$@" "$input" >/dev/null
         fi
         s=$(jq .seconds "$W/stats.json")
@@ -142,7 +142,7 @@ TEN_J2_EPS=$(cat "$W/last_eps")
 if [ -f "$W/sigma.gpk" ]; then
     run_case "Sigma + shipped, -j 2" "$W/sigma.gpk" "$W/k8s.jsonl" "$N" "$BYTES" -j 2
 fi
-# the reference without candidate selection or the key hash (GANTRY_OPTIMIZE=0),
+# the reference without candidate selection or the key hash (gantry match --optimize=0),
 # on a tenth of the events: it runs every rule on every event
 head -n $((N / 10)) "$W/k8s.jsonl" >"$W/k8s-tenth.jsonl"
 OPTIMIZE=0

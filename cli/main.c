@@ -1,4 +1,6 @@
-/* `gantry`: the command-line front door. Dispatches to one sub-command. */
+/* `gantry`: the command-line front door. Dispatches to one sub-command; the
+ * table below is the one list of commands, and `gantry help COMMAND` prints
+ * a command's synopsis, description and its option table. */
 #include <stdio.h>
 #include <string.h>
 
@@ -6,65 +8,64 @@
 #include "commands.h"
 #include "pack_format.h"
 
+static int cmd_version(int argc, char **argv);
+static int cmd_help(int argc, char **argv);
+
+static const gopt_table no_options = {NULL, 0};
+
 typedef struct gcli_command {
     const char *name;
     int (*run)(int argc, char **argv);
+    const gopt_table *options;
     const char *synopsis;
-    const char *help;
+    const char *help; /* what it does, before the options */
+    const char *exit; /* exit statuses, after the options */
 } gcli_command;
 
 static const gcli_command commands[] = {
-    {"compile", gcli_cmd_compile, "gantry compile [-o PACK] [-D NAME=VALUE]... PATH...",
-     "Compile rule files (.gantry, Sigma .yml/.yaml) or directories into a pack.\n"
-     "  -o PACK                  output file (default: rules.gpk)\n"
-     "  -D NAME=VALUE[,VALUE]    fill a placeholder or replace a named list\n"
-     "  --values FILE            YAML map of placeholder values\n"
-     "  --placeholders empty     unfilled placeholders match nothing instead of failing\n"
-     "  --mapping FILE           extra Sigma field mapping (repeatable)\n"
-     "  --diagnostics-format F   text (default) or json\n"
-     "Exit 0 with a one-line summary, or 1 with every diagnostic."},
-    {"check", gcli_cmd_check, "gantry check [-D NAME=VALUE]... PATH...",
-     "Parse and check rules without writing a pack (for editors and CI).\n"
-     "Takes the options of `compile` except -o. Exit 0 when clean of errors, 1 otherwise."},
-    {"disasm", gcli_cmd_disasm, "gantry disasm PACK",
-     "Print a pack's field dictionary, constants, predicates and each rule's bytecode."},
-    {"match", gcli_cmd_match, "gantry match (-p PACK | -r RULES)... [options] [FILE|DIR|-]...",
+    {"compile", gcli_cmd_compile, &gcli_compile_options,
+     "gantry compile [-o PACK] [options] PATH...",
+     "Compile rule files (.gantry, Sigma .yml/.yaml) or directories into a pack.",
+     "Exit 0 with a one-line summary, 1 with every diagnostic, 2 on usage or I/O errors."},
+    {"check", gcli_cmd_check, &gcli_check_options, "gantry check [options] PATH...",
+     "Parse and check rules without writing a pack (for editors and CI).",
+     "Exit 0 when clean of errors, 1 otherwise, 2 on usage or I/O errors."},
+    {"disasm", gcli_cmd_disasm, &no_options, "gantry disasm PACK",
+     "Print a pack's field dictionary, constants, predicates and each rule's bytecode.",
+     "Exit 0, or 2 when the pack cannot be loaded."},
+    {"match", gcli_cmd_match, &gcli_match_options,
+     "gantry match (-p PACK | -r RULES)... [options] [FILE|DIR|-]...",
      "Match JSON-lines or log files (plain or .gz, directories recursively, - for stdin)\n"
-     "against a pack (-p) or rules compiled in memory (-r).\n"
-     "  --format jsonl|text      output form (default: text on a terminal, else jsonl)\n"
-     "  --fields                 print only the fields the matching rule read\n"
-     "  --min-level LEVEL        report only matches at or above LEVEL\n"
-     "  --count                  print per-rule match counts instead of matches\n"
-     "  --stats FILE             write run statistics as JSON\n"
-     "  --input-format F         force the input format (auto, k8s_audit, docker_events,\n"
-     "                           dockerd, falco, k8s_dashboard, containerd, json)\n"
-     "  --max-line-bytes N       longest accepted line (default 16 MiB)\n"
-     "  --max-depth N            deepest JSON nesting accepted, 1..128 (default 128)\n"
-     "  --fail-on-match          exit 1 when anything matched\n"
-     "  -j, --jobs N             match with N threads (output identical to -j 1)\n"
-     "  --state-memory BYTES     memory budget of correlation state (default 256 MiB)\n"
-     "  --out-of-order SECONDS   how late an event may arrive for correlations (default 5)\n"
-     "  --quiet                  no summary line on stderr\n"
-     "  -D, --values, --mapping, --placeholders   as for compile (with -r)\n"
+     "against packs (-p, repeatable) and rules compiled in memory (-r).",
      "Exit 0 when the run completed, 1 with --fail-on-match and a match, 2 on error."},
-    {"normalize", gcli_cmd_normalize, "gantry normalize [--input-format F] [FILE...|-]",
-     "Print each input event as the normalized JSON a rule sees."},
-    {"fields", gcli_cmd_fields, "gantry fields", "List the normalized schema fields."},
-    {"import-sigma", gcli_cmd_import_sigma,
-     "gantry import-sigma [-o DIR] [--mapping FILE]... [--explain] FILE...",
-     "Convert Sigma YAML rules into Gantry rule files."},
-    {"consume", gcli_cmd_consume, "gantry consume (-p PACK | -r RULES) --server URL... [options]",
+    {"normalize", gcli_cmd_normalize, &gcli_normalize_options,
+     "gantry normalize [options] [FILE|DIR|-]...",
+     "Print each input event as the normalized JSON a rule sees.",
+     "Exit 0, 1 when some line was malformed, 2 on usage or I/O errors."},
+    {"fields", gcli_cmd_fields, &no_options, "gantry fields", "List the normalized schema fields.",
+     "Exit 0."},
+    {"import-sigma", gcli_cmd_import_sigma, &gcli_import_sigma_options,
+     "gantry import-sigma [-o DIR] [options] FILE|DIR...",
+     "Convert Sigma YAML rules into Gantry rule files, one per rule (standard output\n"
+     "without -o).",
+     "Exit 0, 1 when a rule has errors or cannot be written natively, 2 on usage or I/O\n"
+     "errors."},
+    {"consume", gcli_cmd_consume, &gcli_consume_options,
+     "gantry consume (-p PACK | -r RULES) [-s URL]... [options]",
      "Be one member of a NATS JetStream work queue: fetch events, match them, publish\n"
-     "each match to the alerts stream, and acknowledge only after the alerts are stored.\n"
-     "See docs/scale-out.md for every option."},
-    {"test", gcli_cmd_test, "gantry test [--corpus DIR] [--golden] PATH...",
+     "each match to the alerts stream, and acknowledge only after the alerts are stored\n"
+     "(docs/scale-out.md).",
+     "Exit 0 after a signal or --exit-when-idle, 2 on error."},
+    {"test", gcli_cmd_test, &gcli_test_options, "gantry test [options] PATH...",
      "Run each rule's positive and negative example events (corpus/<pack>/NAME.pos.* and\n"
      "NAME.neg.*) and each correlation's event sequences, and report per rule; the benign\n"
-     "corpus must stay quiet at medium and above.\n"
-     "  --corpus DIR             where the cases are (default: corpus)\n"
-     "  --golden                 print every match over the corpus instead (the golden file)\n"
-     "  -D, --values, --mapping, --placeholders   as for compile\n"
-     "Exit 0 when every rule passes and has cases, 1 otherwise."},
+     "corpus must stay quiet at medium and above.",
+     "Exit 0 when every rule passes and has cases, 1 otherwise, 2 on usage or I/O errors."},
+    {"version", cmd_version, &no_options, "gantry version",
+     "Print the program's version and the pack format version it reads.", "Exit 0."},
+    {"help", cmd_help, &no_options, "gantry help [COMMAND]",
+     "List the commands, or describe one with all its options.",
+     "Exit 0, or 2 for an unknown command."},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -80,20 +81,57 @@ static void usage(FILE *out) {
     fprintf(out, "usage: gantry COMMAND [ARGS]\n\ncommands:\n");
     for (size_t i = 0; i < COMMAND_COUNT; i++)
         fprintf(out, "  %s\n", commands[i].synopsis);
-    fprintf(out, "  gantry version\n  gantry help COMMAND\n");
+    fprintf(out, "\n`gantry help COMMAND` lists a command's options.\n");
 }
 
-static int help(int argc, char **argv) {
-    if (argc < 2) {
+static void print_help(const gcli_command *cmd) {
+    printf("usage: %s\n\n%s\n", cmd->synopsis, cmd->help);
+    if (cmd->options->count) {
+        printf("\noptions:\n");
+        gopt_print_help(stdout, *cmd->options);
+    }
+    printf("\n%s\n", cmd->exit);
+}
+
+static int no_option(void *ctx, int id, const char *value) {
+    return 0; /* the table is empty: getopt refuses every option first */
+}
+
+/* Parses a command without options: returns the first operand's index, or
+ * -1 after a usage error. */
+static int operands_only(const char *name, int argc, char **argv) {
+    int first = 1;
+    if (gopt_parse(name, no_options, argc, argv, no_option, NULL, &first) != 0)
+        return -1;
+    return first;
+}
+
+static int cmd_version(int argc, char **argv) {
+    int first = operands_only("version", argc, argv);
+    if (first < 0)
+        return 2;
+    if (first < argc) {
+        gopt_usage_error("version", "takes no arguments");
+        return 2;
+    }
+    printf("gantry %s (pack format %u)\n", gantry_version(), GANTRY_PACK_VERSION);
+    return 0;
+}
+
+static int cmd_help(int argc, char **argv) {
+    int first = operands_only("help", argc, argv);
+    if (first < 0)
+        return 2;
+    if (first == argc) {
         usage(stdout);
         return 0;
     }
-    const gcli_command *cmd = find_command(argv[1]);
-    if (!cmd) {
-        fprintf(stderr, "gantry help: unknown command '%s'\n", argv[1]);
+    const gcli_command *cmd = find_command(argv[first]);
+    if (!cmd || first + 1 < argc) {
+        fprintf(stderr, "gantry help: unknown command '%s'\n", argv[first]);
         return 2;
     }
-    printf("usage: %s\n\n%s\n", cmd->synopsis, cmd->help);
+    print_help(cmd);
     return 0;
 }
 
@@ -103,21 +141,19 @@ int main(int argc, char **argv) {
         return 2;
     }
     const char *name = argv[1];
-    if (strcmp(name, "version") == 0 || strcmp(name, "--version") == 0) {
-        printf("gantry %s (pack format %u)\n", gantry_version(), GANTRY_PACK_VERSION);
-        return 0;
-    }
-    if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
-        return help(argc - 1, argv + 1);
+    if (strcmp(name, "--version") == 0)
+        name = "version";
+    else if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+        name = "help";
     const gcli_command *cmd = find_command(name);
     if (!cmd) {
         fprintf(stderr, "gantry: unknown command '%s'\n", name);
         usage(stderr);
         return 2;
     }
-    if (argc > 2 && (strcmp(argv[2], "--help") == 0 || strcmp(argv[2], "-h") == 0)) {
-        char *help_argv[] = {"help", (char *)name};
-        return help(2, help_argv);
+    if (gopt_wants_help(*cmd->options, argc - 1, argv + 1)) {
+        print_help(cmd);
+        return 0;
     }
     return cmd->run(argc - 1, argv + 1);
 }

@@ -212,8 +212,10 @@ size_t gchk_unit(gdiag_sink *diag, const gast_unit *unit) {
         if (n < 2)
             continue;
         const char **names = malloc(n * sizeof *names);
-        if (!names)
-            return (size_t)-1;
+        if (!names) {
+            gdiag_set_oom(diag);
+            return errors;
+        }
         for (size_t i = 0; i < n; i++)
             names[i] = kind ? unit->macros[i]->name : unit->lists[i]->name;
         qsort(names, n, sizeof *names, cmp_names);

@@ -28,8 +28,7 @@ size_t gchk_chain_of(gdiag_sink *diag, const gast_pred *pred, gchk_chain *chain)
 
 /* Unit-level checks: duplicate selection names (error), missing condition
  * (error), duplicate list and macro names (error), duplicate rule ids
- * (warning). Returns the errors reported, or (size_t)-1 on allocation
- * failure. */
+ * (warning). Returns the errors reported; out of memory sets gdiag_oom. */
 size_t gchk_unit(gdiag_sink *diag, const gast_unit *unit);
 
 /* The closest candidate to `name` (edit distance at most a third of its

@@ -244,10 +244,11 @@ int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *o
     gph_table values;
     bool oom = !w;
     size_t pred_uses = 0;
-    if (!oom && gph_load(&arena, unit, diag, options, &values) == (size_t)-1)
-        oom = true;
-    if (!oom && gchk_unit(diag, unit) == (size_t)-1)
-        oom = true;
+    if (!oom)
+        gph_load(&arena, unit, diag, options, &values);
+    if (!oom && !gdiag_oom(diag))
+        gchk_unit(diag, unit);
+    oom = oom || gdiag_oom(diag);
     glow_ctx ctx = {0};
     ctx.arena = &arena;
     ctx.w = w;

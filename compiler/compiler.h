@@ -3,6 +3,13 @@
  *   source files -> (grammar/ parser | sigma importer) -> gast_unit
  *                -> checks -> IR -> bytecode -> pack bytes
  *
+ * Errors (the compiler's and the grammar's convention, grammar/diag.h): every
+ * pass reports problems in the input to the diagnostics sink and returns the
+ * number of errors it reported; running out of memory sets gdiag_oom() on the
+ * sink. The entry points below then return -1 (or NULL) for "no result", and
+ * the sink says why. Runtime helpers the compiler calls (runtime/base/)
+ * return gantry_status or bool.
+ *
  * Module prefix: gcomp_. */
 #ifndef GANTRY_COMPILER_H
 #define GANTRY_COMPILER_H

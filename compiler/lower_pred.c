@@ -2,7 +2,6 @@
  * expansion, the modifier chain's value transforms, and the grouping of the
  * resulting tests into shared predicates (SEMANTICS.md sections 3-4, 6). */
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <arpa/inet.h>
 #include <math.h>
 #include <pcre2.h>
 #include <stdio.h>
@@ -14,6 +13,9 @@
 #include "gantry_limits.h"
 #include "lower.h"
 #include "values.h"
+#include "cidr.h"
+#include "numtext.h"
+#include "regex_options.h"
 
 /* Expansions (windash, base64offset, placeholders) of one value stop here. */
 #define LOW_MAX_ALTERNATIVES 4096u
@@ -123,11 +125,9 @@ static void lower_regex(build *b, group *g, const char *text, gast_loc loc) {
     snprintf(pattern, n + 5, "%s%s%s", front ? ".*" : "", text, back ? ".*" : "");
     uint32_t flags =
         (c->re_i ? GANTRY_RE_I : 0) | (c->re_m ? GANTRY_RE_M : 0) | (c->re_s ? GANTRY_RE_S : 0);
-    uint32_t options = PCRE2_NEVER_UTF | (c->re_i ? PCRE2_CASELESS : 0) |
-                       (c->re_m ? PCRE2_MULTILINE : 0) | (c->re_s ? PCRE2_DOTALL : 0);
+    uint32_t options = grt_regex_options(flags); /* the runtime's own */
     int code = 0;
     PCRE2_SIZE offset = 0;
-    /* the same options the runtime compiles with (never UTF mode) */
     pcre2_code *re =
         pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, options, &code, &offset, NULL);
     if (!re) {
@@ -146,42 +146,19 @@ static void lower_regex(build *b, group *g, const char *text, gast_loc loc) {
 /* ---- cidr ---- */
 
 static void lower_cidr(build *b, group *g, const char *text, gast_loc loc) {
-    char addr[64];
-    const char *slash = strchr(text, '/');
-    size_t alen = slash ? (size_t)(slash - text) : strlen(text);
-    unsigned char bytes[16] = {0};
-    int family = 0;
-    if (alen < sizeof addr) {
-        memcpy(addr, text, alen);
-        addr[alen] = 0;
-        if (inet_pton(AF_INET, addr, bytes) == 1)
-            family = 4;
-        else if (inet_pton(AF_INET6, addr, bytes) == 1)
-            family = 6;
-    }
-    unsigned max = family == 4 ? 32 : 128, prefix = max;
-    bool ok = family != 0;
-    if (ok && slash) {
-        const char *p = slash + 1;
-        ok = *p != 0 && strlen(p) <= 3;
-        prefix = 0;
-        for (; ok && *p; p++) {
-            ok = *p >= '0' && *p <= '9';
-            prefix = prefix * 10 + (unsigned)(*p - '0');
-        }
-        ok = ok && prefix <= max;
-    }
-    if (!ok) {
+    /* parsed as the loader will parse it (base/cidr.h) */
+    grt_net net;
+    size_t alen = strcspn(text, "/");
+    if (!grt_net_parse(text, strlen(text), &net) || alen >= 64) {
         fail(b, "E051", loc, "invalid IPv4/IPv6 network: ", text);
         return;
     }
-    for (unsigned bit = prefix; bit < max; bit++)
-        if (bytes[bit / 8] & (0x80u >> (bit % 8))) {
-            fail(b, "E051", loc, "network has host bits set: ", text);
-            return;
-        }
+    if (grt_net_host_bits(&net)) {
+        fail(b, "E051", loc, "network has host bits set: ", text);
+        return;
+    }
     char norm[80];
-    snprintf(norm, sizeof norm, "%s/%u", addr, prefix);
+    snprintf(norm, sizeof norm, "%.*s/%u", (int)alen, text, (unsigned)net.prefix);
     add_atom(b, g, GANTRY_OP_CIDR, gpw_const_string(b->ctx->w, norm, strlen(norm)));
 }
 
@@ -466,12 +443,8 @@ static void lower_value(build *b, const gast_value *v) {
         } else if (b->keyword) {
             /* the shortest text that reads back as the same number, as the
              * runtime prints event numbers */
-            char text[40];
-            for (int prec = 15; prec <= 17; prec++) {
-                snprintf(text, sizeof text, "%.*g", prec, v->number);
-                if (strtod(text, NULL) == v->number)
-                    break;
-            }
+            char text[GRT_NUMBER_TEXT_MAX];
+            grt_number_text(v->number, text, sizeof text);
             const char *src = text;
             lower_string(b, g, src, strlen(src), true, v->loc);
         } else {

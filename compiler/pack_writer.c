@@ -13,6 +13,7 @@
 #include <zlib.h>
 
 #include "gantry_limits.h"
+#include "numtext.h"
 
 typedef struct gpw_buf {
     unsigned char *data;
@@ -300,14 +301,10 @@ uint32_t gpw_const_string(gpw *w, const char *text, size_t len) {
 }
 
 uint32_t gpw_const_number(gpw *w, double number, const char *text) {
-    char tmp[40];
+    char tmp[GRT_NUMBER_TEXT_MAX];
     if (!text) {
-        /* shortest text that reads back as the same double */
-        for (int prec = 15; prec <= 17; prec++) {
-            snprintf(tmp, sizeof tmp, "%.*g", prec, number);
-            if (strtod(tmp, NULL) == number || isnan(number))
-                break;
-        }
+        /* the text the runtime gives event numbers */
+        grt_number_text(number, tmp, sizeof tmp);
         text = tmp;
     }
     return add_const(w, GANTRY_CONST_NUMBER, cstring(w, text), number);

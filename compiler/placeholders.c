@@ -59,7 +59,8 @@ static size_t load_values_file(ph_builder *b, gast_unit *unit, gdiag_sink *diag,
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser)) {
         fclose(f);
-        return (size_t)-1;
+        gdiag_set_oom(diag);
+        return 0;
     }
     yaml_parser_set_input_file(&parser, f);
     size_t errors = 0;
@@ -67,8 +68,8 @@ static size_t load_values_file(ph_builder *b, gast_unit *unit, gdiag_sink *diag,
     char *key = NULL;
     const char **items = NULL;
     size_t count = 0, cap = 0;
-    bool done = false;
-    while (!done && !errors) {
+    bool done = false, oom = false;
+    while (!done && !errors && !oom) {
         yaml_event_t ev;
         if (!yaml_parser_parse(&parser, &ev)) {
             loc.line = (int)parser.problem_mark.line + 1;
@@ -104,7 +105,7 @@ static size_t load_values_file(ph_builder *b, gast_unit *unit, gdiag_sink *diag,
         case YAML_SEQUENCE_END_EVENT: {
             gph_entry *e = add_entry(b, key, strlen(key));
             if (!e || set_values(b, e, items, count) != 0)
-                errors = (size_t)-1;
+                oom = true;
             key = NULL;
             depth = 1;
             break;
@@ -112,21 +113,21 @@ static size_t load_values_file(ph_builder *b, gast_unit *unit, gdiag_sink *diag,
         case YAML_SCALAR_EVENT: {
             char *text = gar_memdup(b->arena, ev.data.scalar.value, ev.data.scalar.length);
             if (!text) {
-                errors = (size_t)-1;
+                oom = true;
             } else if (depth == 1 && !key) {
                 key = text;
             } else if (depth == 1) {
                 gph_entry *e = add_entry(b, key, strlen(key));
                 const char *one = text;
                 if (!e || set_values(b, e, &one, 1) != 0)
-                    errors = (size_t)-1;
+                    oom = true;
                 key = NULL;
             } else if (depth == 2) {
                 if (count == cap) {
                     size_t ncap = cap * 2 + 8;
                     items = gar_grow(b->arena, items, cap * sizeof *items, ncap * sizeof *items);
                     if (!items) {
-                        errors = (size_t)-1;
+                        oom = true;
                         break;
                     }
                     cap = ncap;
@@ -144,12 +145,14 @@ static size_t load_values_file(ph_builder *b, gast_unit *unit, gdiag_sink *diag,
             break;
         }
         yaml_event_delete(&ev);
-        if (errors && errors != (size_t)-1)
+        if (errors)
             gdiag_report(diag, GDIAG_ERROR, "E061", loc,
                          "values file: expected a map of names to a value or a list of values");
     }
     yaml_parser_delete(&parser);
     fclose(f);
+    if (oom)
+        gdiag_set_oom(diag);
     return errors;
 }
 
@@ -162,10 +165,9 @@ size_t gph_load(gar *arena, gast_unit *unit, gdiag_sink *diag, const gcomp_optio
         return 0;
     size_t errors = 0;
     if (options->values_file) {
-        size_t e = load_values_file(&b, unit, diag, options->values_file);
-        if (e == (size_t)-1)
-            return e;
-        errors += e;
+        errors += load_values_file(&b, unit, diag, options->values_file);
+        if (gdiag_oom(diag))
+            return errors;
     }
     gast_loc cmdline = {gast_unit_intern(unit, "<command line>"), 0, 0, 0};
     for (size_t i = 0; i < options->define_count; i++) {
@@ -179,7 +181,7 @@ size_t gph_load(gar *arena, gast_unit *unit, gdiag_sink *diag, const gcomp_optio
         }
         gph_entry *e = add_entry(&b, def, (size_t)(eq - def));
         if (!e)
-            return (size_t)-1;
+            goto oom;
         /* a comma-separated value gives several values */
         const char *v = eq + 1;
         size_t n = 1;
@@ -187,16 +189,19 @@ size_t gph_load(gar *arena, gast_unit *unit, gdiag_sink *diag, const gcomp_optio
             n += *p == ',';
         const char **vals = gar_alloc(arena, n * sizeof *vals);
         if (!vals)
-            return (size_t)-1;
+            goto oom;
         for (size_t k = 0; k < n; k++) {
             const char *comma = strchr(v, ',');
             size_t len = comma ? (size_t)(comma - v) : strlen(v);
             if (!(vals[k] = gar_memdup(arena, v, len)))
-                return (size_t)-1;
+                goto oom;
             v += len + (comma ? 1 : 0);
         }
         e->values = vals;
         e->count = n;
     }
+    return errors;
+oom:
+    gdiag_set_oom(diag);
     return errors;
 }

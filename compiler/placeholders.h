@@ -23,7 +23,7 @@ typedef struct gph_table {
 } gph_table;
 
 /* Fill `table` from the options; returns the errors reported (bad -D,
- * unreadable or malformed values file), or (size_t)-1 on allocation failure. */
+ * unreadable or malformed values file); out of memory sets gdiag_oom. */
 size_t gph_load(gar *arena, gast_unit *unit, gdiag_sink *diag, const gcomp_options *options,
                 gph_table *table);
 

@@ -2,7 +2,7 @@
  * line with a caret under the span; the JSON form is one object per line.
  * Everything rendered is also kept in memory so tests can compare it. */
 #include "diag.h"
-#include "parse.h"
+#include "readfile.h"
 
 #include <cJSON.h>
 #include <stdarg.h>
@@ -30,6 +30,7 @@ struct gdiag_sink {
     diag_source *sources;
     size_t source_count, source_cap;
     size_t errors, warnings;
+    bool oom; /* gdiag_set_oom: some pass could not allocate */
     diag_buf text;
 };
 
@@ -158,7 +159,8 @@ static const diag_source *source_for(gdiag_sink *sink, const char *file) {
     if (!src)
         return NULL;
     size_t len = 0;
-    src->text = gparse_read_file(file, &len);
+    if (grt_read_file(file, &src->text, &len) != GANTRY_OK)
+        src->text = NULL;
     src->len = len;
     src->missing = src->text == NULL;
     return src->text ? src : NULL;
@@ -340,6 +342,15 @@ void gdiag_report(gdiag_sink *sink, gdiag_severity severity, const char *code, g
 
 size_t gdiag_error_count(const gdiag_sink *sink) {
     return sink ? sink->errors : 0;
+}
+
+void gdiag_set_oom(gdiag_sink *sink) {
+    if (sink)
+        sink->oom = true;
+}
+
+bool gdiag_oom(const gdiag_sink *sink) {
+    return sink && sink->oom;
 }
 
 size_t gdiag_warning_count(const gdiag_sink *sink) {

@@ -1,4 +1,10 @@
-/* Diagnostics for every front-end and compiler pass:
+/* Diagnostics for every front-end and compiler pass, and their error
+ * convention (the grammar's and the compiler's; the runtime's is
+ * gantry_status, see runtime/base/status.h): a pass reports each problem in
+ * the input to the sink and returns how many errors it reported (a size_t,
+ * never a sentinel); running out of memory is not a diagnostic: the pass
+ * calls gdiag_set_oom() and stops, and its caller checks gdiag_oom() once.
+ * Output:
  *   file:line:col: error[E012]: message
  *       source line
  *       ^~~~~
@@ -8,6 +14,7 @@
 #ifndef GANTRY_DIAG_H
 #define GANTRY_DIAG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include "ast.h"
 
@@ -29,6 +36,9 @@ void gdiag_report(gdiag_sink *sink, gdiag_severity severity, const char *code, g
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 size_t gdiag_error_count(const gdiag_sink *sink);
+/* Out of memory in some pass (see the convention above). */
+void gdiag_set_oom(gdiag_sink *sink);
+bool gdiag_oom(const gdiag_sink *sink);
 size_t gdiag_warning_count(const gdiag_sink *sink);
 
 /* The rendered text of everything reported so far (for tests and golden

@@ -4,16 +4,7 @@
 #include <string.h>
 
 #include "parse_state.h"
-
-static int hex_digit(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "hexdigit.h"
 
 /* Reads four hex digits at s (n bytes available); -1 when malformed. */
 static long hex4(const char *s, size_t n) {
@@ -21,7 +12,7 @@ static long hex4(const char *s, size_t n) {
         return -1;
     long v = 0;
     for (int i = 0; i < 4; i++) {
-        int d = hex_digit(s[i]);
+        int d = grt_hex_digit(s[i]);
         if (d < 0)
             return -1;
         v = v * 16 + d;
@@ -119,7 +110,7 @@ char *gparse_unescape(gparse_state *st, const char *text, size_t len, gparse_loc
         }
         if (cp < 0) {
             size_t shown = 2;
-            while (shown < 6 && i + shown < len && hex_digit(text[i + shown]) >= 0)
+            while (shown < 6 && i + shown < len && grt_hex_digit(text[i + shown]) >= 0)
                 shown++;
             if (i + shown < len && shown < 6)
                 shown++;

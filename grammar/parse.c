@@ -16,6 +16,7 @@
 #define YYSTYPE GYSTYPE
 #define YYLTYPE GYLTYPE
 #include "lexer.yy.h"
+#include "readfile.h"
 
 gast_loc gparse_ast_loc(const gparse_state *st, gparse_loc loc) {
     gast_loc out = {st->file, loc.first_line, loc.first_column,
@@ -132,42 +133,6 @@ static bool already_read(const gast_unit *unit, const char *file) {
     return false;
 }
 
-char *gparse_read_file(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *data = NULL;
-    size_t used = 0, cap = 0;
-    for (;;) {
-        if (cap - used < 4096) {
-            size_t grown = cap ? cap * 2 : 16384;
-            char *bigger = realloc(data, grown);
-            if (!bigger) {
-                free(data);
-                fclose(f);
-                errno = ENOMEM;
-                return NULL;
-            }
-            data = bigger;
-            cap = grown;
-        }
-        size_t n = fread(data + used, 1, cap - used - 1, f);
-        used += n;
-        if (n == 0)
-            break;
-    }
-    int err = ferror(f) ? errno : 0;
-    fclose(f);
-    if (err) {
-        free(data);
-        errno = err ? err : EIO;
-        return NULL;
-    }
-    data[used] = '\0';
-    *len = used;
-    return data;
-}
-
 /* ---- parsing one buffer ---- */
 
 typedef struct parse_run {
@@ -199,8 +164,8 @@ static void follow_includes(parse_run *run, gparse_state *st, unsigned depth) {
             continue;
         }
         size_t target_len = 0;
-        char *data = gparse_read_file(target, &target_len);
-        if (!data) {
+        char *data = NULL;
+        if (grt_read_file(target, &data, &target_len) != GANTRY_OK) {
             report_at(run->diag, "E009", inc->loc, "cannot include `%s`: %s", target,
                       strerror(errno));
             run->errors++;
@@ -316,10 +281,11 @@ int gparse_file(gast_unit *unit, const char *path, gdiag_sink *diag) {
         return 0;
     }
     size_t len = 0;
-    char *data = gparse_read_file(norm, &len);
-    if (!data) {
+    char *data = NULL;
+    gantry_status st = grt_read_file(norm, &data, &len);
+    if (st != GANTRY_OK) {
         int err = errno;
-        if (err == ENOMEM) {
+        if (st == GANTRY_E_NOMEM) {
             free(norm);
             return -1;
         }

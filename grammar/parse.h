@@ -1,5 +1,6 @@
 /* The native front end: parse one .gantry file (and, through `include`, the
- * files it names) into a unit. Module prefix: gparse_. */
+ * files it names) into a unit. Errors follow the diagnostics-sink convention
+ * of grammar/diag.h. Module prefix: gparse_. */
 #ifndef GANTRY_PARSE_H
 #define GANTRY_PARSE_H
 
@@ -15,9 +16,5 @@ int gparse_file(gast_unit *unit, const char *path, gdiag_sink *diag);
 /* Same for text in memory (tests, stdin); `name` is used in diagnostics and
  * for resolving includes. */
 int gparse_text(gast_unit *unit, const char *name, const char *text, size_t len, gdiag_sink *diag);
-
-/* Reads a whole file into a NUL-terminated buffer (the caller frees it);
- * on failure returns NULL with errno set. */
-char *gparse_read_file(const char *path, size_t *len);
 
 #endif

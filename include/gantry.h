@@ -82,12 +82,36 @@ const char *gantry_strerror(gantry_status status);
 const char *gantry_version(void);
 const char *gantry_level_name(gantry_level level);
 
+/* ---- Options ----
+ * Library behaviour is set through these arguments only, never through the
+ * environment. Optimisation never changes results: GANTRY_OPTIMIZE_OFF is the
+ * plain reference the differential tests compare the fast paths against. */
+typedef enum gantry_optimize {
+    GANTRY_OPTIMIZE_DEFAULT = 0, /* fast paths on; candidate-rule index for large packs */
+    GANTRY_OPTIMIZE_OFF,         /* every field extracted the plain way, every rule run */
+    GANTRY_OPTIMIZE_ALL,         /* as DEFAULT, and the index built for a pack of any size */
+    GANTRY_OPTIMIZE__COUNT
+} gantry_optimize;
+
+typedef struct gantry_options {
+    gantry_optimize optimize; /* applies to the pack and to every matcher made from it */
+} gantry_options;
+
+/* Fills *options with the defaults (what the functions without _opts use). */
+void gantry_options_default(gantry_options *options);
+
 /* Loading. On failure *pack is NULL and, when err is not NULL, a readable
  * message (naming the section, offset or instruction) is written to err. */
 gantry_status gantry_pack_load_file(const char *path, gantry_pack **pack, char *err,
                                     size_t err_size);
 gantry_status gantry_pack_load_buffer(const void *data, size_t size, gantry_pack **pack, char *err,
                                       size_t err_size);
+/* As above, with options (NULL means the defaults). */
+gantry_status gantry_pack_load_file_opts(const char *path, const gantry_options *options,
+                                         gantry_pack **pack, char *err, size_t err_size);
+gantry_status gantry_pack_load_buffer_opts(const void *data, size_t size,
+                                           const gantry_options *options, gantry_pack **pack,
+                                           char *err, size_t err_size);
 void gantry_pack_free(gantry_pack *pack);
 
 /* Metadata. */
@@ -160,8 +184,8 @@ gantry_status gantry_normalizer_new(const gantry_pack *pack, gantry_input_format
                                     gantry_normalizer **normalizer);
 void gantry_normalizer_free(gantry_normalizer *normalizer);
 /* Refuse (as MALFORMED, "JSON nested deeper than --max-depth") any line
- * whose objects and arrays nest deeper than `max_depth`, 1 ..
- * GANTRY_DEFAULT_MAX_DEPTH of gantry_limits.h (128, also the default). */
+ * whose objects and arrays nest deeper than `max_depth`, 1 .. 128 (128 is
+ * also the default; docs/limits.md). */
 gantry_status gantry_normalizer_set_max_depth(gantry_normalizer *normalizer, unsigned max_depth);
 /* Give one line (without its newline). */
 gantry_status gantry_normalizer_feed(gantry_normalizer *normalizer, const char *line, size_t len,
@@ -270,8 +294,9 @@ gantry_status gantry_correlator_flush(gantry_correlator *correlator, gantry_corr
                                       void *user);
 void gantry_correlator_get_stats(gantry_correlator *correlator, gantry_correlator_stats *stats);
 void gantry_correlator_free(gantry_correlator *correlator);
-/* RFC 3339 text -> ns since the epoch; returns 0, or -1 when malformed. */
-int gantry_parse_time(const char *text, size_t len, int64_t *ns);
+/* RFC 3339 text (a date with a time to the second and a zone; the day must
+ * exist in its month) -> ns since the epoch; GANTRY_E_ARG when malformed. */
+gantry_status gantry_parse_time(const char *text, size_t len, int64_t *ns);
 
 #ifdef __cplusplus
 }

@@ -233,6 +233,18 @@ static void test_arguments(void **state) {
     assert_null(p);
     assert_int_equal(gantry_pack_load_file(NULL, &p, NULL, 0), GANTRY_E_ARG);
     assert_int_equal(gantry_pack_load_file("/nonexistent/x.gpk", &p, err, sizeof err), GANTRY_E_IO);
+    /* options: NULL means the defaults; an unknown mode is refused */
+    gantry_options opt;
+    gantry_options_default(&opt);
+    assert_int_equal(opt.optimize, GANTRY_OPTIMIZE_DEFAULT);
+    opt.optimize = GANTRY_OPTIMIZE__COUNT;
+    p = (gantry_pack *)0x1;
+    assert_int_equal(gantry_pack_load_buffer_opts("", 0, &opt, &p, err, sizeof err), GANTRY_E_ARG);
+    assert_null(p);
+    assert_int_equal(gantry_pack_load_file_opts("/nonexistent/x.gpk", &opt, &p, NULL, 0),
+                     GANTRY_E_ARG);
+    assert_int_equal(gantry_pack_load_file_opts("/nonexistent/x.gpk", NULL, &p, NULL, 0),
+                     GANTRY_E_IO);
     gantry_matcher *m = (gantry_matcher *)0x1;
     assert_int_equal(gantry_matcher_new(NULL, &m), GANTRY_E_ARG);
     assert_null(m);

@@ -297,6 +297,61 @@ static void test_aliases(void **state) {
     gantry_pack_free(pack);
 }
 
+/* A correlation reads group_by fields by the rules a rule's predicates use
+ * (runtime/index/path.h): each event below makes the rule on user.name fire,
+ * and the correlation must group it under that same value. */
+static int saw_rule_u(const gantry_match *m, void *user) {
+    if (strcmp(m->rule->title, "u") == 0 || strcmp(m->rule->id, "u") == 0)
+        *(int *)user = 1;
+    return 0;
+}
+
+static void test_group_by_reads_paths_as_rules_do(void **state) {
+    (void)state;
+    gantry_pack *pack = compile_text(
+        "rule u { selection s: { user.name: \"alice\" } condition: s }\n"
+        "correlation v { type: event_count rules: [u] group_by: [user.name] timespan: 1h "
+        "condition: gte 1 }",
+        NULL);
+    assert_non_null(pack);
+    uint32_t u = (uint32_t)gantry_pack_rule_count(pack) - 1;
+    static const char *const events[] = {
+        /* arrays are crossed: not only their first element */
+        "{\"user\":[{\"id\":1},{\"name\":\"alice\"}]}",
+        "{\"user\":{\"name\":[null,\"alice\"]}}",
+        /* a flat dotted key comes before the nested object ... */
+        "{\"user\":{\"name\":\"bob\"},\"user.name\":\"alice\"}",
+        /* ... but one that yields nothing gives way to it */
+        "{\"user.name\":[],\"user\":{\"name\":\"alice\"}}",
+        /* the first of duplicate keys */
+        "{\"user\":{\"name\":\"alice\"},\"user\":{\"name\":\"bob\"}}",
+        /* several values: the first in document order forms the key */
+        "{\"user\":[{\"name\":\"alice\"},{\"name\":\"bob\"}]}",
+    };
+    gantry_matcher *m = NULL;
+    assert_int_equal(gantry_matcher_new(pack, &m), GANTRY_OK);
+    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++) {
+        int fired = 0;
+        assert_int_equal(gantry_match_json(m, events[i], strlen(events[i]), saw_rule_u, &fired),
+                         GANTRY_OK);
+        if (!fired)
+            fail_msg("rule u does not fire on %s", events[i]);
+        cJSON *e = cJSON_Parse(events[i]);
+        assert_non_null(e);
+        gantry_correlator *c = stage(pack, 0);
+        record r = {0};
+        assert_int_equal(gantry_correlator_feed(c, u, e, 1 * SEC, "f", 1, on_corr, &r), GANTRY_OK);
+        gantry_correlator_flush(c, on_corr, &r);
+        if (r.fired != 1 || strcmp(r.group, "alice") != 0)
+            fail_msg("event %s: correlation fired %d time(s), group \"%s\"; rule saw alice",
+                     events[i], r.fired, r.group);
+        gantry_correlator_free(c);
+        cJSON_Delete(e);
+    }
+    gantry_matcher_free(m);
+    gantry_pack_free(pack);
+}
+
 static void test_compile_errors(void **state) {
     (void)state;
     const char *bad[] = {
@@ -359,7 +414,20 @@ static void test_parse_time(void **state) {
     assert_int_equal(gantry_parse_time(t, strlen(t), &ns), 0);
     assert_true(ns == 1704067201000000000ll);
     t = "2024-01-01 garbage";
-    assert_int_equal(gantry_parse_time(t, strlen(t), &ns), -1);
+    assert_int_equal(gantry_parse_time(t, strlen(t), &ns), GANTRY_E_ARG);
+    /* days are checked against their month, leap years included */
+    static const char *const bad[] = {"2023-02-29T00:00:00Z", "2024-02-30T00:00:00Z",
+                                      "2024-04-31T00:00:00Z", "1900-02-29T00:00:00Z",
+                                      "2024-01-01T00:00Z",    "2024-01-01T00:00:00"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        if (gantry_parse_time(bad[i], strlen(bad[i]), &ns) != GANTRY_E_ARG)
+            fail_msg("%s accepted", bad[i]);
+    t = "2024-02-29T00:00:00Z";
+    assert_int_equal(gantry_parse_time(t, strlen(t), &ns), GANTRY_OK);
+    assert_true(ns == 1709164800000000000ll);
+    t = "2000-02-29T00:00:00.123456789123-0130";
+    assert_int_equal(gantry_parse_time(t, strlen(t), &ns), GANTRY_OK);
+    assert_true(ns == 951782400123456789ll + 5400000000000ll);
 }
 
 /* Several matcher threads feed one stage: the result is the same as from one
@@ -430,6 +498,7 @@ int main(void) {
         cmocka_unit_test(test_upper_bound_decided_at_close),
         cmocka_unit_test(test_chain_and_generate),
         cmocka_unit_test(test_aliases),
+        cmocka_unit_test(test_group_by_reads_paths_as_rules_do),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_memory_bound_many_keys),
         cmocka_unit_test(test_parse_time),

@@ -33,6 +33,9 @@
 #define LLVMFuzzerTestOneInput gfz_match_one
 #include "../fuzz/fuzz_match.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput gfz_bodies_one
+#include "../fuzz/fuzz_bodies.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*target_fn)(const uint8_t *data, size_t size);
 
@@ -181,10 +184,15 @@ static void test_match(void **state) {
     remove(gfz_match_stats);
 }
 
+static void test_bodies(void **state) {
+    (void)state;
+    replay(gfz_bodies_one, "fuzz_bodies");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rules),  cmocka_unit_test(test_sigma), cmocka_unit_test(test_pack),
-        cmocka_unit_test(test_events), cmocka_unit_test(test_match),
+        cmocka_unit_test(test_events), cmocka_unit_test(test_match), cmocka_unit_test(test_bodies),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,8 +2,9 @@
  * names a product only runs on events from sources carrying that product;
  * events of an unrecognised source (no event.module, "json", anything else)
  * run every rule, and so do rules without a product. Dispatch is semantics,
- * so each case runs with GANTRY_OPTIMIZE=0, by default, and with the
- * candidate index forced on ("all"), and must give the same answer. */
+ * so each case runs with GANTRY_OPTIMIZE_OFF, by default, and with the
+ * candidate index forced on (GANTRY_OPTIMIZE_ALL), and must give the same
+ * answer. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,7 +21,11 @@
 
 #define INSN(op_, flags_, a_, b_) ((struct gantry_insn){GANTRY_OP_##op_, (flags_), 0, (a_), (b_)})
 
-static const char *const modes[] = {"0", "1", "all"};
+static const gantry_optimize modes[] = {GANTRY_OPTIMIZE_OFF, GANTRY_OPTIMIZE_DEFAULT,
+                                        GANTRY_OPTIMIZE_ALL};
+static const char *const mode_names[] = {"off", "default", "all"};
+/* The option load() passes: each test loops over modes[]. */
+static gantry_optimize load_mode = GANTRY_OPTIMIZE_DEFAULT;
 
 static uint32_t pred_eq(gpw *w, unsigned op, const char *field, const char *value) {
     uint32_t c = gpw_const_string(w, value, strlen(value));
@@ -48,7 +53,10 @@ static gantry_pack *load(gpw *w) {
     gpw_free(w);
     gantry_pack *pack = NULL;
     char err[256] = "";
-    if (gantry_pack_load_buffer(img, len, &pack, err, sizeof err) != GANTRY_OK)
+    gantry_options opt;
+    gantry_options_default(&opt);
+    opt.optimize = load_mode;
+    if (gantry_pack_load_buffer_opts(img, len, &opt, &pack, err, sizeof err) != GANTRY_OK)
         fail_msg("load failed: %s", err);
     free(img);
     return pack;
@@ -119,20 +127,20 @@ static void test_products_by_source(void **state) {
         {"{\"verb\":\"get\",\"event.module\":\"json\"}", ""},
     };
     for (size_t k = 0; k < sizeof modes / sizeof modes[0]; k++) {
-        setenv("GANTRY_OPTIMIZE", modes[k], 1);
+        load_mode = modes[k];
         gantry_pack *p = products_pack();
         gantry_matcher *m;
         assert_int_equal(gantry_matcher_new(p, &m), GANTRY_OK);
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             const char *got = run(m, cases[i].event);
             if (strcmp(got, cases[i].expect) != 0)
-                fail_msg("GANTRY_OPTIMIZE=%s, event %s: matched \"%s\", expected \"%s\"", modes[k],
+                fail_msg("optimize %s, event %s: matched \"%s\", expected \"%s\"", mode_names[k],
                          cases[i].event, got, cases[i].expect);
         }
         gantry_matcher_free(m);
         gantry_pack_free(p);
     }
-    unsetenv("GANTRY_OPTIMIZE");
+    load_mode = GANTRY_OPTIMIZE_DEFAULT;
 }
 
 /* Through the normalizer: a pack that reads no event.* field still has its
@@ -162,7 +170,7 @@ static const char *normalize_and_match(gantry_pack *p, gantry_matcher *m, const 
 static void test_normalized_events(void **state) {
     (void)state;
     for (size_t k = 0; k < sizeof modes / sizeof modes[0]; k++) {
-        setenv("GANTRY_OPTIMIZE", modes[k], 1);
+        load_mode = modes[k];
         gantry_pack *p = products_pack();
         gantry_matcher *m;
         assert_int_equal(gantry_matcher_new(p, &m), GANTRY_OK);
@@ -176,7 +184,7 @@ static void test_normalized_events(void **state) {
         gantry_matcher_free(m);
         gantry_pack_free(p);
     }
-    unsetenv("GANTRY_OPTIMIZE");
+    load_mode = GANTRY_OPTIMIZE_DEFAULT;
 }
 
 /* A pack without products needs no event.module: its events stay as they

@@ -113,7 +113,8 @@ static void load_events(events *ev, const char *dir) {
     tsup_files_free(&files);
 }
 
-static gantry_pack *compile_pack(const char *const *paths, size_t count, int placeholders_empty) {
+static gantry_pack *compile_pack(const char *const *paths, size_t count, int placeholders_empty,
+                                 gantry_optimize optimize) {
     gdiag_sink *diag = gdiag_new(NULL, 0, 0);
     assert_non_null(diag);
     const char *maps[] = {"rules/mappings/generic.yml", "rules/mappings/kubernetes_audit.yml",
@@ -132,7 +133,11 @@ static gantry_pack *compile_pack(const char *const *paths, size_t count, int pla
     if (unit && gdiag_error_count(diag) == 0 &&
         gcomp_compile_unit(unit, diag, &opt, &image, &len, NULL) == 0) {
         char err[256] = "";
-        assert_int_equal(gantry_pack_load_buffer(image, len, &pack, err, sizeof err), GANTRY_OK);
+        gantry_options lo;
+        gantry_options_default(&lo);
+        lo.optimize = optimize;
+        assert_int_equal(gantry_pack_load_buffer_opts(image, len, &lo, &pack, err, sizeof err),
+                         GANTRY_OK);
     }
     free(image);
     gast_unit_free(unit);
@@ -173,21 +178,19 @@ static unsigned long second_pass_allocations(gantry_pack *pack, const events *ev
 
 static void check_pack(const char *name, const char *const *paths, size_t count,
                        int placeholders_empty, const events *ev) {
-    static const char *const modes[] = {"all", "0"};
+    static const gantry_optimize modes[] = {GANTRY_OPTIMIZE_ALL, GANTRY_OPTIMIZE_OFF};
+    static const char *const mode_names[] = {"all", "off"};
     for (size_t k = 0; k < 2; k++) {
-        /* read when the pack loads and the matcher is made */
-        setenv("GANTRY_OPTIMIZE", modes[k], 1);
-        gantry_pack *pack = compile_pack(paths, count, placeholders_empty);
+        gantry_pack *pack = compile_pack(paths, count, placeholders_empty, modes[k]);
         assert_non_null(pack);
         unsigned long matches = 0;
         unsigned long n = second_pass_allocations(pack, ev, &matches);
-        printf("%s (GANTRY_OPTIMIZE=%s): %zu events, %lu matches, %lu allocations in the second "
+        printf("%s (optimize %s): %zu events, %lu matches, %lu allocations in the second "
                "pass\n",
-               name, modes[k], ev->count, matches, n);
+               name, mode_names[k], ev->count, matches, n);
         assert_int_equal(n, 0);
         gantry_pack_free(pack);
     }
-    unsetenv("GANTRY_OPTIMIZE");
 }
 
 static void free_events(events *ev) {

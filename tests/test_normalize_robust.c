@@ -21,7 +21,7 @@
 static void expect_ref(const char *ref, const char *registry, const char *repo, const char *tag,
                        const char *digest) {
     gimg_ref r;
-    assert_int_equal(gimg_parse(ref, strlen(ref), &r), 0);
+    assert_true(gimg_parse(ref, strlen(ref), &r));
     assert_string_equal(r.registry, registry);
     assert_string_equal(r.repository, repo);
     assert_string_equal(r.tag, tag);
@@ -42,12 +42,12 @@ static void test_image_refs(void **state) {
     expect_ref("gcr.io/proj/img@sha256:abcd", "gcr.io", "proj/img", "", "sha256:abcd");
     expect_ref("nginx:1.25@sha256:ff", "docker.io", "library/nginx", "1.25", "sha256:ff");
     gimg_ref r;
-    assert_int_not_equal(gimg_parse("", 0, &r), 0);
-    assert_int_not_equal(gimg_parse("a b", 3, &r), 0);
-    assert_int_not_equal(gimg_parse("/x", 2, &r), 0);
-    assert_int_not_equal(gimg_parse("x:", 2, &r), 0);
-    assert_int_not_equal(gimg_parse("Upper/Case", 10, &r), 0);
-    assert_int_not_equal(gimg_parse("x@nodigest", 10, &r), 0);
+    assert_false(gimg_parse("", 0, &r));
+    assert_false(gimg_parse("a b", 3, &r));
+    assert_false(gimg_parse("/x", 2, &r));
+    assert_false(gimg_parse("x:", 2, &r));
+    assert_false(gimg_parse("Upper/Case", 10, &r));
+    assert_false(gimg_parse("x@nodigest", 10, &r));
 }
 
 typedef struct tally {

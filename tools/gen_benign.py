@@ -2,7 +2,7 @@
 """Writes corpus/benign/: a day of ordinary activity of a small cluster and a
 Docker host, one gzip file per source: control-plane and controller traffic,
 routine deployments of trusted images, node agents that need privilege (all
-allow-listed), Docker health checks and CI containers, Dashboard browsing,
+described in rules/lists/platform.gantry), Docker health checks and CI containers, Dashboard browsing,
 benign Falco notices and application DNS/egress logs. No shipped rule at
 level medium or above may fire on it (`gantry test` checks this).
 

@@ -21,6 +21,8 @@ CASES = {}  # (pack, rule) -> {"pos": {"jsonl": [...], "log": [...]}, "neg": {..
 SA_RS = "system:serviceaccount:kube-system:replicaset-controller"
 SA_DS = "system:serviceaccount:kube-system:daemon-set-controller"
 SA_CI = "system:serviceaccount:ci:deployer"
+# An installer of platform components (rules/lists/platform.gantry platform_installers).
+INSTALLER = "kubernetes-admin"
 ATTACKER_IP = "198.51.100.23"
 
 
@@ -150,7 +152,7 @@ add(P, "privileged_container_deployed", "pos",
 add(P, "privileged_container_deployed", "neg",
     k8s_create("pods", "unpriv", "default",
                pod_spec([container("x", "ubuntu:22.04", privileged=False)])),
-    # kube-proxy is privileged by design and allow-listed
+    # kube-proxy is privileged by design: its pod, in kube-system, by the daemon set controller
     k8s_create("pods", "kube-proxy-7xk2p", "kube-system",
                pod_spec([container("kube-proxy", "registry.k8s.io/kube-proxy:v1.29.2",
                                    privileged=True)], host_network=True), user=SA_DS),
@@ -162,9 +164,10 @@ add(P, "host_pid_container_deployed", "pos",
     dcreate("pidns", "ubuntu:22.04", cmd=["sleep", "infinity"], pid_mode="host"))
 add(P, "host_pid_container_deployed", "neg",
     k8s_create("pods", "nopid", "default", simple_pod(host_pid=False)),
+    # node-exporter in a monitoring namespace from an installer (platform.gantry)
     k8s_create("daemonsets", "node-exporter", "monitoring",
                pod_spec([container("ne", "quay.io/prometheus/node-exporter:v1.7.0")],
-                        host_pid=True, host_network=True), user=SA_CI),
+                        host_pid=True, host_network=True), user=INSTALLER),
     dcreate("app", "ubuntu:22.04", pid_mode="container:" + cid("c1")[:12]))
 
 add(P, "host_network_container_deployed", "pos",
@@ -172,9 +175,10 @@ add(P, "host_network_container_deployed", "pos",
     dcreate("netns", "ubuntu:22.04", network_mode="host"))
 add(P, "host_network_container_deployed", "neg",
     k8s_create("deployments", "web", "default", simple_pod(host_network=False)),
+    # the Calico manifest install into kube-system, by an installer
     k8s_create("daemonsets", "calico-node", "kube-system",
                pod_spec([container("calico-node", "calico/node:v3.27.0", privileged=True)],
-                        host_network=True), user=SA_CI),
+                        host_network=True), user=INSTALLER),
     dcreate("web", "ubuntu:22.04", network_mode="bridge"))
 
 add(P, "host_ipc_container_deployed", "pos",
@@ -358,7 +362,7 @@ add(P, "host_root_bind_mounted", "neg",
     k8s_create("daemonsets", "node-exporter", "monitoring",
                pod_spec([container("ne", "quay.io/prometheus/node-exporter:v1.7.0",
                                    mounts=[("root", "/host/root")])],
-                        host_paths={"root": "/"}, host_pid=True), user=SA_CI))
+                        host_paths={"root": "/"}, host_pid=True), user=INSTALLER))
 
 add(P, "chroot_into_host_mount", "pos",
     dcreate("chr", "alpine:3.12", binds=["/:/tmp"],

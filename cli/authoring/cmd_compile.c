@@ -9,38 +9,44 @@
 #include "commands.h"
 #include "rule_options.h"
 
-/* Collects the non-option arguments into `paths` and the -o value. */
+static const gopt compile_rows[] = {
+    {'o', "output", "PACK", "output file (default: rules.gpk)"},
+    GCLI_RULE_OPTION_ROWS,
+};
+static const gopt check_rows[] = {GCLI_RULE_OPTION_ROWS};
+const gopt_table gcli_compile_options = GOPT_TABLE_INIT(compile_rows);
+const gopt_table gcli_check_options = GOPT_TABLE_INIT(check_rows);
+
+typedef struct compile_args {
+    const char *cmd;
+    gcli_rule_options *opts;
+    const char **output;
+} compile_args;
+
+static int on_option(void *ctx, int id, const char *value) {
+    compile_args *a = ctx;
+    if (id == 'o') {
+        *a->output = value;
+        return 0;
+    }
+    int r = gcli_rule_option(a->opts, id, value);
+    return r > 0 ? 0 : gopt_usage_error(a->cmd, "%s", r < 0 ? a->opts->error : "unknown option");
+}
+
+/* Collects the operands into `paths` and the -o value; checks that every
+ * input exists. Returns 0, or -1 after saying what was wrong (exit 2). */
 static int parse_args(int argc, char **argv, gcli_rule_options *opts, const char **paths,
                       size_t *path_count, const char **output, const char *cmd) {
-    for (int i = 1; i < argc;) {
-        int r = gcli_rule_option(opts, argc, argv, &i);
-        if (r < 0) {
-            fprintf(stderr, "gantry %s: %s\n", cmd, opts->error);
-            return -1;
-        }
-        if (r > 0)
-            continue;
-        if (output && strcmp(argv[i], "-o") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "gantry %s: -o takes a file name\n", cmd);
-                return -1;
-            }
-            *output = argv[i + 1];
-            i += 2;
-            continue;
-        }
-        if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "gantry %s: unknown option '%s' (see gantry help %s)\n", cmd, argv[i],
-                    cmd);
-            return -1;
-        }
-        paths[(*path_count)++] = argv[i++];
-    }
-    if (*path_count == 0) {
-        fprintf(stderr, "gantry %s: no rule files given (see gantry help %s)\n", cmd, cmd);
+    compile_args a = {cmd, opts, output};
+    int first = 1;
+    if (gopt_parse(cmd, output ? gcli_compile_options : gcli_check_options, argc, argv, on_option,
+                   &a, &first) != 0)
         return -1;
-    }
-    return 0;
+    for (int i = first; i < argc; i++)
+        paths[(*path_count)++] = argv[i];
+    if (*path_count == 0)
+        return gopt_usage_error(cmd, "no rule files given");
+    return gcli_rule_inputs_exist(cmd, opts, paths, *path_count);
 }
 
 static int write_file(const char *path, const unsigned char *data, size_t len) {
@@ -106,17 +112,17 @@ int gcli_cmd_check(int argc, char **argv) {
 }
 
 int gcli_cmd_disasm(int argc, char **argv) {
-    if (argc != 2) {
-        fprintf(stderr, "usage: gantry disasm PACK\n");
+    static const gopt_table none = {NULL, 0};
+    int first = 1;
+    if (gopt_parse("disasm", none, argc, argv, on_option, NULL, &first) != 0)
+        return 2;
+    if (argc - first != 1) {
+        gopt_usage_error("disasm", "takes one pack file");
         return 2;
     }
-    char err[512];
-    gantry_pack *pack = NULL;
-    gantry_status st = gantry_pack_load_file(argv[1], &pack, err, sizeof err);
-    if (st != GANTRY_OK) {
-        fprintf(stderr, "gantry disasm: %s: %s\n", argv[1], err);
+    gantry_pack *pack = gcli_load_pack_file("disasm", argv[first], NULL);
+    if (!pack)
         return 2;
-    }
     int rc = grt_disasm(pack, stdout) == 0 ? 0 : 2;
     gantry_pack_free(pack);
     return rc;

@@ -61,7 +61,8 @@ static int collect(path_list *list, const char *path, int depth) {
             rc = -1;
             break;
         }
-        snprintf(child, n, "%s/%s", path, ent->d_name);
+        size_t plen = strlen(path); /* "dir/" given: no "dir//file" */
+        snprintf(child, n, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/", ent->d_name);
         struct stat cst;
         bool keep = stat(child, &cst) == 0 && (S_ISDIR(cst.st_mode) || has_yaml_ext(ent->d_name));
         if (!keep || !gast_push(&here.items, &here.count, &here.cap, child)) {
@@ -180,9 +181,31 @@ static void explain(const gsigma_ctx *ctx, const gast_unit *unit) {
     }
 }
 
-static void usage(void) {
-    fprintf(stderr, "usage: gantry import-sigma [-o DIR] [--mapping FILE]... [--explain] "
-                    "FILE|DIR...\n");
+enum { OPT_EXPLAIN = GCLI_OPT_FIRST_FREE };
+
+static const gopt import_rows[] = {
+    {'o', "output", "DIR", "write DIR/NAME.gantry per rule (default: standard output)"},
+    {OPT_EXPLAIN, "explain", NULL, "print the field mappings each rule gets instead"},
+    GCLI_OPT_ROW_MAPPING,
+    GCLI_OPT_ROW_DIAGNOSTICS,
+};
+const gopt_table gcli_import_sigma_options = GOPT_TABLE_INIT(import_rows);
+
+typedef struct import_args {
+    gcli_rule_options *opts;
+    const char *dir;
+    bool explain;
+} import_args;
+
+static int on_option(void *ctx, int id, const char *value) {
+    import_args *a = ctx;
+    if (id == 'o')
+        a->dir = value;
+    else if (id == OPT_EXPLAIN)
+        a->explain = true;
+    else if (gcli_rule_option(a->opts, id, value) < 0)
+        return gopt_usage_error("import-sigma", "%s", a->opts->error);
+    return 0;
 }
 
 int gcli_cmd_import_sigma(int argc, char **argv) {
@@ -192,49 +215,42 @@ int gcli_cmd_import_sigma(int argc, char **argv) {
         return 2;
     }
     path_list inputs = {0};
-    const char *dir = NULL;
-    bool want_explain = false;
     int status = 2;
     gast_unit *unit = NULL;
     gdiag_sink *diag = NULL;
     gsigma_ctx *ctx = NULL;
-    for (int i = 1; i < argc;) {
-        int r = gcli_rule_option(&opts, argc, argv, &i);
-        if (r < 0) {
-            fprintf(stderr, "gantry import-sigma: %s\n", opts.error);
+    import_args args = {&opts, NULL, false};
+    int first = 1;
+    if (gopt_parse("import-sigma", gcli_import_sigma_options, argc, argv, on_option, &args,
+                   &first) != 0)
+        goto done;
+    if (first == argc) {
+        gopt_usage_error("import-sigma", "no Sigma files given");
+        goto done;
+    }
+    for (int i = first; i < argc; i++) {
+        if (access(argv[i], R_OK) != 0) {
+            fprintf(stderr, "gantry import-sigma: %s: %s\n", argv[i], strerror(errno));
             goto done;
         }
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "-o") == 0) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "gantry import-sigma: -o takes a directory\n");
-                goto done;
-            }
-            dir = argv[i + 1];
-            i += 2;
-        } else if (strcmp(argv[i], "--explain") == 0) {
-            want_explain = true;
-            i++;
-        } else if (argv[i][0] == '-' && argv[i][1]) {
-            fprintf(stderr, "gantry import-sigma: unknown option '%s'\n", argv[i]);
-            usage();
-            goto done;
-        } else if (collect(&inputs, argv[i++], 0) != 0) {
+    }
+    if (gcli_rule_inputs_exist("import-sigma", &opts, NULL, 0) != 0)
+        goto done;
+    for (int i = first; i < argc; i++) {
+        if (collect(&inputs, argv[i], 0) != 0) {
             fprintf(stderr, "gantry import-sigma: out of memory\n");
             goto done;
         }
     }
-    if (!inputs.count) {
-        usage();
-        goto done;
-    }
+    const char *dir = args.dir;
+    bool want_explain = args.explain;
     if (dir && mkdir(dir, 0777) != 0 && errno != EEXIST) {
         fprintf(stderr, "gantry import-sigma: cannot create %s: %s\n", dir, strerror(errno));
         goto done;
     }
     unit = gast_unit_new();
-    diag = gdiag_new(stderr, opts.json_diagnostics, isatty(2));
+    diag = gdiag_new(stderr, opts.json_diagnostics,
+                     !opts.json_diagnostics && gopt_color(-1, STDERR_FILENO));
     ctx = unit && diag ? gsigma_new(&opts.comp, diag) : NULL;
     if (!ctx) {
         fprintf(stderr, "gantry import-sigma: out of memory\n");

@@ -4,10 +4,8 @@
  * NAME.pos.EXT (every event must fire the rule) and NAME.neg.EXT (no event
  * may). Files under a `benign/` directory must fire nothing at level medium
  * or above. Every line goes through the normalizer exactly as `gantry match`
- * sees it. When an event goes the wrong way, each leaf of the rule's
- * condition (selection, macro, inline predicate) is compiled into a one-rule
- * pack of its own and matched against the event, so the report names the
- * leaves that held and those that did not.
+ * sees it. When an event goes the wrong way, the report says which leaves
+ * of the rule's condition held on it (test_explain.c).
  *
  * A correlation NAME has sequence files NAME.pos[.WHAT].EXT (the file, fed
  * in order to a fresh correlation stage, must fire it) and
@@ -29,6 +27,7 @@
 #include "input.h"
 #include "gantry_limits.h"
 #include "rule_options.h"
+#include "test_explain.h"
 
 #define GTEST_MAX_EVENT_PRINT 1500
 
@@ -137,208 +136,6 @@ static void print_event(const cJSON *event) {
     else
         printf("      event: %s\n", text);
     free(text);
-}
-
-/* ---- explaining a failure ------------------------------------------------ */
-
-/* Pre-order walk over the leaves of a condition. Calls visit(leaf, slot,
- * negated, ctx) for each; stops when visit returns non-zero. `slot` is the
- * pointer that holds the leaf, so the caller may detach it. */
-typedef int (*gtest_leaf_fn)(gast_cond **slot, int negated, void *ctx);
-
-static int walk_leaves(gast_cond **slot, int negated, gtest_leaf_fn visit, void *ctx) {
-    gast_cond *c = *slot;
-    if (!c)
-        return 0;
-    switch (c->kind) {
-    case GAST_COND_AND:
-    case GAST_COND_OR:
-        if (walk_leaves(&c->left, negated, visit, ctx))
-            return 1;
-        return walk_leaves(&c->right, negated, visit, ctx);
-    case GAST_COND_NOT:
-        return walk_leaves(&c->left, !negated, visit, ctx);
-    default:
-        return visit(slot, negated, ctx);
-    }
-}
-
-typedef struct gtest_leaf_pick {
-    size_t want, seen;
-    gast_cond **slot;
-    int negated;
-} gtest_leaf_pick;
-
-static int pick_leaf(gast_cond **slot, int negated, void *ctx) {
-    gtest_leaf_pick *p = ctx;
-    if (p->seen++ == p->want) {
-        p->slot = slot;
-        p->negated = negated;
-        return 1;
-    }
-    return 0;
-}
-
-static void describe_pred(const gast_pred *p, char *out, size_t size) {
-    size_t n = 0;
-    n += (size_t)snprintf(out + n, size - n, "%s", p->field ? p->field : "(keywords)");
-    for (size_t i = 0; i < p->mod_count && n < size; i++)
-        n += (size_t)snprintf(out + n, size - n, "|%s", gast_modifier_name(p->mods[i]));
-    if (n >= size)
-        return;
-    if (p->list_ref) {
-        snprintf(out + n, size - n, "%s in %s", p->negated ? " not" : "", p->list_ref);
-        return;
-    }
-    n += (size_t)snprintf(out + n, size - n, ":");
-    for (size_t i = 0; i < p->value_count && n < size; i++) {
-        const gast_value *v = p->values[i];
-        const char *text = v->kind == GAST_STRING || v->kind == GAST_NUMBER ? v->text
-                           : v->kind == GAST_BOOL ? (v->boolean ? "true" : "false")
-                                                  : "null";
-        n += (size_t)snprintf(out + n, size - n, "%s \"%s\"", i ? "," : "", text ? text : "");
-    }
-}
-
-static void describe_leaf(const gast_rule *rule, const gast_cond *leaf, char *out, size_t size) {
-    switch (leaf->kind) {
-    case GAST_COND_REF: {
-        const char *what = "macro";
-        for (size_t i = 0; i < rule->selection_count; i++)
-            if (strcmp(rule->selections[i]->name, leaf->name) == 0)
-                what = "selection";
-        snprintf(out, size, "%s %s", what, leaf->name);
-        break;
-    }
-    case GAST_COND_ONE_OF:
-        snprintf(out, size, "1 of %s", leaf->name);
-        break;
-    case GAST_COND_ALL_OF:
-        snprintf(out, size, "all of %s", leaf->name);
-        break;
-    case GAST_COND_PRED: {
-        char pred[512];
-        describe_pred(leaf->pred, pred, sizeof pred);
-        snprintf(out, size, "predicate %s (line %d)", pred, leaf->loc.line);
-        break;
-    }
-    case GAST_COND_TRUE:
-        snprintf(out, size, "true");
-        break;
-    case GAST_COND_ANY:
-        snprintf(out, size, "any %s { ... } (line %d)", leaf->name, leaf->loc.line);
-        break;
-    default:
-        snprintf(out, size, "false");
-        break;
-    }
-}
-
-/* Parse the rule paths again and keep only rule `name`, its condition
- * replaced by leaf number `leaf_no` of the original (SIZE_MAX: keep the
- * whole condition, only count the leaves into *leaf_total). */
-static gast_unit *isolate(const gtest_run *run, const char *name, size_t leaf_no,
-                          size_t *leaf_total, char *desc, size_t desc_size, int *negated) {
-    gdiag_sink *quiet = gdiag_new(NULL, 0, 0);
-    if (!quiet)
-        return NULL;
-    gast_unit *unit = gcomp_parse_paths(run->paths, run->path_count, quiet, run->comp);
-    gdiag_free(quiet);
-    if (!unit)
-        return NULL;
-    gast_rule *target = NULL;
-    for (size_t i = 0; i < unit->rule_count; i++) {
-        if (!target && unit->rules[i]->name && strcmp(unit->rules[i]->name, name) == 0)
-            target = unit->rules[i];
-        else
-            gast_rule_free(unit->rules[i]);
-    }
-    unit->rule_count = 0;
-    if (!target) {
-        gast_unit_free(unit);
-        return NULL;
-    }
-    unit->rules[0] = target;
-    unit->rule_count = 1;
-    gtest_leaf_pick pick = {leaf_no, 0, NULL, 0};
-    walk_leaves(&target->condition, 0, pick_leaf, &pick);
-    if (leaf_total)
-        *leaf_total = pick.seen;
-    if (leaf_no == (size_t)-1)
-        return unit;
-    if (!pick.slot) {
-        gast_unit_free(unit);
-        return NULL;
-    }
-    gast_cond *leaf = *pick.slot;
-    gast_cond *stand_in = gast_cond_new(GAST_COND_TRUE, leaf->loc);
-    if (!stand_in) {
-        gast_unit_free(unit);
-        return NULL;
-    }
-    *pick.slot = stand_in;
-    gast_cond_free(target->condition);
-    target->condition = leaf;
-    describe_leaf(target, leaf, desc, desc_size);
-    *negated = pick.negated;
-    return unit;
-}
-
-/* 1 / 0: the leaf holds on the event or not; -1: could not tell. */
-static int leaf_holds(const gtest_run *run, gast_unit *unit, const cJSON *event) {
-    gdiag_sink *quiet = gdiag_new(NULL, 0, 0);
-    if (!quiet)
-        return -1;
-    unsigned char *image = NULL;
-    size_t len = 0;
-    int rc = gcomp_compile_unit(unit, quiet, run->comp, &image, &len, NULL);
-    gdiag_free(quiet);
-    if (rc != 0)
-        return -1;
-    gantry_pack *pack = NULL;
-    gantry_matcher *matcher = NULL;
-    int result = -1;
-    if (gantry_pack_load_buffer(image, len, &pack, NULL, 0) == GANTRY_OK &&
-        gantry_matcher_new(pack, &matcher) == GANTRY_OK) {
-        unsigned char hit = 0;
-        gtest_run one = {0};
-        one.rule_count = 1;
-        one.hits = &hit;
-        if (gantry_match_cjson(matcher, event, collect_hit, &one) == GANTRY_OK)
-            result = hit;
-    }
-    gantry_matcher_free(matcher);
-    gantry_pack_free(pack);
-    free(image);
-    return result;
-}
-
-static void explain(const gtest_run *run, const char *name, const cJSON *event) {
-    size_t total = 0;
-    gast_unit *whole = isolate(run, name, (size_t)-1, &total, NULL, 0, NULL);
-    int readable = whole != NULL;
-    gast_unit_free(whole);
-    if (!readable || total == 0) {
-        printf("      why: (the rule's condition could not be re-read)\n");
-        return;
-    }
-    printf("      condition leaves on this event:\n");
-    for (size_t k = 0; k < total; k++) {
-        char desc[640] = "";
-        int negated = 0;
-        gast_unit *unit = isolate(run, name, k, NULL, desc, sizeof desc, &negated);
-        if (!unit) {
-            printf("        ?      leaf %zu could not be isolated\n", k + 1);
-            continue;
-        }
-        int holds = leaf_holds(run, unit, event);
-        gast_unit_free(unit);
-        printf("        %-6s %s%s\n",
-               holds < 0 ? "?"
-               : holds   ? "true"
-                         : "false",
-               desc, negated ? "  (negated by the condition)" : "");
-    }
 }
 
 /* ---- correlations ---------------------------------------------------------- */
@@ -457,7 +254,7 @@ static void fail_event(gtest_run *run, gtest_rule *rule, const char *path, const
         printf("-%llu", (unsigned long long)item->last_line);
     printf(": %s\n", what);
     print_event(item->event);
-    explain(run, rule->name, item->event);
+    gtest_explain(run->paths, run->path_count, run->comp, rule->name, item->event);
 }
 
 static void check_event(gtest_run *run, const char *path, gtest_kind kind, long rule_index,
@@ -713,46 +510,52 @@ static int report(const gtest_run *run) {
                : 1;
 }
 
-static void usage(void) {
-    fprintf(stderr, "usage: gantry test [--corpus DIR] [--golden] [-D NAME=VALUE]... PATH...\n");
+enum { OPT_CORPUS = GCLI_OPT_FIRST_FREE, OPT_GOLDEN };
+
+static const gopt test_rows[] = {
+    {OPT_CORPUS, "corpus", "DIR", "where the cases are (default: corpus)"},
+    {OPT_GOLDEN, "golden", NULL, "print every match over the corpus instead (the golden\nfile)"},
+    GCLI_RULE_OPTION_ROWS,
+};
+const gopt_table gcli_test_options = GOPT_TABLE_INIT(test_rows);
+
+typedef struct test_args {
+    gcli_rule_options *opts;
+    const char *corpus;
+    int golden;
+} test_args;
+
+static int on_option(void *ctx, int id, const char *value) {
+    test_args *a = ctx;
+    if (id == OPT_CORPUS)
+        a->corpus = value;
+    else if (id == OPT_GOLDEN)
+        a->golden = 1;
+    else if (gcli_rule_option(a->opts, id, value) < 0)
+        return gopt_usage_error("test", "%s", a->opts->error);
+    return 0;
 }
 
 int gcli_cmd_test(int argc, char **argv) {
     gcli_rule_options opts;
     if (gcli_rule_options_init(&opts, argc) != 0)
         return 2;
-    const char **paths = calloc((size_t)argc + 1, sizeof *paths);
-    size_t path_count = 0;
-    const char *corpus = "corpus";
-    int golden = 0, status = 2;
-    if (!paths)
+    test_args args = {&opts, "corpus", 0};
+    int first = 1;
+    int status = 2;
+    if (gopt_parse("test", gcli_test_options, argc, argv, on_option, &args, &first) != 0)
         goto out;
-    for (int i = 1; i < argc;) {
-        int r = gcli_rule_option(&opts, argc, argv, &i);
-        if (r < 0) {
-            fprintf(stderr, "gantry test: %s\n", opts.error);
-            goto out;
-        }
-        if (r > 0)
-            continue;
-        if (strcmp(argv[i], "--corpus") == 0 && i + 1 < argc) {
-            corpus = argv[i + 1];
-            i += 2;
-        } else if (strcmp(argv[i], "--golden") == 0) {
-            golden = 1;
-            i++;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            fprintf(stderr, "gantry test: unknown option '%s'\n", argv[i]);
-            usage();
-            goto out;
-        } else {
-            paths[path_count++] = argv[i++];
-        }
-    }
+    const char *const *paths = (const char *const *)argv + first;
+    size_t path_count = (size_t)(argc - first);
     if (path_count == 0) {
-        usage();
+        gopt_usage_error("test", "no rule files given");
         goto out;
     }
+    const char *corpus = args.corpus;
+    int golden = args.golden;
+    if (gcli_rule_inputs_exist("test", &opts, paths, path_count) != 0 ||
+        gcli_rule_inputs_exist("test", &opts, &corpus, 1) != 0)
+        goto out;
     gtest_run run = {0};
     run.paths = paths;
     run.path_count = path_count;
@@ -789,7 +592,6 @@ int gcli_cmd_test(int argc, char **argv) {
     gantry_matcher_free(run.matcher);
     gantry_pack_free(run.pack);
 out:
-    free(paths);
     gcli_rule_options_free(&opts);
     return status;
 }

@@ -1,6 +1,7 @@
 /* Correlation matches as JSON lines or text, and the correlation counters
  * of --stats and the summary line. */
 #include "correlate_output.h"
+#include "readfile.h"
 
 #include <cJSON.h>
 #include <errno.h>
@@ -109,30 +110,10 @@ void gco_print_summary(const gantry_correlator_stats *s, uint64_t printed, FILE 
 }
 
 int gco_amend_stats_file(const char *path, const gantry_correlator_stats *s, uint64_t printed) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return -1;
     char *data = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 > cap) {
-            cap = (cap + 4096) * 2;
-            char *p = realloc(data, cap);
-            if (!p) {
-                free(data);
-                fclose(f);
-                errno = ENOMEM;
-                return -1;
-            }
-            data = p;
-        }
-        size_t n = fread(data + len, 1, cap - len - 1, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    fclose(f);
-    data[len] = 0;
+    size_t len = 0;
+    if (grt_read_file(path, &data, &len) != GANTRY_OK)
+        return -1;
     cJSON *o = cJSON_Parse(data);
     free(data);
     if (!o) {
@@ -167,7 +148,7 @@ int gco_amend_stats_file(const char *path, const gantry_correlator_stats *s, uin
         errno = ENOMEM;
         return -1;
     }
-    f = fopen(path, "wb");
+    FILE *f = fopen(path, "wb");
     int rc = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF ? 0 : -1;
     if (f && fclose(f) != 0)
         rc = -1;

@@ -249,7 +249,10 @@ static int walk(path_list *l, const char *path, int depth, const char **error_pa
             rc = -1;
             break;
         }
-        snprintf(child, n, "%s/%s", path, names.items[i]);
+        /* "dir/" given on the command line: no "dir//file" */
+        size_t plen = strlen(path);
+        snprintf(child, n, "%s%s%s", path, plen && path[plen - 1] == '/' ? "" : "/",
+                 names.items[i]);
         rc = walk(l, child, depth + 1, error_path);
         if (rc != 0 && *error_path == child)
             *error_path = path; /* child is freed below */
@@ -276,4 +279,17 @@ void gin_free_list(char **files, long count) {
     for (long i = 0; i < count; i++)
         free(files[i]);
     free(files);
+}
+
+int gin_parse_format(const char *cmd, const char *name, gantry_input_format *format) {
+    int f = gantry_input_format_parse(name);
+    if (f >= 0) {
+        *format = (gantry_input_format)f;
+        return 0;
+    }
+    fprintf(stderr, "gantry %s: unknown --input-format '%s'; known:", cmd, name);
+    for (int i = 0; i < GANTRY_FORMAT__COUNT; i++)
+        fprintf(stderr, " %s", gantry_input_format_name((gantry_input_format)i));
+    fprintf(stderr, " (see gantry help %s)\n", cmd);
+    return -1;
 }

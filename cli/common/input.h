@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "gantry.h"
+
 typedef struct gin_reader gin_reader;
 
 typedef enum gin_result {
@@ -31,5 +33,8 @@ void gin_close(gin_reader *r);
  * strings are freed with gin_free_list. */
 long gin_expand(const char *const *args, size_t count, char ***files, const char **error_path);
 void gin_free_list(char **files, long count);
+
+/* --input-format NAME: 0 and *format set, or -1 after listing the names. */
+int gin_parse_format(const char *cmd, const char *name, gantry_input_format *format);
 
 #endif

@@ -6,12 +6,20 @@
 
 #include "match_output.h"
 
-struct gmo_printer {
+/* A rule of the run: rules are numbered across the packs, pack 0's first. */
+typedef struct gmo_rule {
     const gantry_pack *pack;
+    uint32_t index; /* in its pack */
+    char *json;     /* its "rule" object, printed once up front */
+} gmo_rule;
+
+struct gmo_printer {
     gmo_options options;
     FILE *out;
-    char **rule_json; /* the "rule" object of each rule, printed once up front */
+    gmo_rule *rules;
     size_t rule_count;
+    size_t *bases; /* per pack: the number of its first rule */
+    size_t pack_count;
     char *file_json; /* the current file name as a JSON string */
 };
 
@@ -54,26 +62,38 @@ static cJSON *rule_object(const gantry_pack *pack, size_t index) {
     return o;
 }
 
-gmo_printer *gmo_printer_new(const gantry_pack *pack, const gmo_options *options, FILE *out) {
+gmo_printer *gmo_printer_new(const gantry_pack *const *packs, size_t pack_count,
+                             const gmo_options *options, FILE *out) {
     gmo_printer *p = calloc(1, sizeof *p);
     if (!p)
         return NULL;
-    p->pack = pack;
     p->options = *options;
     p->out = out;
-    p->rule_count = gantry_pack_rule_count(pack);
-    p->rule_json = calloc(p->rule_count ? p->rule_count : 1, sizeof *p->rule_json);
-    if (!p->rule_json) {
-        free(p);
+    p->pack_count = pack_count;
+    p->bases = calloc(pack_count ? pack_count : 1, sizeof *p->bases);
+    size_t total = 0;
+    for (size_t k = 0; k < pack_count; k++) {
+        p->bases[k] = total;
+        total += gantry_pack_rule_count(packs[k]);
+    }
+    p->rules = calloc(total ? total : 1, sizeof *p->rules);
+    if (!p->bases || !p->rules) {
+        gmo_printer_free(p);
         return NULL;
     }
-    for (size_t i = 0; i < p->rule_count; i++) {
-        cJSON *o = rule_object(pack, i);
-        p->rule_json[i] = o ? cJSON_PrintUnformatted(o) : NULL;
-        cJSON_Delete(o);
-        if (!p->rule_json[i]) {
-            gmo_printer_free(p);
-            return NULL;
+    for (size_t k = 0; k < pack_count; k++) {
+        size_t n = gantry_pack_rule_count(packs[k]);
+        for (size_t i = 0; i < n; i++) {
+            gmo_rule *r = &p->rules[p->rule_count++];
+            r->pack = packs[k];
+            r->index = (uint32_t)i;
+            cJSON *o = rule_object(packs[k], i);
+            r->json = o ? cJSON_PrintUnformatted(o) : NULL;
+            cJSON_Delete(o);
+            if (!r->json) {
+                gmo_printer_free(p);
+                return NULL;
+            }
         }
     }
     return p;
@@ -83,10 +103,19 @@ void gmo_printer_free(gmo_printer *p) {
     if (!p)
         return;
     for (size_t i = 0; i < p->rule_count; i++)
-        cJSON_free(p->rule_json[i]);
-    free(p->rule_json);
+        cJSON_free(p->rules[i].json);
+    free(p->rules);
+    free(p->bases);
     cJSON_free(p->file_json);
     free(p);
+}
+
+size_t gmo_rule_base(const gmo_printer *p, size_t pack) {
+    return p->bases[pack];
+}
+
+size_t gmo_rule_total(const gmo_printer *p) {
+    return p->rule_count;
 }
 
 void gmo_set_file(gmo_printer *p, const char *file) {
@@ -161,20 +190,20 @@ static cJSON *read_fields(const gantry_pack *pack, uint32_t rule, const cJSON *e
 
 static const char *level_colors[] = {"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;35m"};
 
-static void print_text(gmo_printer *p, const char *file, uint64_t line, uint32_t rule,
+static void print_text(gmo_printer *p, const char *file, uint64_t line, const gmo_rule *r,
                        const cJSON *event) {
     gantry_rule_info info;
-    if (gantry_pack_rule_info(p->pack, rule, &info) != GANTRY_OK)
+    if (gantry_pack_rule_info(r->pack, r->index, &info) != GANTRY_OK)
         return;
     const char *on = p->options.color ? level_colors[info.level] : "";
     const char *off = p->options.color ? "\033[0m" : "";
     fprintf(p->out, "%s%-8s%s %s:%llu  %s  [%s]", on, gantry_level_name(info.level), off, file,
             (unsigned long long)line, info.title, info.id);
     for (size_t t = 0; t < info.tag_count; t++)
-        fprintf(p->out, "%s%s", t ? "," : "  ", gantry_pack_rule_tag(p->pack, rule, t));
+        fprintf(p->out, "%s%s", t ? "," : "  ", gantry_pack_rule_tag(r->pack, r->index, t));
     fputc('\n', p->out);
     if (p->options.fields_only) {
-        cJSON *fields = read_fields(p->pack, rule, event);
+        cJSON *fields = read_fields(r->pack, r->index, event);
         char *text = fields ? cJSON_PrintUnformatted(fields) : NULL;
         if (text)
             fprintf(p->out, "         %s\n", text);
@@ -183,37 +212,65 @@ static void print_text(gmo_printer *p, const char *file, uint64_t line, uint32_t
     }
 }
 
-void gmo_print_match(gmo_printer *p, const char *file, uint64_t line, uint32_t rule,
+void gmo_print_match(gmo_printer *p, const char *file, uint64_t line, size_t rule,
                      const cJSON *event) {
     if (p->options.count_only)
         return;
+    const gmo_rule *r = &p->rules[rule];
     if (p->options.format == GMO_TEXT) {
-        print_text(p, file, line, rule, event);
+        print_text(p, file, line, r, event);
         return;
     }
-    cJSON *fields = p->options.fields_only ? read_fields(p->pack, rule, event) : NULL;
+    cJSON *fields = p->options.fields_only ? read_fields(r->pack, r->index, event) : NULL;
     char *event_text = cJSON_PrintUnformatted(fields ? fields : event);
     fprintf(p->out, "{\"file\":%s,\"line\":%llu,\"rule\":%s,\"event\":%s}\n",
-            p->file_json ? p->file_json : "null", (unsigned long long)line, p->rule_json[rule],
+            p->file_json ? p->file_json : "null", (unsigned long long)line, r->json,
             event_text ? event_text : "null");
     cJSON_free(event_text);
     cJSON_Delete(fields);
 }
 
-void gmo_print_counts(gmo_printer *p, const gmo_stats *stats) {
-    for (size_t i = 0; i < stats->rule_count; i++) {
-        if (stats->per_rule[i] == 0)
-            continue;
+/* --count order: most matches first, then the higher level, then rule order. */
+typedef struct count_row {
+    uint64_t count;
+    int level;
+    size_t rule;
+} count_row;
+
+static int by_count_then_level(const void *a, const void *b) {
+    const count_row *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1;
+    if (x->level != y->level)
+        return x->level > y->level ? -1 : 1;
+    return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+int gmo_print_counts(gmo_printer *p, const gmo_stats *stats) {
+    count_row *rows = calloc(stats->rule_count ? stats->rule_count : 1, sizeof *rows);
+    if (!rows)
+        return -1;
+    size_t n = 0;
+    for (size_t i = 0; i < stats->rule_count && i < p->rule_count; i++) {
         gantry_rule_info info;
-        if (gantry_pack_rule_info(p->pack, i, &info) != GANTRY_OK)
-            continue;
+        if (stats->per_rule[i] &&
+            gantry_pack_rule_info(p->rules[i].pack, p->rules[i].index, &info) == GANTRY_OK)
+            rows[n++] = (count_row){stats->per_rule[i], (int)info.level, i};
+    }
+    qsort(rows, n, sizeof *rows, by_count_then_level);
+    for (size_t k = 0; k < n; k++) {
+        const gmo_rule *r = &p->rules[rows[k].rule];
+        gantry_rule_info info;
+        gantry_pack_rule_info(r->pack, r->index, &info);
         if (p->options.format == GMO_JSONL)
-            fprintf(p->out, "{\"rule\":%s,\"count\":%llu}\n", p->rule_json[i],
-                    (unsigned long long)stats->per_rule[i]);
+            fprintf(p->out, "{\"rule\":%s,\"count\":%llu}\n", r->json,
+                    (unsigned long long)rows[k].count);
         else
-            fprintf(p->out, "%10llu  %-8s %s  [%s]\n", (unsigned long long)stats->per_rule[i],
+            fprintf(p->out, "%10llu  %-8s %s  [%s]\n", (unsigned long long)rows[k].count,
                     gantry_level_name(info.level), info.title, info.id);
     }
+    free(rows);
+    return 0;
 }
 
 void gmo_print_summary(const gmo_stats *s, FILE *out) {
@@ -231,7 +288,7 @@ void gmo_print_summary(const gmo_stats *s, FILE *out) {
             s->seconds, rate);
 }
 
-int gmo_write_stats(const char *path, const gantry_pack *pack, const gmo_stats *s) {
+int gmo_write_stats(const char *path, const gmo_printer *p, const gmo_stats *s) {
     cJSON *o = cJSON_CreateObject();
     cJSON *per_rule = cJSON_CreateObject();
     if (!o || !per_rule) {
@@ -258,9 +315,10 @@ int gmo_write_stats(const char *path, const gantry_pack *pack, const gmo_stats *
     struct rusage usage;
     if (getrusage(RUSAGE_SELF, &usage) == 0)
         cJSON_AddNumberToObject(o, "max_rss_kb", (double)usage.ru_maxrss);
-    for (size_t i = 0; i < s->rule_count; i++) {
+    for (size_t i = 0; i < s->rule_count && i < p->rule_count; i++) {
         gantry_rule_info info;
-        if (s->per_rule[i] && gantry_pack_rule_info(pack, i, &info) == GANTRY_OK)
+        if (s->per_rule[i] &&
+            gantry_pack_rule_info(p->rules[i].pack, p->rules[i].index, &info) == GANTRY_OK)
             cJSON_AddNumberToObject(per_rule, info.id, (double)s->per_rule[i]);
     }
     cJSON_AddItemToObject(o, "per_rule", per_rule);
@@ -280,9 +338,10 @@ int gmo_write_stats(const char *path, const gantry_pack *pack, const gmo_stats *
     return rc;
 }
 
-int gmo_render_match(gmo_printer *p, gmo_buffer *buf, uint64_t line, uint32_t rule,
+int gmo_render_match(gmo_printer *p, gmo_buffer *buf, uint64_t line, size_t rule,
                      const cJSON *event) {
-    cJSON *fields = p->options.fields_only ? read_fields(p->pack, rule, event) : NULL;
+    const gmo_rule *r = &p->rules[rule];
+    cJSON *fields = p->options.fields_only ? read_fields(r->pack, r->index, event) : NULL;
     char *event_text = cJSON_PrintUnformatted(fields ? fields : event);
     cJSON_Delete(fields);
     int rc = -1;
@@ -290,8 +349,8 @@ int gmo_render_match(gmo_printer *p, gmo_buffer *buf, uint64_t line, uint32_t ru
         /* Same format as gmo_print_match, so both outputs stay byte-identical. */
         int n =
             snprintf(buf->data, buf->cap, "{\"file\":%s,\"line\":%llu,\"rule\":%s,\"event\":%s}\n",
-                     p->file_json ? p->file_json : "null", (unsigned long long)line,
-                     p->rule_json[rule], event_text ? event_text : "null");
+                     p->file_json ? p->file_json : "null", (unsigned long long)line, r->json,
+                     event_text ? event_text : "null");
         if (n < 0)
             break;
         if ((size_t)n < buf->cap) {

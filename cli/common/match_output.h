@@ -18,7 +18,7 @@ typedef struct gmo_options {
     int min_level;   /* matches below it are not reported */
     int count_only;  /* --count */
     int fields_only; /* --fields */
-    int color;
+    int color;       /* decided: 1 colours the level in text output */
 } gmo_options;
 
 /* Run statistics. Every input line lands in exactly one of events, blank,
@@ -42,16 +42,24 @@ void gmo_stats_free(gmo_stats *stats);
 
 typedef struct gmo_printer gmo_printer;
 
-gmo_printer *gmo_printer_new(const gantry_pack *pack, const gmo_options *options, FILE *out);
+/* A printer over the rules of every pack, numbered one after another (pack
+ * 0's first): `rule` below is such a number. */
+gmo_printer *gmo_printer_new(const gantry_pack *const *packs, size_t pack_count,
+                             const gmo_options *options, FILE *out);
 void gmo_printer_free(gmo_printer *printer);
 /* The input file whose matches follow (its JSON-escaped name is cached). */
 void gmo_set_file(gmo_printer *printer, const char *file);
-void gmo_print_match(gmo_printer *printer, const char *file, uint64_t line, uint32_t rule,
+/* The number of pack `pack`'s first rule, and of all rules. */
+size_t gmo_rule_base(const gmo_printer *printer, size_t pack);
+size_t gmo_rule_total(const gmo_printer *printer);
+void gmo_print_match(gmo_printer *printer, const char *file, uint64_t line, size_t rule,
                      const struct cJSON *event);
-void gmo_print_counts(gmo_printer *printer, const gmo_stats *stats);
+/* --count: rules with matches, most first, then by level (highest first).
+ * Returns 0, or -1 when memory ran out. */
+int gmo_print_counts(gmo_printer *printer, const gmo_stats *stats);
 void gmo_print_summary(const gmo_stats *stats, FILE *out);
 /* Returns 0, or -1 with errno set. */
-int gmo_write_stats(const char *path, const gantry_pack *pack, const gmo_stats *stats);
+int gmo_write_stats(const char *path, const gmo_printer *printer, const gmo_stats *stats);
 
 /* A growable byte buffer owned by the caller (free data with free()). */
 typedef struct gmo_buffer {
@@ -63,7 +71,7 @@ typedef struct gmo_buffer {
  * write for this match with --format jsonl (newline included, NUL after it
  * but not counted in len), whatever the printer's format. Returns 0, or -1
  * when memory ran out. Used by `gantry consume` to publish alerts. */
-int gmo_render_match(gmo_printer *printer, gmo_buffer *buf, uint64_t line, uint32_t rule,
+int gmo_render_match(gmo_printer *printer, gmo_buffer *buf, uint64_t line, size_t rule,
                      const struct cJSON *event);
 
 #endif

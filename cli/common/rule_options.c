@@ -1,5 +1,7 @@
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "rule_options.h"
@@ -24,71 +26,66 @@ void gcli_rule_options_free(gcli_rule_options *opts) {
     opts->mappings = NULL;
 }
 
-/* Accepts both "-D x=y" and "-Dx=y", and "--opt value" and "--opt=value". */
-static const char *option_value(const char *flag, int argc, char **argv, int *i) {
-    const char *arg = argv[*i];
-    size_t flag_len = strlen(flag);
-    if (strncmp(arg, flag, flag_len) != 0)
-        return NULL;
-    if (arg[flag_len] == '\0') {
-        if (*i + 1 >= argc)
-            return "";
-        *i += 2;
-        return argv[*i - 1];
-    }
-    if (flag[1] == '-' && arg[flag_len] == '=') {
-        *i += 1;
-        return arg + flag_len + 1;
-    }
-    if (flag[1] != '-') {
-        *i += 1;
-        return arg + flag_len;
-    }
-    return NULL;
-}
-
-int gcli_rule_option(gcli_rule_options *opts, int argc, char **argv, int *i) {
-    const char *v;
-    if ((v = option_value("-D", argc, argv, i))) {
+int gcli_rule_option(gcli_rule_options *opts, int id, const char *v) {
+    switch (id) {
+    case 'D':
         if (!strchr(v, '=') || v[0] == '=') {
             opts->error = "-D takes NAME=VALUE";
             return -1;
         }
         opts->defines[opts->comp.define_count++] = v;
         return 1;
-    }
-    if ((v = option_value("--values", argc, argv, i))) {
+    case GCLI_OPT_VALUES:
         if (!*v) {
             opts->error = "--values takes a file";
             return -1;
         }
         opts->comp.values_file = v;
         return 1;
-    }
-    if ((v = option_value("--mapping", argc, argv, i))) {
+    case GCLI_OPT_MAPPING:
         if (!*v) {
             opts->error = "--mapping takes a file";
             return -1;
         }
         opts->mappings[opts->comp.mapping_file_count++] = v;
         return 1;
-    }
-    if ((v = option_value("--placeholders", argc, argv, i))) {
+    case GCLI_OPT_PLACEHOLDERS:
         if (strcmp(v, "empty") != 0 && strcmp(v, "error") != 0) {
             opts->error = "--placeholders takes 'empty' or 'error'";
             return -1;
         }
         opts->comp.placeholders_empty = strcmp(v, "empty") == 0;
         return 1;
-    }
-    if ((v = option_value("--diagnostics-format", argc, argv, i))) {
+    case GCLI_OPT_DIAGNOSTICS:
         if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
             opts->error = "--diagnostics-format takes 'text' or 'json'";
             return -1;
         }
         opts->json_diagnostics = strcmp(v, "json") == 0;
         return 1;
+    default:
+        return 0;
     }
+}
+
+static int path_exists(const char *cmd, const char *path) {
+    struct stat st;
+    if (stat(path, &st) == 0)
+        return 0;
+    fprintf(stderr, "gantry %s: %s: %s\n", cmd, path, strerror(errno));
+    return -1;
+}
+
+int gcli_rule_inputs_exist(const char *cmd, const gcli_rule_options *opts, const char *const *paths,
+                           size_t count) {
+    for (size_t i = 0; i < count; i++)
+        if (path_exists(cmd, paths[i]) != 0)
+            return -1;
+    if (opts->comp.values_file && path_exists(cmd, opts->comp.values_file) != 0)
+        return -1;
+    for (size_t i = 0; i < opts->comp.mapping_file_count; i++)
+        if (path_exists(cmd, opts->mappings[i]) != 0)
+            return -1;
     return 0;
 }
 
@@ -96,8 +93,8 @@ int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, 
                        unsigned char **image, size_t *len, gcomp_stats *stats) {
     *image = NULL;
     *len = 0;
-    gdiag_sink *diag =
-        gdiag_new(stderr, opts->json_diagnostics, !opts->json_diagnostics && isatty(STDERR_FILENO));
+    gdiag_sink *diag = gdiag_new(stderr, opts->json_diagnostics,
+                                 !opts->json_diagnostics && gopt_color(-1, STDERR_FILENO));
     if (!diag)
         return -1;
     int rc = -1;
@@ -109,4 +106,33 @@ int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, 
     gast_unit_free(unit);
     gdiag_free(diag);
     return rc;
+}
+
+gantry_pack *gcli_load_pack_file(const char *cmd, const char *path, const gantry_options *load) {
+    gantry_pack *pack = NULL;
+    char err[512] = "";
+    if (gantry_pack_load_file_opts(path, load, &pack, err, sizeof err) == GANTRY_OK)
+        return pack;
+    /* The loader names the file in I/O errors; say it once either way. */
+    size_t n = strlen(path);
+    if (strncmp(err, path, n) == 0 && err[n] == ':')
+        fprintf(stderr, "gantry %s: %s\n", cmd, err);
+    else
+        fprintf(stderr, "gantry %s: %s: %s\n", cmd, path, err);
+    return NULL;
+}
+
+gantry_pack *gcli_compile_and_load(const char *cmd, const gcli_rule_options *opts,
+                                   const gantry_options *load, const char *const *paths,
+                                   size_t count) {
+    unsigned char *image = NULL;
+    size_t len = 0;
+    if (gcli_compile_paths(opts, paths, count, &image, &len, NULL) != 0)
+        return NULL;
+    gantry_pack *pack = NULL;
+    char err[512] = "";
+    if (gantry_pack_load_buffer_opts(image, len, load, &pack, err, sizeof err) != GANTRY_OK)
+        fprintf(stderr, "gantry %s: compiled pack refused: %s\n", cmd, err);
+    free(image);
+    return pack;
 }

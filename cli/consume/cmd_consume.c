@@ -12,6 +12,8 @@
 #include "commands.h"
 #include "consume.h"
 #include "gantry_limits.h"
+#include "input.h"
+#include "readfile.h"
 
 static volatile sig_atomic_t stop_requested;
 static volatile sig_atomic_t stats_requested;
@@ -40,27 +42,13 @@ static void install_signals(void) {
     sigaction(SIGPIPE, &sa, NULL);
 }
 
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, "gantry consume: %s%s%s (see gantry help consume)\n", msg, arg ? ": " : "",
-            arg ? arg : "");
-    return -1;
-}
-
 /* Seconds (decimals allowed) into milliseconds; -1 when malformed. */
 static int64_t parse_seconds(const char *text, double min, double max) {
     char *end = NULL;
     double v = text ? strtod(text, &end) : 0;
-    if (!text || end == text || *end || v < min || v > max)
+    if (!text || end == text || *end || !(v >= min && v <= max))
         return -1;
     return (int64_t)(v * 1000.0 + 0.5);
-}
-
-static long parse_count(const char *text, long min, long max) {
-    char *end = NULL;
-    long v = text ? strtol(text, &end, 10) : 0;
-    if (!text || end == text || *end || v < min || v > max)
-        return -1;
-    return v;
 }
 
 /* Splits a (possibly comma-separated) URL list into cfg->servers; the
@@ -77,149 +65,203 @@ static int add_servers(gcons_config *cfg, char *list, int max) {
     return 0;
 }
 
-typedef struct duration_option {
-    const char *flag;
+enum {
+    OPT_NAME = GCLI_OPT_FIRST_FREE,
+    OPT_STREAM,
+    OPT_SUBJECTS,
+    OPT_DURABLE,
+    OPT_FILTER,
+    OPT_ALERTS_PREFIX,
+    OPT_ALERTS_STREAM,
+    OPT_STATS,
+    OPT_BATCH,
+    OPT_MEMBERS,
+    OPT_REPLICAS,
+    OPT_ACK_WAIT,
+    OPT_DUP_WINDOW,
+    OPT_FETCH_WAIT,
+    OPT_PUBLISH_WAIT,
+    OPT_MAX_BACKOFF,
+    OPT_SETUP_WAIT,
+    OPT_EXIT_WHEN_IDLE,
+    OPT_MIN_LEVEL,
+    OPT_INPUT_FORMAT,
+    OPT_MAX_LINE_BYTES,
+    OPT_FIELDS,
+};
+
+static const gopt consume_rows[] = {
+    {'p', "pack", "PACK", "a compiled pack"},
+    {'r', "rules", "RULES", "rule file or directory compiled in memory (repeatable)"},
+    {'s', "server", "URL",
+     "a NATS server (repeatable, or a comma list;\ndefault nats://127.0.0.1:4222)"},
+    {OPT_NAME, "name", "NAME", "connection name shown by the server's monitoring"},
+    {OPT_STREAM, "stream", "NAME", "the events stream (default EVENTS)"},
+    {OPT_SUBJECTS, "subjects", "LIST",
+     "subjects of an events stream this member creates\n(default events.>)"},
+    {OPT_DURABLE, "durable", "NAME", "the durable consumer the members share (default gantry)"},
+    {OPT_FILTER, "filter", "SUBJECT", "the consumer's filter subject: one partition"},
+    {OPT_ALERTS_PREFIX, "alerts-prefix", "P", "alerts go to P.<level>.<rule id> (default alerts)"},
+    {OPT_ALERTS_STREAM, "alerts-stream", "NAME", "the alerts stream (default ALERTS)"},
+    {OPT_STATS, "stats", "FILE", "statistics as JSON, written at exit and on SIGUSR1"},
+    {OPT_BATCH, "batch", "N", "messages per fetch, 1..10000 (default 100)"},
+    {OPT_MEMBERS, "members", "N", "expected member count, 1..10000 (default 4)"},
+    {OPT_REPLICAS, "replicas", "N", "replicas of the streams a member creates, 1..5 (default 1)"},
+    {OPT_ACK_WAIT, "ack-wait", "SEC", "the consumer's ack wait when creating it (default 30)"},
+    {OPT_DUP_WINDOW, "dup-window", "SEC", "duplicate window of the alerts stream (default 120)"},
+    {OPT_FETCH_WAIT, "fetch-wait", "SEC", "how long one fetch waits (default 1)"},
+    {OPT_PUBLISH_WAIT, "publish-wait", "SEC", "how long a batch waits for alert acks (default 10)"},
+    {OPT_MAX_BACKOFF, "max-backoff", "SEC", "longest nak delay and pause (default 10)"},
+    {OPT_SETUP_WAIT, "setup-wait", "SEC", "how long to retry the set-up at start (default 60)"},
+    {OPT_EXIT_WHEN_IDLE, "exit-when-idle", "SEC", "exit 0 once no message came for SEC"},
+    {OPT_MIN_LEVEL, "min-level", "LEVEL", "publish only matches at or above LEVEL"},
+    {OPT_INPUT_FORMAT, "input-format", "F", "force the input format (as for match)"},
+    {OPT_MAX_LINE_BYTES, "max-line-bytes", "N", "longest accepted line (default 16 MiB)"},
+    {OPT_FIELDS, "fields", NULL, "alerts carry only the fields the matching rule read"},
+    {'q', "quiet", NULL,
+     "only errors on stderr: no ready line, summary or\nmalformed-line messages"},
+    GCLI_RULE_OPTION_ROWS,
+};
+const gopt_table gcli_consume_options = GOPT_TABLE_INIT(consume_rows);
+
+/* Options whose value is seconds, kept in milliseconds. */
+static const struct {
+    int id;
     size_t offset;
     double min, max;
-    const char *what;
-} duration_option;
-
-#define DURATION(flag, field, min, max, what)                                                      \
-    { flag, offsetof(gcons_config, field), min, max, what }
-
-static const duration_option durations[] = {
-    DURATION("--ack-wait", ack_wait_ms, 1, 86400, "--ack-wait takes seconds from 1 to 86400"),
-    DURATION("--dup-window", dup_window_ms, 1, 86400 * 7,
-             "--dup-window takes seconds from 1 to 604800"),
-    DURATION("--fetch-wait", fetch_wait_ms, 0.05, 60, "--fetch-wait takes seconds (0.05-60)"),
-    DURATION("--publish-wait", publish_wait_ms, 0.1, 3600,
-             "--publish-wait takes seconds (0.1-3600)"),
-    DURATION("--max-backoff", max_backoff_ms, 0.25, 3600,
-             "--max-backoff takes seconds (0.25-3600)"),
-    DURATION("--setup-wait", setup_wait_ms, 0, 86400, "--setup-wait takes seconds"),
-    DURATION("--exit-when-idle", idle_exit_ms, 0.1, 86400, "--exit-when-idle takes seconds"),
+} durations[] = {
+    {OPT_ACK_WAIT, offsetof(gcons_config, ack_wait_ms), 1, 86400},
+    {OPT_DUP_WINDOW, offsetof(gcons_config, dup_window_ms), 1, 86400 * 7},
+    {OPT_FETCH_WAIT, offsetof(gcons_config, fetch_wait_ms), 0.05, 60},
+    {OPT_PUBLISH_WAIT, offsetof(gcons_config, publish_wait_ms), 0.1, 3600},
+    {OPT_MAX_BACKOFF, offsetof(gcons_config, max_backoff_ms), 0.25, 3600},
+    {OPT_SETUP_WAIT, offsetof(gcons_config, setup_wait_ms), 0, 86400},
+    {OPT_EXIT_WHEN_IDLE, offsetof(gcons_config, idle_exit_ms), 0.1, 86400},
 };
 
-typedef struct name_option {
-    const char *flag;
+/* Options whose value is a name kept as given. */
+static const struct {
+    int id;
     size_t offset;
-} name_option;
-
-static const name_option names[] = {
-    {"--stream", offsetof(gcons_config, stream)},
-    {"--subjects", offsetof(gcons_config, subjects)},
-    {"--durable", offsetof(gcons_config, durable)},
-    {"--filter", offsetof(gcons_config, filter)},
-    {"--alerts-prefix", offsetof(gcons_config, alerts_prefix)},
-    {"--alerts-stream", offsetof(gcons_config, alerts_stream)},
-    {"--stats", offsetof(gcons_config, stats_path)},
-    {"--name", offsetof(gcons_config, name)},
+} names[] = {
+    {OPT_STREAM, offsetof(gcons_config, stream)},
+    {OPT_SUBJECTS, offsetof(gcons_config, subjects)},
+    {OPT_DURABLE, offsetof(gcons_config, durable)},
+    {OPT_FILTER, offsetof(gcons_config, filter)},
+    {OPT_ALERTS_PREFIX, offsetof(gcons_config, alerts_prefix)},
+    {OPT_ALERTS_STREAM, offsetof(gcons_config, alerts_stream)},
+    {OPT_STATS, offsetof(gcons_config, stats_path)},
+    {OPT_NAME, offsetof(gcons_config, name)},
 };
 
-static int parse_named(gcons_config *cfg, const char *a, const char *next, int *used) {
-    for (size_t k = 0; k < sizeof durations / sizeof durations[0]; k++) {
-        if (strcmp(a, durations[k].flag) != 0)
+/* Options whose value is a whole number. */
+static const struct {
+    int id;
+    size_t offset;
+    unsigned long long min, max;
+} counts[] = {
+    {OPT_BATCH, offsetof(gcons_config, batch), 1, 10000},
+    {OPT_MEMBERS, offsetof(gcons_config, members), 1, 10000},
+    {OPT_REPLICAS, offsetof(gcons_config, replicas), 1, 5},
+};
+
+#define COUNT_OF(a) (sizeof a / sizeof a[0])
+
+static const char *option_name(int id) {
+    for (size_t k = 0; k < COUNT_OF(consume_rows); k++)
+        if (consume_rows[k].id == id)
+            return consume_rows[k].name;
+    return "?";
+}
+
+static int on_option(void *ctx, int id, const char *v) {
+    gcons_config *cfg = ctx;
+    int r = gcli_rule_option(&cfg->rules, id, v);
+    if (r != 0)
+        return r > 0 ? 0 : gopt_usage_error("consume", "%s", cfg->rules.error);
+    for (size_t k = 0; k < COUNT_OF(durations); k++) {
+        if (durations[k].id != id)
             continue;
-        int64_t ms = parse_seconds(next, durations[k].min, durations[k].max);
+        int64_t ms = parse_seconds(v, durations[k].min, durations[k].max);
         if (ms < 0)
-            return usage_error(durations[k].what, next);
+            return gopt_usage_error("consume", "--%s takes seconds from %g to %g, not '%s'",
+                                    option_name(id), durations[k].min, durations[k].max, v);
         *(int64_t *)((char *)cfg + durations[k].offset) = ms;
-        *used = 2;
-        return 1;
+        return 0;
     }
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        if (strcmp(a, names[k].flag) != 0)
+    for (size_t k = 0; k < COUNT_OF(names); k++) {
+        if (names[k].id != id)
             continue;
-        if (!next || !*next)
-            return usage_error("option needs a value", a);
-        *(const char **)((char *)cfg + names[k].offset) = next;
-        *used = 2;
-        return 1;
+        if (!*v)
+            return gopt_usage_error("consume", "--%s needs a value", option_name(id));
+        *(const char **)((char *)cfg + names[k].offset) = v;
+        return 0;
     }
-    return 0;
+    unsigned long long n;
+    for (size_t k = 0; k < COUNT_OF(counts); k++) {
+        if (counts[k].id != id)
+            continue;
+        if (gopt_number(v, counts[k].min, counts[k].max, &n) != 0)
+            return gopt_usage_error("consume", "--%s takes a number from %llu to %llu, not '%s'",
+                                    option_name(id), counts[k].min, counts[k].max, v);
+        *(int *)((char *)cfg + counts[k].offset) = (int)n;
+        return 0;
+    }
+    switch (id) {
+    case 'p':
+        if (cfg->pack_path)
+            return gopt_usage_error("consume", "give one -p PACK");
+        cfg->pack_path = v;
+        return 0;
+    case 'r':
+        cfg->rule_paths[cfg->rule_path_count++] = v;
+        return 0;
+    case 's':
+        if (add_servers(cfg, (char *)v, cfg->server_max) != 0)
+            return gopt_usage_error("consume", "too many servers");
+        return 0;
+    case OPT_MIN_LEVEL:
+        if ((cfg->out.min_level = gmo_parse_level(v)) < 0)
+            return gopt_usage_error("consume",
+                                    "--min-level takes informational, low, medium, high or "
+                                    "critical, not '%s'",
+                                    v);
+        return 0;
+    case OPT_INPUT_FORMAT:
+        return gin_parse_format("consume", v, &cfg->input_format);
+    case OPT_MAX_LINE_BYTES:
+        if (gopt_number(v, 16, 1ull << 30, &n) != 0)
+            return gopt_usage_error(
+                "consume", "--max-line-bytes takes a number from 16 to 1073741824, not '%s'", v);
+        cfg->max_line_bytes = (size_t)n;
+        return 0;
+    case OPT_FIELDS:
+        cfg->out.fields_only = 1;
+        return 0;
+    case 'q':
+        cfg->quiet = 1;
+        return 0;
+    default:
+        return gopt_usage_error("consume", "option %d not handled", id);
+    }
 }
 
 static int parse_args(gcons_config *cfg, int argc, char **argv) {
-    for (int i = 1; i < argc;) {
-        int r = gcli_rule_option(&cfg->rules, argc, argv, &i);
-        if (r < 0)
-            return usage_error(cfg->rules.error, NULL);
-        if (r > 0)
-            continue;
-        const char *a = argv[i];
-        char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        int used = 0;
-        r = parse_named(cfg, a, next, &used);
-        if (r < 0)
-            return -1;
-        if (r > 0) {
-            i += used;
-            continue;
-        }
-        long n;
-        if (strcmp(a, "-p") == 0 || strcmp(a, "--pack") == 0) {
-            if (!next || cfg->pack_path)
-                return usage_error("give one -p PACK", NULL);
-            cfg->pack_path = next;
-            i += 2;
-        } else if (strcmp(a, "-r") == 0 || strcmp(a, "--rules") == 0) {
-            if (!next)
-                return usage_error("-r takes a rule file or directory", NULL);
-            cfg->rule_paths[cfg->rule_path_count++] = next;
-            i += 2;
-        } else if (strcmp(a, "-s") == 0 || strcmp(a, "--server") == 0) {
-            if (!next || add_servers(cfg, next, argc * 16) != 0)
-                return usage_error("--server takes a URL (or a comma list)", NULL);
-            i += 2;
-        } else if (strcmp(a, "--batch") == 0) {
-            if ((n = parse_count(next, 1, 10000)) < 0)
-                return usage_error("--batch takes a number from 1 to 10000", next);
-            cfg->batch = (int)n;
-            i += 2;
-        } else if (strcmp(a, "--members") == 0) {
-            if ((n = parse_count(next, 1, 10000)) < 0)
-                return usage_error("--members takes a number from 1 to 10000", next);
-            cfg->members = (int)n;
-            i += 2;
-        } else if (strcmp(a, "--replicas") == 0) {
-            if ((n = parse_count(next, 1, 5)) < 0)
-                return usage_error("--replicas takes a number from 1 to 5", next);
-            cfg->replicas = (int)n;
-            i += 2;
-        } else if (strcmp(a, "--min-level") == 0) {
-            if (!next || (cfg->out.min_level = gmo_parse_level(next)) < 0)
-                return usage_error("--min-level takes informational, low, medium, high or "
-                                   "critical",
-                                   next);
-            i += 2;
-        } else if (strcmp(a, "--input-format") == 0) {
-            int f = next ? gantry_input_format_parse(next) : -1;
-            if (f < 0)
-                return usage_error("unknown --input-format", next);
-            cfg->input_format = (gantry_input_format)f;
-            i += 2;
-        } else if (strcmp(a, "--max-line-bytes") == 0) {
-            if ((n = parse_count(next, 16, 1L << 30)) < 0)
-                return usage_error("--max-line-bytes takes a number from 16 to 1073741824", next);
-            cfg->max_line_bytes = (size_t)n;
-            i += 2;
-        } else if (strcmp(a, "--fields") == 0) {
-            cfg->out.fields_only = 1;
-            i++;
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            cfg->quiet = 1;
-            i++;
-        } else {
-            return usage_error("unknown option", a);
-        }
-    }
+    int first = 1;
+    if (gopt_parse("consume", gcli_consume_options, argc, argv, on_option, cfg, &first) != 0)
+        return -1;
+    if (first < argc)
+        return gopt_usage_error("consume", "takes no operands, not '%s'", argv[first]);
     if (!cfg->pack_path == !cfg->rule_path_count)
-        return usage_error("give exactly one of -p PACK or -r RULES", NULL);
+        return gopt_usage_error("consume", "give exactly one of -p PACK or -r RULES");
     if (cfg->server_count == 0)
         cfg->servers[cfg->server_count++] = "nats://127.0.0.1:4222";
     if (strchr(cfg->durable, '.'))
-        return usage_error("a durable name may not contain '.'", cfg->durable);
-    if (cfg->dup_window_ms < 2 * cfg->ack_wait_ms + cfg->max_backoff_ms)
+        return gopt_usage_error("consume", "a durable name may not contain '.': %s", cfg->durable);
+    if (cfg->rule_path_count &&
+        gcli_rule_inputs_exist("consume", &cfg->rules, cfg->rule_paths, cfg->rule_path_count) != 0)
+        return -1;
+    if (cfg->dup_window_ms < 2 * cfg->ack_wait_ms + cfg->max_backoff_ms && !cfg->quiet)
         fprintf(stderr,
                 "gantry consume: warning: --dup-window %.1f s is shorter than twice --ack-wait "
                 "plus --max-backoff; a late redelivery could duplicate alerts\n",
@@ -228,22 +270,10 @@ static int parse_args(gcons_config *cfg, int argc, char **argv) {
 }
 
 static gantry_pack *load_pack(const gcons_config *cfg) {
-    gantry_pack *pack = NULL;
-    char err[512] = "";
-    if (cfg->pack_path) {
-        if (gantry_pack_load_file(cfg->pack_path, &pack, err, sizeof err) != GANTRY_OK)
-            fprintf(stderr, "gantry consume: %s: %s\n", cfg->pack_path, err);
-        return pack;
-    }
-    unsigned char *image = NULL;
-    size_t len = 0;
-    if (gcli_compile_paths(&cfg->rules, cfg->rule_paths, cfg->rule_path_count, &image, &len,
-                           NULL) != 0)
-        return NULL;
-    if (gantry_pack_load_buffer(image, len, &pack, err, sizeof err) != GANTRY_OK)
-        fprintf(stderr, "gantry consume: compiled pack refused: %s\n", err);
-    free(image);
-    return pack;
+    if (cfg->pack_path)
+        return gcli_load_pack_file("consume", cfg->pack_path, NULL);
+    return gcli_compile_and_load("consume", &cfg->rules, NULL, cfg->rule_paths,
+                                 cfg->rule_path_count);
 }
 
 static cJSON *counters_object(gcons_member *m) {
@@ -267,31 +297,6 @@ static cJSON *counters_object(gcons_member *m) {
     return o;
 }
 
-static char *read_small_file(const char *path) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (cap - len < 4096) {
-            char *grown = realloc(text, cap + 65536);
-            if (!grown)
-                break;
-            text = grown;
-            cap += 65536;
-        }
-        size_t got = fread(text + len, 1, cap - len - 1, f);
-        len += got;
-        if (got == 0)
-            break;
-    }
-    fclose(f);
-    if (text)
-        text[len] = '\0';
-    return text;
-}
-
 /* The `gantry match --stats` object plus a "consume" object of counters,
  * replaced atomically so a reader never sees half a file. */
 static int write_stats(gcons_member *m, double seconds) {
@@ -304,9 +309,10 @@ static int write_stats(gcons_member *m, double seconds) {
     m->stats.seconds = seconds;
     int rc = -1;
     char *text = NULL, *out = NULL;
+    size_t text_len = 0;
     cJSON *root = NULL;
-    if (gmo_write_stats(tmp, m->pack, &m->stats) == 0 && (text = read_small_file(tmp)) &&
-        (root = cJSON_Parse(text))) {
+    if (gmo_write_stats(tmp, m->printer, &m->stats) == 0 &&
+        grt_read_file(tmp, &text, &text_len) == GANTRY_OK && (root = cJSON_Parse(text))) {
         cJSON *counters = counters_object(m);
         if (counters)
             cJSON_AddItemToObject(root, "consume", counters);
@@ -390,7 +396,8 @@ static int run_member(gcons_member *m) {
         (gantry_pack_correlation_count(m->pack) > 0 &&
          gantry_correlator_new(m->pack, NULL, &m->correlator) != GANTRY_OK) ||
         gmo_stats_init(&m->stats, gantry_pack_rule_count(m->pack)) != 0 ||
-        !(m->printer = gmo_printer_new(m->pack, &cfg->out, stdout))) {
+        !(m->printer =
+              gmo_printer_new((const gantry_pack *const *)&m->pack, 1, &cfg->out, stdout))) {
         fprintf(stderr, "gantry consume: out of memory\n");
         return 2;
     }
@@ -458,11 +465,15 @@ int gcli_cmd_consume(int argc, char **argv) {
         .max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES,
     };
     cfg.out.format = GMO_JSONL;
+    /* A test-only knob (ENVIRONMENT in gantry(1)): the member waits this
+     * long before acking, so tests can stop servers inside that window. */
     const char *hold = getenv("GANTRY_CONSUME_HOLD_MS");
-    if (hold)
-        cfg.hold_ms = strtoll(hold, NULL, 10);
+    unsigned long long hold_ms;
+    if (hold && gopt_number(hold, 0, 3600000, &hold_ms) == 0)
+        cfg.hold_ms = (int64_t)hold_ms;
+    cfg.server_max = argc * 16;
     cfg.rule_paths = calloc((size_t)argc + 1, sizeof *cfg.rule_paths);
-    cfg.servers = calloc((size_t)argc * 16 + 1, sizeof *cfg.servers);
+    cfg.servers = calloc((size_t)cfg.server_max + 1, sizeof *cfg.servers);
     int status = 2;
     if (!cfg.rule_paths || !cfg.servers || gcli_rule_options_init(&cfg.rules, argc) != 0) {
         fprintf(stderr, "gantry consume: out of memory\n");

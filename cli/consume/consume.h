@@ -27,6 +27,7 @@ typedef struct gcons_config {
     size_t rule_path_count;
     const char **servers; /* each entry one URL (comma lists are split) */
     int server_count;
+    int server_max;   /* room in servers */
     const char *name; /* connection name shown by the server */
     const char *stream;
     const char *subjects; /* comma list, used only when creating the stream */

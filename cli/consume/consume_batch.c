@@ -10,6 +10,7 @@
 
 #include "consume.h"
 #include "correlate_output.h"
+#include "drain.h"
 
 /* A correlation match completes with the current message: its alert is
  * published and acknowledged with that message's own alerts. */
@@ -71,44 +72,19 @@ static int on_match(const gantry_match *match, void *user) {
     return 0;
 }
 
-static void report_malformed(gcons_member *m, uint64_t first, uint64_t last, const char *reason) {
-    m->stats.malformed++;
-    m->stats.joined += last - first;
-    if (m->stats.malformed <= GCONS_MALFORMED_SHOWN)
-        fprintf(stderr, "gantry: %s:%" PRIu64 ": malformed line: %s\n", m->file_name, first,
-                reason);
+static void on_note(void *user, int kind, uint64_t count, uint64_t line, const char *text) {
+    gcons_member *m = user;
+    /* --quiet keeps errors only; malformed lines and regex limits are counted */
+    if (count <= GCONS_MALFORMED_SHOWN && (!m->cfg->quiet || kind == GDR_ERROR))
+        gdr_print_note(stderr, kind, m->file_name, line, text);
 }
 
-static void drain(gcons_member *m, gantry_normalizer *norm) {
-    gantry_item item;
-    while (gantry_normalizer_next(norm, &item)) {
-        switch (item.kind) {
-        case GANTRY_ITEM_BLANK:
-            m->stats.blank += item.last_line - item.first_line + 1;
-            break;
-        case GANTRY_ITEM_MALFORMED:
-            report_malformed(m, item.first_line, item.last_line, item.reason);
-            break;
-        case GANTRY_ITEM_EVENT: {
-            m->stats.events++;
-            m->stats.joined += item.last_line - item.first_line;
-            m->line = item.first_line;
-            m->event = item.event;
-            m->event_matched = 0;
-            gantry_status st = gantry_match_cjson(m->matcher, item.event, on_match, m);
-            if (st == GANTRY_E_REGEX_LIMIT) {
-                if (++m->stats.regex_limit <= GCONS_MALFORMED_SHOWN)
-                    fprintf(stderr, "gantry: %s:%" PRIu64 ": %s (other rules still matched)\n",
-                            m->file_name, item.first_line, gantry_strerror(st));
-            } else if (st != GANTRY_OK) {
-                if (++m->stats.match_errors <= GCONS_MALFORMED_SHOWN)
-                    fprintf(stderr, "gantry: %s:%" PRIu64 ": %s\n", m->file_name, item.first_line,
-                            gantry_strerror(st));
-            }
-            break;
-        }
-        }
-    }
+static gantry_status on_event(void *user, const gantry_item *item) {
+    gcons_member *m = user;
+    m->line = item->first_line;
+    m->event = item->event;
+    m->event_matched = 0;
+    return gantry_match_cjson(m->matcher, item->event, on_match, m);
 }
 
 /* A message's lines form one input stream of their own: a multi-line event
@@ -122,6 +98,7 @@ static void match_message(gcons_member *m, gcons_held *h) {
     gmo_set_file(m->printer, m->file_name);
     m->current = h;
     gantry_normalizer *norm = m->norm;
+    const gdr_hooks hooks = {on_event, on_note, m};
     uint64_t line_no = 0;
     const char *p = data ? data : "";
     const char *end = p + (size > 0 ? size : 0);
@@ -134,20 +111,20 @@ static void match_message(gcons_member *m, gcons_held *h) {
         line_no++;
         m->stats.lines++;
         if (len > m->cfg->max_line_bytes) {
-            drain(m, norm);
-            report_malformed(m, line_no, line_no, "line longer than --max-line-bytes");
+            gdr_drain(norm, &m->stats, &hooks, 0);
+            gdr_malformed(&m->stats, &hooks, line_no, line_no, "line longer than --max-line-bytes");
         } else {
             gantry_status st = gantry_normalizer_feed(norm, p, len, line_no);
             if (st != GANTRY_OK)
-                report_malformed(m, line_no, line_no, gantry_strerror(st));
+                gdr_malformed(&m->stats, &hooks, line_no, line_no, gantry_strerror(st));
             else
-                drain(m, norm);
+                gdr_drain(norm, &m->stats, &hooks, 0);
         }
         p = nl ? nl + 1 : end;
         gcons_keep_alive(m);
     }
     gantry_normalizer_finish(norm);
-    drain(m, norm);
+    gdr_drain(norm, &m->stats, &hooks, 0);
     m->stats.bytes += (uint64_t)(size > 0 ? size : 0);
     m->stats.files++;
 }

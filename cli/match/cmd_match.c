@@ -1,20 +1,17 @@
-/* gantry match: stream events from files through the normalizer and the VM,
- * print matches, and account for every input line. */
-#include <cJSON.h>
+/* gantry match: options, loading the packs, and the run over the inputs
+ * (match_run.c on the calling thread, match_parallel.c with -j). Every
+ * input line is accounted for in the statistics. */
 #include <errno.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "commands.h"
+#include "correlate_output.h"
 #include "gantry.h"
 #include "gantry_limits.h"
-#include "commands.h"
 #include "input.h"
-#include "correlate_output.h"
 #include "match_output.h"
 #include "rule_options.h"
 
@@ -22,315 +19,257 @@
 
 #define MATCH_MAX_JOBS 256
 
-void gmr_note(match_run *run, int kind, uint64_t count, const char *fmt, ...) {
-    va_list ap;
-    va_start(ap, fmt);
-    if (run->notes) {
-        fputc(kind, run->notes);
-        vfprintf(run->notes, fmt, ap);
-    } else if (count <= GMR_SHOWN) {
-        vfprintf(stderr, fmt, ap);
-    }
-    va_end(ap);
+enum {
+    OPT_FORMAT = GCLI_OPT_FIRST_FREE,
+    OPT_FIELDS,
+    OPT_MIN_LEVEL,
+    OPT_COUNT,
+    OPT_STATS,
+    OPT_INPUT_FORMAT,
+    OPT_MAX_LINE_BYTES,
+    OPT_MAX_DEPTH,
+    OPT_FAIL_ON_MATCH,
+    OPT_STATE_MEMORY,
+    OPT_OUT_OF_ORDER,
+    OPT_COLOR,
+    OPT_NO_COLOR,
+    OPT_OPTIMIZE,
+};
+
+static const gopt match_rows[] = {
+    {'p', "pack", "PACK", "a compiled pack (repeatable: every pack sees every event)"},
+    {'r', "rules", "RULES", "rule file or directory compiled in memory (repeatable)"},
+    {OPT_FORMAT, "format", "jsonl|text", "output form (default: text on a terminal, else jsonl)"},
+    {OPT_FIELDS, "fields", NULL, "print only the fields the matching rule read"},
+    {OPT_MIN_LEVEL, "min-level", "LEVEL", "report only matches at or above LEVEL"},
+    {OPT_COUNT, "count", NULL,
+     "print per-rule match counts instead of matches\n(most first, then by level)"},
+    {OPT_STATS, "stats", "FILE", "write run statistics as JSON"},
+    {OPT_INPUT_FORMAT, "input-format", "F",
+     "force the input format (auto, k8s_audit, docker_events,\ndockerd, falco, k8s_dashboard, "
+     "containerd, json)"},
+    {OPT_MAX_LINE_BYTES, "max-line-bytes", "N", "longest accepted line (default 16 MiB)"},
+    {OPT_MAX_DEPTH, "max-depth", "N", "deepest JSON nesting accepted, 1..128 (default 128)"},
+    {OPT_FAIL_ON_MATCH, "fail-on-match", NULL, "exit 1 when anything matched"},
+    {'j', "jobs", "N", "match with N threads, 1..256 (output identical to -j1)"},
+    {OPT_STATE_MEMORY, "state-memory", "BYTES",
+     "memory budget of correlation state (default 256 MiB)"},
+    {OPT_OUT_OF_ORDER, "out-of-order", "SECONDS",
+     "how late an event may arrive for correlations (default 5)"},
+    {'q', "quiet", NULL,
+     "only errors on stderr: no summary, no malformed-line\nmessages (still counted in --stats)"},
+    {OPT_COLOR, "color", NULL, "colour the level in text output even when not a terminal"},
+    {OPT_NO_COLOR, "no-color", NULL, "never colour (as does a non-empty NO_COLOR)"},
+    /* test-only: the differential tests compare matching with and without
+     * the fast paths (tests/cli/optimize_diff.sh, bench/run.sh) */
+    {OPT_OPTIMIZE, "optimize", "0|1|all", NULL},
+    GCLI_RULE_OPTION_ROWS,
+};
+const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
+
+typedef struct parse_state {
+    match_config *cfg;
+    int format_set;
+} parse_state;
+
+static int bad_value(const char *what, const char *value) {
+    return gopt_usage_error("match", "%s, not '%s'", what, value);
 }
 
-static double now_seconds(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int on_match(const gantry_match *m, void *user) {
-    match_run *run = user;
-    if (run->correlator)
-        gantry_correlator_feed(run->correlator, m->rule->index, run->event, GANTRY_TIME_FROM_EVENT,
-                               run->file, run->line, gco_on_match, &run->corr_sink);
-    if ((int)m->rule->level < run->cfg->out.min_level ||
-        !gantry_pack_rule_reported(run->pack, m->rule->index))
+static int on_option(void *ctx, int id, const char *v) {
+    parse_state *ps = ctx;
+    match_config *cfg = ps->cfg;
+    unsigned long long n;
+    int r = gcli_rule_option(&cfg->rules, id, v);
+    if (r != 0)
+        return r > 0 ? 0 : gopt_usage_error("match", "%s", cfg->rules.error);
+    switch (id) {
+    case 'p':
+        cfg->pack_paths[cfg->pack_path_count++] = v;
         return 0;
-    run->stats.matches++;
-    run->stats.per_rule[m->rule->index]++;
-    if (!run->event_matched) {
-        run->event_matched = 1;
-        run->stats.matched_events++;
+    case 'r':
+        cfg->rule_paths[cfg->rule_path_count++] = v;
+        return 0;
+    case OPT_FORMAT:
+        if (strcmp(v, "jsonl") != 0 && strcmp(v, "text") != 0)
+            return bad_value("--format takes jsonl or text", v);
+        cfg->out.format = strcmp(v, "jsonl") == 0 ? GMO_JSONL : GMO_TEXT;
+        ps->format_set = 1;
+        return 0;
+    case OPT_FIELDS:
+        cfg->out.fields_only = 1;
+        return 0;
+    case OPT_MIN_LEVEL:
+        if ((cfg->out.min_level = gmo_parse_level(v)) < 0)
+            return bad_value("--min-level takes informational, low, medium, high or critical", v);
+        return 0;
+    case OPT_COUNT:
+        cfg->out.count_only = 1;
+        return 0;
+    case OPT_STATS:
+        cfg->stats_path = v;
+        return 0;
+    case OPT_INPUT_FORMAT:
+        return gin_parse_format("match", v, &cfg->input_format);
+    case OPT_MAX_LINE_BYTES:
+        if (gopt_number(v, 16, 1ull << 32, &n) != 0)
+            return bad_value("--max-line-bytes takes a number from 16 to 4294967296", v);
+        cfg->max_line_bytes = (size_t)n;
+        return 0;
+    case OPT_MAX_DEPTH:
+        if (gopt_number(v, 1, GANTRY_DEFAULT_MAX_DEPTH, &n) != 0)
+            return bad_value("--max-depth takes a number from 1 to 128", v);
+        cfg->max_depth = (unsigned)n;
+        return 0;
+    case OPT_FAIL_ON_MATCH:
+        cfg->fail_on_match = 1;
+        return 0;
+    case 'j':
+        if (gopt_number(v, 1, MATCH_MAX_JOBS, &n) != 0)
+            return bad_value("-j takes a number of threads from 1 to 256", v);
+        cfg->jobs = (unsigned)n;
+        return 0;
+    case OPT_STATE_MEMORY:
+        if (gopt_number(v, 0, SIZE_MAX, &n) != 0)
+            return bad_value("--state-memory takes a number of bytes", v);
+        cfg->corr_limits.memory_bytes = (size_t)n;
+        return 0;
+    case OPT_OUT_OF_ORDER:
+        if (gopt_number(v, 0, UINT64_MAX / 1000000000ull, &n) != 0)
+            return bad_value("--out-of-order takes a number of seconds", v);
+        cfg->corr_limits.out_of_order_ns = (uint64_t)n * 1000000000ull;
+        return 0;
+    case 'q':
+        cfg->quiet = 1;
+        return 0;
+    case OPT_COLOR:
+        cfg->color = 1;
+        return 0;
+    case OPT_NO_COLOR:
+        cfg->color = 0;
+        return 0;
+    case OPT_OPTIMIZE:
+        if (strcmp(v, "0") == 0)
+            cfg->load_options.optimize = GANTRY_OPTIMIZE_OFF;
+        else if (strcmp(v, "1") == 0)
+            cfg->load_options.optimize = GANTRY_OPTIMIZE_DEFAULT;
+        else if (strcmp(v, "all") == 0)
+            cfg->load_options.optimize = GANTRY_OPTIMIZE_ALL;
+        else
+            return gopt_usage_error("match", "--optimize takes 0, 1 or all");
+        return 0;
+    default:
+        return gopt_usage_error("match", "option %d not handled", id);
     }
-    gmo_print_match(run->printer, run->file, run->line, m->rule->index, run->event);
-    return 0;
-}
-
-void gmr_report_malformed(match_run *run, uint64_t first, uint64_t last, const char *reason) {
-    run->stats.malformed++;
-    run->stats.joined += last - first;
-    gmr_note(run, NOTE_MALFORMED, run->stats.malformed, "gantry: %s:%llu: malformed line: %s\n",
-             run->file, (unsigned long long)first, reason);
-}
-
-uint64_t gmr_drain(match_run *run, gantry_normalizer *norm, uint64_t covered) {
-    gantry_item item;
-    while (gantry_normalizer_next(norm, &item)) {
-        if (item.last_line > covered)
-            covered = item.last_line;
-        switch (item.kind) {
-        case GANTRY_ITEM_BLANK:
-            run->stats.blank += item.last_line - item.first_line + 1;
-            break;
-        case GANTRY_ITEM_MALFORMED:
-            gmr_report_malformed(run, item.first_line, item.last_line, item.reason);
-            break;
-        case GANTRY_ITEM_EVENT: {
-            run->stats.events++;
-            run->stats.joined += item.last_line - item.first_line;
-            run->line = item.first_line;
-            run->event = item.event;
-            run->event_matched = 0;
-            gantry_status st = gantry_match_cjson(run->matcher, item.event, on_match, run);
-            if (st == GANTRY_E_REGEX_LIMIT) {
-                run->stats.regex_limit++;
-                gmr_note(run, NOTE_REGEX_LIMIT, run->stats.regex_limit,
-                         "gantry: %s:%llu: %s (other rules still matched)\n", run->file,
-                         (unsigned long long)item.first_line, gantry_strerror(st));
-            } else if (st != GANTRY_OK) {
-                run->stats.match_errors++;
-                gmr_note(run, NOTE_ERROR, run->stats.match_errors, "gantry: %s:%llu: %s\n",
-                         run->file, (unsigned long long)item.first_line, gantry_strerror(st));
-            }
-            break;
-        }
-        }
-    }
-    return covered;
-}
-
-void gmr_show_progress(match_run *run, uint64_t bytes_in_file) {
-    double t = now_seconds();
-    if (t - run->last_progress < 0.5 || t - run->started < 1.0)
-        return;
-    run->last_progress = t;
-    double mb = (double)(run->stats.bytes + bytes_in_file) / 1e6;
-    fprintf(stderr, "\r%.1f MB read, %llu events, %.0f events/s   ", mb,
-            (unsigned long long)run->stats.events, (double)run->stats.events / (t - run->started));
-}
-
-/* Returns 0, or -1 when the file could not be read (reported, run goes on). */
-static int match_file(match_run *run, const char *path) {
-    const char *error = NULL;
-    gin_reader *reader = gin_open(path, run->cfg->max_line_bytes, &error);
-    if (!reader) {
-        fprintf(stderr, "gantry: %s: %s\n", path, error);
-        return -1;
-    }
-    gantry_normalizer *norm = NULL;
-    if (gantry_normalizer_new(run->pack, run->cfg->input_format, &norm) != GANTRY_OK) {
-        fprintf(stderr, "gantry: out of memory\n");
-        gin_close(reader);
-        return -1;
-    }
-    if (run->cfg->max_depth)
-        gantry_normalizer_set_max_depth(norm, run->cfg->max_depth);
-    run->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
-    gmo_set_file(run->printer, run->file);
-    uint64_t line_no = 0;
-    int rc = 0;
-    for (;;) {
-        const char *line;
-        size_t len;
-        gin_result r = gin_next(reader, &line, &len);
-        if (r == GIN_EOF)
-            break;
-        if (r == GIN_ERROR) {
-            fprintf(stderr, "gantry: %s: after line %llu: %s\n", run->file,
-                    (unsigned long long)line_no, gin_error(reader));
-            rc = -1;
-            break;
-        }
-        line_no++;
-        run->stats.lines++;
-        if (r == GIN_TOO_LONG) {
-            gmr_drain(run, norm, 0);
-            gmr_report_malformed(run, line_no, line_no, "line longer than --max-line-bytes");
-            continue;
-        }
-        gantry_status st = gantry_normalizer_feed(norm, line, len, line_no);
-        if (st != GANTRY_OK) {
-            gmr_report_malformed(run, line_no, line_no, gantry_strerror(st));
-            continue;
-        }
-        gmr_drain(run, norm, 0);
-        if (run->progress && (line_no & 0x3FFF) == 0)
-            gmr_show_progress(run, gin_bytes(reader));
-    }
-    gantry_normalizer_finish(norm);
-    gmr_drain(run, norm, 0);
-    run->stats.bytes += gin_bytes(reader);
-    run->stats.files++;
-    gantry_normalizer_free(norm);
-    gin_close(reader);
-    return rc;
-}
-
-static int usage_error(const char *msg, const char *arg) {
-    fprintf(stderr, "gantry match: %s%s%s (see gantry help match)\n", msg, arg ? ": " : "",
-            arg ? arg : "");
-    return -1;
 }
 
 static int parse_args(match_config *cfg, int argc, char **argv) {
-    int format_set = 0;
-    for (int i = 1; i < argc;) {
-        int r = gcli_rule_option(&cfg->rules, argc, argv, &i);
-        if (r < 0)
-            return usage_error(cfg->rules.error, NULL);
-        if (r > 0)
-            continue;
-        const char *a = argv[i];
-        const char *next = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(a, "-p") == 0 || strcmp(a, "--pack") == 0) {
-            if (!next)
-                return usage_error("-p takes a pack file", NULL);
-            if (cfg->pack_path)
-                return usage_error("only one -p pack per run", NULL);
-            cfg->pack_path = next;
-            i += 2;
-        } else if (strcmp(a, "-r") == 0 || strcmp(a, "--rules") == 0) {
-            if (!next)
-                return usage_error("-r takes a rule file or directory", NULL);
-            cfg->rule_paths[cfg->rule_path_count++] = next;
-            i += 2;
-        } else if (strcmp(a, "--format") == 0) {
-            if (!next || (strcmp(next, "jsonl") && strcmp(next, "text")))
-                return usage_error("--format takes jsonl or text", NULL);
-            cfg->out.format = strcmp(next, "jsonl") == 0 ? GMO_JSONL : GMO_TEXT;
-            format_set = 1;
-            i += 2;
-        } else if (strcmp(a, "--min-level") == 0) {
-            if (!next || (cfg->out.min_level = gmo_parse_level(next)) < 0)
-                return usage_error("--min-level takes informational, low, medium, high or "
-                                   "critical",
-                                   next);
-            i += 2;
-        } else if (strcmp(a, "--stats") == 0) {
-            if (!next)
-                return usage_error("--stats takes a file", NULL);
-            cfg->stats_path = next;
-            i += 2;
-        } else if (strcmp(a, "--input-format") == 0) {
-            int f = next ? gantry_input_format_parse(next) : -1;
-            if (f < 0)
-                return usage_error("unknown --input-format", next);
-            cfg->input_format = (gantry_input_format)f;
-            i += 2;
-        } else if (strcmp(a, "--max-line-bytes") == 0) {
-            char *end = NULL;
-            unsigned long long v = next ? strtoull(next, &end, 10) : 0;
-            if (!next || *end || v < 16 || v > (1ull << 32))
-                return usage_error("--max-line-bytes takes a number from 16 to 4294967296", next);
-            cfg->max_line_bytes = (size_t)v;
-            i += 2;
-        } else if (strcmp(a, "--max-depth") == 0) {
-            char *end = NULL;
-            unsigned long v = next ? strtoul(next, &end, 10) : 0;
-            if (!next || *end || v < 1 || v > GANTRY_DEFAULT_MAX_DEPTH)
-                return usage_error("--max-depth takes a number from 1 to 128", next);
-            cfg->max_depth = (unsigned)v;
-            i += 2;
-        } else if (strcmp(a, "--state-memory") == 0 || strcmp(a, "--out-of-order") == 0) {
-            char *end = NULL;
-            unsigned long long v = next ? strtoull(next, &end, 10) : 0;
-            if (!next || *end || next[0] == '-')
-                return usage_error("--state-memory takes BYTES, --out-of-order SECONDS", next);
-            if (a[2] == 's')
-                cfg->corr_limits.memory_bytes = (size_t)v;
-            else
-                cfg->corr_limits.out_of_order_ns = (uint64_t)v * 1000000000ull;
-            i += 2;
-        } else if (strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) {
-            char *end = NULL;
-            unsigned long v = next ? strtoul(next, &end, 10) : 0;
-            if (!next || *end || v < 1 || v > MATCH_MAX_JOBS)
-                return usage_error("-j takes a number of threads from 1 to 256", next);
-            cfg->jobs = (unsigned)v;
-            i += 2;
-        } else if (strcmp(a, "--count") == 0) {
-            cfg->out.count_only = 1;
-            i++;
-        } else if (strcmp(a, "--fields") == 0) {
-            cfg->out.fields_only = 1;
-            i++;
-        } else if (strcmp(a, "--fail-on-match") == 0) {
-            cfg->fail_on_match = 1;
-            i++;
-        } else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
-            cfg->quiet = 1;
-            i++;
-        } else if (strcmp(a, "--color") == 0) {
-            cfg->out.color = 1;
-            i++;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return usage_error("unknown option", a);
-        } else {
-            cfg->inputs[cfg->input_count++] = a;
-            i++;
-        }
-    }
-    if (!cfg->pack_path == !cfg->rule_path_count)
-        return usage_error("give exactly one of -p PACK or -r RULES", NULL);
+    parse_state ps = {cfg, 0};
+    int first = 1;
+    if (gopt_parse("match", gcli_match_options, argc, argv, on_option, &ps, &first) != 0)
+        return -1;
+    for (int i = first; i < argc; i++)
+        cfg->inputs[cfg->input_count++] = argv[i];
+    if (!cfg->pack_path_count && !cfg->rule_path_count)
+        return gopt_usage_error("match", "give a pack (-p PACK) or rules (-r RULES)");
     if (cfg->input_count == 0)
         cfg->inputs[cfg->input_count++] = "-";
-    if (!format_set)
+    if (!ps.format_set)
         cfg->out.format = isatty(STDOUT_FILENO) ? GMO_TEXT : GMO_JSONL;
-    if (!cfg->out.color)
-        cfg->out.color = cfg->out.format == GMO_TEXT && isatty(STDOUT_FILENO);
+    cfg->out.color = cfg->out.format == GMO_TEXT && gopt_color(cfg->color, STDOUT_FILENO);
+    /* Tests cut -j chunks small so that boundaries fall inside joined
+     * events; a test-only knob, documented under ENVIRONMENT in gantry(1). */
+    const char *chunk = getenv("GANTRY_MATCH_CHUNK_LINES");
+    unsigned long long n;
+    if (chunk && gopt_number(chunk, 1, 1u << 30, &n) == 0)
+        cfg->chunk_lines = (size_t)n;
     return 0;
 }
 
-static gantry_pack *load_pack(const match_config *cfg) {
-    gantry_pack *pack = NULL;
-    char err[512] = "";
-    gantry_status st;
-    if (cfg->pack_path) {
-        st = gantry_pack_load_file(cfg->pack_path, &pack, err, sizeof err);
-        if (st != GANTRY_OK)
-            fprintf(stderr, "gantry match: %s: %s\n", cfg->pack_path, err);
-        return pack;
+/* Every -p pack in order, then the -r rules as one more. Returns the count,
+ * or -1 after saying why (exit 2). */
+static long load_packs(const match_config *cfg, gmr_pack *packs) {
+    long n = 0;
+    for (size_t i = 0; i < cfg->pack_path_count; i++) {
+        if (!(packs[n].pack = gcli_load_pack_file("match", cfg->pack_paths[i], &cfg->load_options)))
+            return -1;
+        n++;
     }
-    unsigned char *image = NULL;
-    size_t len = 0;
-    if (gcli_compile_paths(&cfg->rules, cfg->rule_paths, cfg->rule_path_count, &image, &len,
-                           NULL) != 0)
-        return NULL;
-    st = gantry_pack_load_buffer(image, len, &pack, err, sizeof err);
-    if (st != GANTRY_OK)
-        fprintf(stderr, "gantry match: compiled pack refused: %s\n", err);
-    free(image);
-    return pack;
+    if (cfg->rule_path_count) {
+        if (gcli_rule_inputs_exist("match", &cfg->rules, cfg->rule_paths, cfg->rule_path_count) !=
+                0 ||
+            !(packs[n].pack = gcli_compile_and_load("match", &cfg->rules, &cfg->load_options,
+                                                    cfg->rule_paths, cfg->rule_path_count)))
+            return -1;
+        n++;
+    }
+    return n;
+}
+
+static int start_correlators(match_run *run) {
+    const match_config *cfg = run->cfg;
+    for (size_t k = 0; k < run->pack_count; k++) {
+        gmr_pack *pk = &run->packs[k];
+        if (!gantry_pack_correlation_count(pk->pack))
+            continue;
+        gantry_status st = gantry_correlator_new(pk->pack, &cfg->corr_limits, &pk->correlator);
+        if (st != GANTRY_OK) {
+            fprintf(stderr, "gantry match: correlation state: %s\n", gantry_strerror(st));
+            return -1;
+        }
+        pk->corr_sink =
+            (gco_sink){pk->pack,           stdout, cfg->out.format == GMO_TEXT, cfg->out.count_only,
+                       cfg->out.min_level, 0};
+    }
+    return 0;
+}
+
+/* Flushes every correlator; the counters of all packs add up. Returns how
+ * many correlation matches were printed, and whether any pack has them. */
+static uint64_t finish_correlators(match_run *run, gantry_correlator_stats *sum, int *any) {
+    uint64_t printed = 0;
+    *any = 0;
+    for (size_t k = 0; k < run->pack_count; k++) {
+        gmr_pack *pk = &run->packs[k];
+        if (!pk->correlator)
+            continue;
+        *any = 1;
+        gantry_correlator_flush(pk->correlator, gco_on_match, &pk->corr_sink);
+        gantry_correlator_stats s;
+        gantry_correlator_get_stats(pk->correlator, &s);
+        /* every field is a uint64_t counter; peaks add up to an upper bound */
+        _Static_assert(sizeof s % sizeof(uint64_t) == 0, "counters only");
+        uint64_t *to = (uint64_t *)sum;
+        const uint64_t *from = (const uint64_t *)&s;
+        for (size_t f = 0; f < sizeof s / sizeof(uint64_t); f++)
+            to[f] += from[f];
+        printed += pk->corr_sink.printed;
+    }
+    return printed;
 }
 
 static int run_match(match_config *cfg) {
-    match_run run = {.cfg = cfg};
+    match_run run = {0};
     int status = 2;
     char **files = NULL;
     long file_count = 0;
-    double load_started = now_seconds();
-    run.pack = load_pack(cfg);
-    if (!run.pack)
+    size_t max_packs = cfg->pack_path_count + 1;
+    gmr_pack *packs = calloc(max_packs, sizeof *packs);
+    if (!packs) {
+        fprintf(stderr, "gantry match: out of memory\n");
+        return 2;
+    }
+    double load_started = gmr_now();
+    long pack_count = load_packs(cfg, packs);
+    if (pack_count < 0)
         goto done;
-    double load_seconds = now_seconds() - load_started;
-    if (gantry_matcher_new(run.pack, &run.matcher) != GANTRY_OK ||
-        gmo_stats_init(&run.stats, gantry_pack_rule_count(run.pack)) != 0 ||
-        !(run.printer = gmo_printer_new(run.pack, &cfg->out, stdout))) {
+    double load_seconds = gmr_now() - load_started;
+    if (gmr_init(&run, cfg, packs, (size_t)pack_count, stdout) != 0) {
         fprintf(stderr, "gantry match: out of memory\n");
         goto done;
     }
-    if (gantry_pack_correlation_count(run.pack)) {
-        gantry_status cst = gantry_correlator_new(run.pack, &cfg->corr_limits, &run.correlator);
-        if (cst != GANTRY_OK) {
-            fprintf(stderr, "gantry match: correlation state: %s\n", gantry_strerror(cst));
-            goto done;
-        }
-        run.corr_sink =
-            (gco_sink){run.pack,           stdout, cfg->out.format == GMO_TEXT, cfg->out.count_only,
-                       cfg->out.min_level, 0};
-    }
+    if (start_correlators(&run) != 0)
+        goto done;
     const char *bad = NULL;
     file_count = gin_expand(cfg->inputs, cfg->input_count, &files, &bad);
     if (file_count < 0) {
@@ -339,11 +278,14 @@ static int run_match(match_config *cfg) {
     }
     run.stats.load_seconds = load_seconds;
     run.progress = !cfg->quiet && isatty(STDERR_FILENO);
-    run.started = now_seconds();
+    run.started = gmr_now();
     int io_failed = 0;
+    int correlations = 0;
+    for (long k = 0; k < pack_count; k++)
+        correlations |= packs[k].correlator != NULL;
     /* Correlations keep state across events in input order: they stay on one
      * thread. */
-    if (cfg->jobs > 1 && !run.correlator) {
+    if (cfg->jobs > 1 && !correlations) {
         int rc = gmr_match_parallel(&run, files, file_count);
         if (rc < 0) {
             fprintf(stderr, "gantry match: out of memory or cannot start threads\n");
@@ -352,63 +294,68 @@ static int run_match(match_config *cfg) {
         io_failed = rc;
     } else {
         for (long i = 0; i < file_count; i++)
-            if (match_file(&run, files[i]) != 0)
+            if (gmr_match_file(&run, files[i]) != 0)
                 io_failed = 1;
     }
     gantry_correlator_stats corr_stats = {0};
-    if (run.correlator) {
-        gantry_correlator_flush(run.correlator, gco_on_match, &run.corr_sink);
-        gantry_correlator_get_stats(run.correlator, &corr_stats);
-    }
-    run.stats.seconds = now_seconds() - run.started;
+    int any_corr = 0;
+    uint64_t corr_printed = finish_correlators(&run, &corr_stats, &any_corr);
+    run.stats.seconds = gmr_now() - run.started;
     if (run.progress)
         fprintf(stderr, "\r%60s\r", "");
-    if (cfg->out.count_only)
-        gmo_print_counts(run.printer, &run.stats);
+    if (cfg->out.count_only && gmo_print_counts(run.printer, &run.stats) != 0) {
+        fprintf(stderr, "gantry match: out of memory\n");
+        goto done;
+    }
     if (fflush(stdout) != 0) {
         fprintf(stderr, "gantry match: cannot write output: %s\n", strerror(errno));
         io_failed = 1;
     }
-    if (run.stats.malformed > GMR_SHOWN)
+    if (!cfg->quiet && run.stats.malformed > GMR_SHOWN)
         fprintf(stderr, "gantry: %llu more malformed lines not shown\n",
                 (unsigned long long)(run.stats.malformed - GMR_SHOWN));
     if (!cfg->quiet)
         gmo_print_summary(&run.stats, stderr);
-    if (!cfg->quiet && run.correlator)
-        gco_print_summary(&corr_stats, run.corr_sink.printed, stderr);
-    if (cfg->stats_path && (gmo_write_stats(cfg->stats_path, run.pack, &run.stats) != 0 ||
-                            (run.correlator && gco_amend_stats_file(cfg->stats_path, &corr_stats,
-                                                                    run.corr_sink.printed) != 0))) {
+    if (!cfg->quiet && any_corr)
+        gco_print_summary(&corr_stats, corr_printed, stderr);
+    if (cfg->stats_path &&
+        (gmo_write_stats(cfg->stats_path, run.printer, &run.stats) != 0 ||
+         (any_corr && gco_amend_stats_file(cfg->stats_path, &corr_stats, corr_printed) != 0))) {
         fprintf(stderr, "gantry match: cannot write %s: %s\n", cfg->stats_path, strerror(errno));
         io_failed = 1;
     }
     if (io_failed)
         status = 2;
-    else if (cfg->fail_on_match && (run.stats.matches > 0 || run.corr_sink.printed > 0))
+    else if (cfg->fail_on_match && (run.stats.matches > 0 || corr_printed > 0))
         status = 1;
     else
         status = 0;
 done:
     gin_free_list(files, file_count > 0 ? file_count : 0);
-    gmo_printer_free(run.printer);
-    gmo_stats_free(&run.stats);
-    gantry_matcher_free(run.matcher);
-    gantry_correlator_free(run.correlator);
-    gantry_pack_free(run.pack);
+    gmr_release(&run);
+    for (size_t k = 0; k < max_packs; k++) {
+        gantry_correlator_free(packs[k].correlator);
+        gantry_pack_free(packs[k].pack);
+    }
+    free(packs);
     return status;
 }
 
 int gcli_cmd_match(int argc, char **argv) {
-    match_config cfg = {.max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES, .jobs = 1};
+    match_config cfg = {.max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES, .jobs = 1, .color = -1};
+    gantry_options_default(&cfg.load_options);
     gantry_correlator_limits_default(&cfg.corr_limits);
+    cfg.pack_paths = calloc((size_t)argc + 1, sizeof *cfg.pack_paths);
     cfg.rule_paths = calloc((size_t)argc + 1, sizeof *cfg.rule_paths);
     cfg.inputs = calloc((size_t)argc + 2, sizeof *cfg.inputs);
     int status = 2;
-    if (!cfg.rule_paths || !cfg.inputs || gcli_rule_options_init(&cfg.rules, argc) != 0)
+    if (!cfg.pack_paths || !cfg.rule_paths || !cfg.inputs ||
+        gcli_rule_options_init(&cfg.rules, argc) != 0)
         fprintf(stderr, "gantry match: out of memory\n");
     else if (parse_args(&cfg, argc, argv) == 0)
         status = run_match(&cfg);
     gcli_rule_options_free(&cfg.rules);
+    free(cfg.pack_paths);
     free(cfg.rule_paths);
     free(cfg.inputs);
     return status;

@@ -12,7 +12,7 @@
  * continuation. Such a chunk hands its unfinished normalizer to the merger,
  * which then matches the next chunk again itself, continuing that
  * normalizer, and throws the worker's result for it away. Module prefix:
- * gmr_ (shared with cmd_match.c through match_run.h). */
+ * gmr_ (match_run.h). */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,10 +115,8 @@ static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files)
     run->stats.rule_count = rule_count;
     run->file = strcmp(files[c->file], "-") == 0 ? "<stdin>" : files[c->file];
     gmo_set_file(run->printer, run->file);
-    if (!norm && gantry_normalizer_new(run->pack, run->cfg->input_format, &norm) != GANTRY_OK)
+    if (!norm && !(norm = gmr_normalizer(run)))
         return -1;
-    if (run->cfg->max_depth)
-        gantry_normalizer_set_max_depth(norm, run->cfg->max_depth);
     uint64_t covered = c->first_line - 1; /* last line an item accounted for */
     uint64_t line_no = c->first_line - 1;
     for (size_t i = 0; i < c->nlines; i++) {
@@ -195,24 +193,18 @@ static void *worker_main(void *arg) {
 static int worker_init(worker *w, match_run *parent, pool *p) {
     memset(w, 0, sizeof *w);
     w->pool = p;
-    w->run.cfg = parent->cfg;
-    w->run.pack = parent->pack;
     w->out = open_memstream(&w->out_buf, &w->out_size);
     w->notes = open_memstream(&w->notes_buf, &w->notes_size);
     if (!w->out || !w->notes)
         return -1;
-    w->run.notes = w->notes;
-    if (gantry_matcher_new(parent->pack, &w->run.matcher) != GANTRY_OK ||
-        gmo_stats_init(&w->run.stats, gantry_pack_rule_count(parent->pack)) != 0 ||
-        !(w->run.printer = gmo_printer_new(parent->pack, &parent->cfg->out, w->out)))
+    if (gmr_init(&w->run, parent->cfg, parent->packs, parent->pack_count, w->out) != 0)
         return -1;
+    w->run.notes = w->notes;
     return 0;
 }
 
 static void worker_release(worker *w) {
-    gmo_printer_free(w->run.printer);
-    gmo_stats_free(&w->run.stats);
-    gantry_matcher_free(w->run.matcher);
+    gmr_release(&w->run);
     if (w->out)
         fclose(w->out);
     if (w->notes)
@@ -228,10 +220,11 @@ static void chunk_emit(match_run *run, const chunk *c) {
     for (size_t i = 0; i < c->notes_len;) {
         const char *end = memchr(c->notes + i, '\n', c->notes_len - i);
         size_t n = end ? (size_t)(end - (c->notes + i)) + 1 : c->notes_len - i;
-        uint64_t *count = c->notes[i] == NOTE_MALFORMED     ? &run->stats.malformed
-                          : c->notes[i] == NOTE_REGEX_LIMIT ? &run->stats.regex_limit
-                                                            : &run->stats.match_errors;
-        if (++*count <= GMR_SHOWN)
+        int kind = c->notes[i];
+        uint64_t *count = kind == GDR_MALFORMED     ? &run->stats.malformed
+                          : kind == GDR_REGEX_LIMIT ? &run->stats.regex_limit
+                                                    : &run->stats.match_errors;
+        if (gmr_note_shown(run, kind, ++*count))
             fwrite(c->notes + i + 1, 1, n - 1, stderr);
         i += n;
     }
@@ -336,7 +329,7 @@ static int read_file_chunks(parallel *par, size_t index) {
     if (!reader) {
         if (merge_all(par) != 0)
             return -1;
-        fprintf(stderr, "gantry: %s: %s\n", path, error);
+        fprintf(stderr, "gantry match: %s: %s\n", path, error);
         return 1;
     }
     const char *file = strcmp(path, "-") == 0 ? "<stdin>" : path;
@@ -351,7 +344,7 @@ static int read_file_chunks(parallel *par, size_t index) {
         if (r == GIN_EOF)
             break;
         if (r == GIN_ERROR) {
-            snprintf(read_error, sizeof read_error, "gantry: %s: after line %llu: %s\n", file,
+            snprintf(read_error, sizeof read_error, "gantry match: %s: after line %llu: %s\n", file,
                      (unsigned long long)line_no, gin_error(reader));
             rc = 1;
             break;
@@ -388,11 +381,8 @@ static int read_file_chunks(parallel *par, size_t index) {
 
 /* Returns 0, 1 when some input could not be read, -1 on failure to run. */
 int gmr_match_parallel(match_run *run, char **files, long file_count) {
-    parallel par = {.run = run, .chunk_lines = CHUNK_LINES};
-    /* Tests cut chunks small so that boundaries fall inside joined events. */
-    const char *env = getenv("GANTRY_MATCH_CHUNK_LINES");
-    if (env && strtoul(env, NULL, 10) > 0)
-        par.chunk_lines = strtoul(env, NULL, 10);
+    parallel par = {.run = run,
+                    .chunk_lines = run->cfg->chunk_lines ? run->cfg->chunk_lines : CHUNK_LINES};
     pool *p = &par.pool;
     unsigned jobs = run->cfg->jobs;
     p->files = files;

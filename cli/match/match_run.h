@@ -1,5 +1,7 @@
-/* `gantry match` internals shared by its sequential loop (cmd_match.c) and
- * its -j worker threads (match_parallel.c). Module prefix: gmr_. */
+/* `gantry match` internals: the run over the input files, shared by its
+ * sequential loop (match_run.c) and its -j worker threads
+ * (match_parallel.c). cmd_match.c parses the options and sets the run up.
+ * Module prefix: gmr_. */
 #ifndef GANTRY_CLI_MATCH_RUN_H
 #define GANTRY_CLI_MATCH_RUN_H
 
@@ -8,6 +10,7 @@
 #include <stdio.h>
 
 #include "correlate_output.h"
+#include "drain.h"
 #include "gantry.h"
 #include "match_output.h"
 #include "rule_options.h"
@@ -16,8 +19,9 @@
 #define GMR_SHOWN 10
 
 typedef struct match_config {
-    const char *pack_path;
-    const char **rule_paths;
+    const char **pack_paths; /* -p, in the order given */
+    size_t pack_path_count;
+    const char **rule_paths; /* -r: compiled together into one more pack */
     size_t rule_path_count;
     const char **inputs;
     size_t input_count;
@@ -26,24 +30,35 @@ typedef struct match_config {
     size_t max_line_bytes;
     unsigned max_depth; /* --max-depth; 0 keeps the normalizer's default */
     int fail_on_match;
-    int quiet;
-    unsigned jobs;                        /* -j: worker threads; 1 matches on the calling thread */
+    int quiet;          /* only errors on stderr: no summary, no notes about lines */
+    int color;          /* 1 --color, 0 --no-color, -1 decide */
+    unsigned jobs;      /* -j: worker threads; 1 matches on the calling thread */
+    size_t chunk_lines; /* -j chunk size (GANTRY_MATCH_CHUNK_LINES, tests only) */
     gantry_correlator_limits corr_limits; /* --state-memory, --out-of-order */
+    gantry_options load_options;          /* hidden --optimize=0|1|all, for differential tests */
     gcli_rule_options rules;
     gmo_options out;
 } match_config;
 
+/* One pack of the run with what only the sequential run uses. */
+typedef struct gmr_pack {
+    gantry_pack *pack;
+    gantry_correlator *correlator; /* NULL when the pack has no correlations */
+    gco_sink corr_sink;
+} gmr_pack;
+
 typedef struct match_run {
     const match_config *cfg;
-    gantry_pack *pack;
-    gantry_matcher *matcher;
-    gmo_printer *printer;
+    gmr_pack *packs; /* shared with the workers, which never touch correlators */
+    size_t pack_count;
+    gantry_matcher **matchers; /* this run's own, one per pack */
+    gmo_printer *printer;      /* over every pack's rules, numbered one after another */
     gmo_stats stats;
+    gdr_hooks hooks;
     const char *file; /* current input */
     uint64_t line;
     const cJSON *event;
-    gantry_correlator *correlator; /* NULL when the pack has no correlations */
-    gco_sink corr_sink;
+    size_t current; /* the pack being matched */
     int event_matched;
     int progress;
     double started, last_progress;
@@ -52,20 +67,26 @@ typedef struct match_run {
     FILE *notes;
 } match_run;
 
-enum { NOTE_MALFORMED = 'M', NOTE_REGEX_LIMIT = 'R', NOTE_ERROR = 'E' };
-
-/* Shows a message about an input line: at once (count is how many of its kind
- * so far; only the first GMR_SHOWN are shown), or into run->notes. */
-void gmr_note(match_run *run, int kind, uint64_t count, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 4, 5)))
-#endif
-    ;
-void gmr_report_malformed(match_run *run, uint64_t first, uint64_t last, const char *reason);
-/* Drains every ready item of the normalizer into the matcher. Returns the
+/* Makes `run` ready to match with the packs: matchers, printer, statistics
+ * and drain hooks. Returns 0, or -1 when memory ran out. */
+int gmr_init(match_run *run, const match_config *cfg, gmr_pack *packs, size_t pack_count,
+             FILE *out);
+void gmr_release(match_run *run);
+/* A normalizer as the run needs it. NULL when memory ran out. */
+gantry_normalizer *gmr_normalizer(const match_run *run);
+/* Drains every ready item of the normalizer into the matchers. Returns the
  * last input line the items accounted for (at least `covered`). */
 uint64_t gmr_drain(match_run *run, gantry_normalizer *norm, uint64_t covered);
+void gmr_report_malformed(match_run *run, uint64_t first, uint64_t last, const char *reason);
 void gmr_show_progress(match_run *run, uint64_t bytes_in_file);
+/* Monotonic seconds. */
+double gmr_now(void);
+/* Whether the count-th note of its kind is shown: only the first GMR_SHOWN
+ * are, and with --quiet only errors. */
+int gmr_note_shown(const match_run *run, int kind, uint64_t count);
+/* Matches one file on the calling thread. Returns 0, or -1 when the file
+ * could not be read (reported; the run goes on). */
+int gmr_match_file(match_run *run, const char *path);
 
 /* -j N over the files: returns 0, 1 when some input could not be read, -1
  * when the threads could not run (out of memory). */

@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include "numtext.h"
 #include "sigma_internal.h"
 
 static const char *const reserved[] = {
@@ -368,19 +369,22 @@ static void put_condition(FILE *out, const gast_correlation *corr) {
     unsigned f = corr->cond_flags;
     if (!f)
         return;
+    char lo[GRT_NUMBER_TEXT_MAX], hi[GRT_NUMBER_TEXT_MAX];
+    grt_number_text(corr->cond_lo, lo, sizeof lo);
+    grt_number_text(corr->cond_hi, hi, sizeof hi);
     fputs("    condition: ", out);
     bool both = (f & GAST_CORR_HAS_LO) && (f & GAST_CORR_HAS_HI);
     if (both && (f & GAST_CORR_LO_INCL) && (f & GAST_CORR_HI_INCL) &&
         corr->cond_lo == corr->cond_hi) {
-        fprintf(out, "eq %.17g\n", corr->cond_lo);
+        fprintf(out, "eq %s\n", lo);
         return;
     }
     if (f & GAST_CORR_HAS_LO)
-        fprintf(out, "%s %.17g", f & GAST_CORR_LO_INCL ? "gte" : "gt", corr->cond_lo);
+        fprintf(out, "%s %s", f & GAST_CORR_LO_INCL ? "gte" : "gt", lo);
     if (both)
         fputs(" and ", out);
     if (f & GAST_CORR_HAS_HI)
-        fprintf(out, "%s %.17g", f & GAST_CORR_HI_INCL ? "lte" : "lt", corr->cond_hi);
+        fprintf(out, "%s %s", f & GAST_CORR_HI_INCL ? "lte" : "lt", hi);
     fputc('\n', out);
 }
 
@@ -417,8 +421,11 @@ bool gsigma_emit_correlation(FILE *out, const gast_correlation *corr, const char
     if (corr->timespan_ns > 0)
         put_timespan(out, corr->timespan_ns);
     put_meta(out, "field", corr->field);
-    if (corr->percentile >= 0)
-        fprintf(out, "    percentile: %.17g\n", corr->percentile);
+    if (corr->percentile >= 0) {
+        char pct[GRT_NUMBER_TEXT_MAX];
+        grt_number_text(corr->percentile, pct, sizeof pct);
+        fprintf(out, "    percentile: %s\n", pct);
+    }
     put_condition(out, corr);
     if (corr->generate >= 0)
         fprintf(out, "    generate: %s\n", corr->generate ? "true" : "false");

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sigma_internal.h"
+#include "readfile.h"
 
 struct gsigma_ctx {
     const gcomp_options *options;
@@ -65,39 +66,6 @@ static int load_mappings(gsigma_ctx *ctx, gast_unit *unit) {
         errors += n;
     }
     return errors;
-}
-
-static char *read_all(const char *path, size_t *len) {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
-    size_t cap = 8192, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        n += got;
-        if (got == 0)
-            break;
-        if (cap - n - 1 == 0) {
-            char *grown = realloc(buf, cap * 2);
-            if (!grown) {
-                free(buf);
-                buf = NULL;
-                break;
-            }
-            buf = grown;
-            cap *= 2;
-        }
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (!buf || bad) {
-        free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
 }
 
 /* A native identifier from any text: other characters become `_`, a leading
@@ -318,8 +286,8 @@ int gsigma_load_file(gsigma_ctx *ctx, gast_unit *unit, const char *path) {
     if (errors < 0)
         return -1;
     size_t len = 0;
-    char *text = read_all(path, &len);
-    if (!text) {
+    char *text = NULL;
+    if (grt_read_file(path, &text, &len) != GANTRY_OK) {
         gast_loc loc = {file, 1, 1, 1};
         gdiag_report(ctx->diag, GDIAG_ERROR, "E100", loc, "cannot read the Sigma file");
         return errors + 1;

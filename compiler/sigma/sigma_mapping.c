@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "sigma_internal.h"
+#include "readfile.h"
 
 typedef struct field_pair {
     char *from, *to;
@@ -171,31 +172,16 @@ int gsigma_mappings_load_builtin(gsigma_mappings *maps, gast_unit *unit, gdiag_s
 
 int gsigma_mappings_load_file(gsigma_mappings *maps, gast_unit *unit, gdiag_sink *diag,
                               const char *path) {
-    FILE *f = fopen(path, "rb");
     gast_loc loc = {gast_unit_intern(unit, path), 1, 1, 1};
-    if (!f) {
+    char *text = NULL;
+    size_t len = 0;
+    gantry_status st = grt_read_file(path, &text, &len);
+    if (st == GANTRY_E_NOMEM)
+        return -1;
+    if (st != GANTRY_OK) {
         gdiag_report(diag, GDIAG_ERROR, "E115", loc, "cannot read the field mapping file");
         return 1;
     }
-    char *text = NULL;
-    size_t len = 0, cap = 0;
-    for (;;) {
-        if (len + 4096 > cap) {
-            cap = cap ? cap * 2 : 8192;
-            char *grown = realloc(text, cap);
-            if (!grown) {
-                free(text);
-                fclose(f);
-                return -1;
-            }
-            text = grown;
-        }
-        size_t n = fread(text + len, 1, cap - len, f);
-        len += n;
-        if (n == 0)
-            break;
-    }
-    fclose(f);
     /* Later user files beat earlier ones, and every user file beats the
      * built-in mappings. */
     int n = load_text(maps, unit, diag, path, text ? text : "", len, 1000 + (int)maps->count * 10);

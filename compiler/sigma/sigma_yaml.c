@@ -10,6 +10,8 @@
 #include <string.h>
 #include <yaml.h>
 #include "sigma_internal.h"
+#include "hexdigit.h"
+#include "numtext.h"
 
 /* YAML nesting deeper than this is refused rather than recursed into. */
 #define GSIGMA_MAX_YAML_DEPTH 128
@@ -166,7 +168,7 @@ static bool digits_only(const char *s, int base) {
         if (*s == '_')
             continue;
         int c = tolower((unsigned char)*s);
-        int v = isdigit(c) ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : 99;
+        int v = grt_hex_digit(c) < 0 ? 99 : grt_hex_digit(c);
         if (v >= base)
             return false;
         any = true;
@@ -181,7 +183,7 @@ static double digits_value(const char *s, int base) {
         if (*s == '_')
             continue;
         int c = tolower((unsigned char)*s);
-        v = v * base + (isdigit(c) ? c - '0' : c - 'a' + 10);
+        v = v * base + grt_hex_digit(c);
     }
     return v;
 }
@@ -339,15 +341,10 @@ static bool resolve_float(const char *s, double *out) {
  * integers (pySigma's SigmaNumber keeps integral floats as int). */
 static char *number_text(double v) {
     char buf[64];
-    if (isfinite(v) && v == floor(v) && fabs(v) < 1e18) {
+    if (isfinite(v) && v == floor(v) && fabs(v) < 1e18)
         snprintf(buf, sizeof buf, "%.0f", v);
-    } else {
-        for (int prec = 15; prec <= 17; prec++) {
-            snprintf(buf, sizeof buf, "%.*g", prec, v);
-            if (strtod(buf, NULL) == v)
-                break;
-        }
-    }
+    else
+        grt_number_text(v, buf, sizeof buf);
     return gsigma_strdup(buf);
 }
 

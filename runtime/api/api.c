@@ -21,22 +21,48 @@ GRT_API const char *gantry_level_name(gantry_level level) {
     return (unsigned)level <= GANTRY_LEVEL_CRITICAL ? names[level] : "unknown";
 }
 
-GRT_API gantry_status gantry_pack_load_buffer(const void *data, size_t size, gantry_pack **pack,
-                                              char *err, size_t err_size) {
+GRT_API void gantry_options_default(gantry_options *options) {
+    if (options)
+        *options = (gantry_options){.optimize = GANTRY_OPTIMIZE_DEFAULT};
+}
+
+/* The optimisation mode of `options`, or GANTRY_OPTIMIZE__COUNT when invalid. */
+static gantry_optimize optimize_of(const gantry_options *options) {
+    if (!options)
+        return GANTRY_OPTIMIZE_DEFAULT;
+    return (unsigned)options->optimize < GANTRY_OPTIMIZE__COUNT ? options->optimize
+                                                                : GANTRY_OPTIMIZE__COUNT;
+}
+
+GRT_API gantry_status gantry_pack_load_buffer_opts(const void *data, size_t size,
+                                                   const gantry_options *options,
+                                                   gantry_pack **pack, char *err, size_t err_size) {
     if (pack)
         *pack = NULL;
-    if (!pack || (!data && size))
+    gantry_optimize optimize = optimize_of(options);
+    if (!pack || (!data && size) || optimize == GANTRY_OPTIMIZE__COUNT)
         return grt_fail(err, err_size, GANTRY_E_ARG, "invalid argument");
     if (!data)
         data = "";
-    return grt_pack_decode(data, size, pack, err, err_size);
+    return grt_pack_decode(data, size, optimize, pack, err, err_size);
+}
+
+GRT_API gantry_status gantry_pack_load_buffer(const void *data, size_t size, gantry_pack **pack,
+                                              char *err, size_t err_size) {
+    return gantry_pack_load_buffer_opts(data, size, NULL, pack, err, err_size);
 }
 
 GRT_API gantry_status gantry_pack_load_file(const char *path, gantry_pack **pack, char *err,
                                             size_t err_size) {
+    return gantry_pack_load_file_opts(path, NULL, pack, err, err_size);
+}
+
+GRT_API gantry_status gantry_pack_load_file_opts(const char *path, const gantry_options *options,
+                                                 gantry_pack **pack, char *err, size_t err_size) {
     if (pack)
         *pack = NULL;
-    if (!path || !pack)
+    gantry_optimize optimize = optimize_of(options);
+    if (!path || !pack || optimize == GANTRY_OPTIMIZE__COUNT)
         return grt_fail(err, err_size, GANTRY_E_ARG, "invalid argument");
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
@@ -55,7 +81,7 @@ GRT_API gantry_status gantry_pack_load_file(const char *path, gantry_pack **pack
     gantry_status status;
     void *map = size ? mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
     if (map != MAP_FAILED) {
-        status = grt_pack_decode(map, size, pack, err, err_size);
+        status = grt_pack_decode(map, size, optimize, pack, err, err_size);
         munmap(map, size);
         close(fd);
         return status;
@@ -80,7 +106,7 @@ GRT_API gantry_status gantry_pack_load_file(const char *path, gantry_pack **pack
         free(buf);
         return grt_fail(err, err_size, GANTRY_E_IO, "%s: short read", path);
     }
-    status = grt_pack_decode(buf, size, pack, err, err_size);
+    status = grt_pack_decode(buf, size, optimize, pack, err, err_size);
     free(buf);
     return status;
 }

@@ -40,8 +40,8 @@ void grt_pack_destroy(gantry_pack *pk) {
     free(pk);
 }
 
-gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pack **out, char *err,
-                              size_t err_size) {
+gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_optimize optimize,
+                              gantry_pack **out, char *err, size_t err_size) {
     *out = NULL;
     if (err && err_size)
         err[0] = 0;
@@ -51,6 +51,8 @@ gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pac
     gantry_pack *pk;
     grt_corr_sections cs;
     gantry_status st = grt_pack_read(data, size, &pk, &cs, err, err_size);
+    if (st == GANTRY_OK)
+        pk->optimize = optimize;
     if (st == GANTRY_OK && (st = grt_corr_decode(pk, data, cs, err, err_size)) == GANTRY_OK &&
         (st = grt_verify(pk, err, err_size)) == GANTRY_OK &&
         (st = grt_net_prepare(pk, err, err_size)) == GANTRY_OK &&

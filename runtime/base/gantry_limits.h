@@ -23,6 +23,18 @@
 #define GANTRY_DEFAULT_MAX_DEPTH 128u                       /* --max-depth: JSON nesting */
 #define GANTRY_MAX_VALUES_PER_FIELD 65536u                  /* array elements one path may yield */
 
+/* Request bodies the normalizer reads in other shapes. Past a limit the
+ * event keeps what was read before it and gets `error.message`. */
+#define GANTRY_MAX_PATCH_OPS 1000u       /* operations applied from one JSON patch */
+#define GANTRY_MAX_POINTER_TOKENS 32u    /* reference tokens in one JSON pointer */
+#define GANTRY_MAX_POINTER_TOKEN 256u    /* bytes in one reference token */
+#define GANTRY_MAX_PATCH_INDEX 1000u     /* array index a patch path may name */
+#define GANTRY_MAX_PATCH_NODES 100000u   /* JSON values one patch may write */
+#define GANTRY_MAX_YAML_DOCUMENTS 64u    /* documents in one uploaded manifest */
+#define GANTRY_MAX_YAML_NODES 100000u    /* values built from one manifest, aliases expanded */
+#define GANTRY_MAX_YAML_DEPTH 64u        /* nesting of collections in a manifest */
+#define GANTRY_MAX_YAML_ALIASES 1000u    /* alias uses in one manifest */
+
 /* Regexes (pcre2_set_match_limit / pcre2_set_depth_limit) */
 #define GANTRY_REGEX_MATCH_LIMIT 100000u
 #define GANTRY_REGEX_DEPTH_LIMIT 1000u

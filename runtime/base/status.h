@@ -1,5 +1,14 @@
 /* The runtime's error funnel: every failure is a gantry_status, and the
- * text that explains it goes into the caller's err buffer. Module prefix: grt_. */
+ * text that explains it goes into the caller's err buffer. Module prefix: grt_.
+ *
+ * The runtime's one error convention (every folder under runtime/): a
+ * function that can fail returns a gantry_status (GANTRY_OK is 0), never a
+ * -1/-2 code, a (size_t)-1 sentinel or an error string to compare; a message
+ * for a person travels beside the status (an err buffer, or a static reason
+ * through an out-parameter, as the normalizers' malformed-line reasons do).
+ * Questions that are not failures (is this text a timestamp, does this key
+ * exist) answer with bool. The compiler and the grammar have their own
+ * convention: the diagnostics sink (grammar/diag.h). */
 #ifndef GANTRY_RT_STATUS_H
 #define GANTRY_RT_STATUS_H
 

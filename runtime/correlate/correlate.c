@@ -15,6 +15,7 @@
 
 #include "correlate.h"
 #include "correlate_stage.h"
+#include "path.h"
 
 #define KEY_MAX 4096u /* bytes of group-key text; longer keys are not grouped */
 
@@ -141,19 +142,19 @@ static void group_free(gantry_correlator *c, cgroup *g) {
 }
 
 /* Evicts least recently seen groups (never `keep`) until `need` more bytes
- * and, when `new_group`, one more group fit. Returns 0 when they fit. */
-static int make_room(gantry_correlator *c, size_t need, int new_group, const cgroup *keep) {
+ * and, when `new_group`, one more group fit. Returns whether they fit. */
+static bool make_room(gantry_correlator *c, size_t need, int new_group, const cgroup *keep) {
     while (c->st.bytes + need > c->lim.memory_bytes ||
            (new_group && c->st.groups_live >= c->lim.max_groups)) {
         cgroup *victim = c->lru_tail;
         if (victim == keep)
             victim = victim ? victim->prev : NULL;
         if (!victim)
-            return -1;
+            return false;
         group_free(c, victim);
         c->st.groups_evicted++;
     }
-    return 0;
+    return true;
 }
 
 /* ---- aggregates ---- */
@@ -168,16 +169,16 @@ static int cmp_double(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* The figure the condition is compared with; returns -1 when there is
- * none (no numeric value for an average or percentile). */
-static int aggregate(gantry_correlator *c, const grt_corr *k, const cev *ev, uint32_t n,
-                     double *out) {
+/* The figure the condition is compared with; false when there is none (no
+ * numeric value for an average or percentile). */
+static bool aggregate(gantry_correlator *c, const grt_corr *k, const cev *ev, uint32_t n,
+                      double *out) {
     size_t m = 0;
     double sum = 0;
     switch (k->type) {
     case GANTRY_CORR_EVENT_COUNT:
         *out = n;
-        return 0;
+        return true;
     case GANTRY_CORR_VALUE_COUNT:
         for (uint32_t i = 0; i < n; i++)
             if (ev[i].has_text)
@@ -187,7 +188,7 @@ static int aggregate(gantry_correlator *c, const grt_corr *k, const cev *ev, uin
         for (size_t i = 0; i < m; i++)
             if (i == 0 || c->hs[i] != c->hs[i - 1])
                 *out += 1;
-        return 0;
+        return true;
     case GANTRY_CORR_TEMPORAL:
         memset(c->seen, 0, k->refs.count);
         *out = 0;
@@ -196,7 +197,7 @@ static int aggregate(gantry_correlator *c, const grt_corr *k, const cev *ev, uin
                 c->seen[ev[i].ref] = 1;
                 *out += 1;
             }
-        return 0;
+        return true;
     case GANTRY_CORR_TEMPORAL_ORDERED: {
         /* the longest prefix of `rules` seen in order: greedy on time order */
         uint32_t need = 0;
@@ -204,7 +205,7 @@ static int aggregate(gantry_correlator *c, const grt_corr *k, const cev *ev, uin
             if (ev[i].ref == need)
                 need++;
         *out = need;
-        return 0;
+        return true;
     }
     default:
         break;
@@ -216,19 +217,19 @@ static int aggregate(gantry_correlator *c, const grt_corr *k, const cev *ev, uin
         }
     if (k->type == GANTRY_CORR_VALUE_SUM) {
         *out = sum;
-        return 0;
+        return true;
     }
     if (m == 0)
-        return -1;
+        return false;
     if (k->type == GANTRY_CORR_VALUE_AVG) {
         *out = sum / (double)m;
-        return 0;
+        return true;
     }
     /* nearest rank */
     qsort(c->ds, m, sizeof *c->ds, cmp_double);
     size_t rank = (size_t)ceil(k->percentile / 100.0 * (double)m);
     *out = c->ds[rank ? rank - 1 : 0];
-    return 0;
+    return true;
 }
 
 static int holds(const grt_corr *k, double v) {
@@ -243,12 +244,13 @@ static int holds(const grt_corr *k, double v) {
     return 1;
 }
 
-static int push_pending(gantry_correlator *c, const cgroup *g, const cev *last, double value) {
+static gantry_status push_pending(gantry_correlator *c, const cgroup *g, const cev *last,
+                                  double value) {
     if (c->npend == c->pend_cap) {
         size_t cap = c->pend_cap ? c->pend_cap * 2 : 16;
         pending *p = realloc(c->pend, cap * sizeof *p);
         if (!p)
-            return -1;
+            return GANTRY_E_NOMEM;
         c->pend = p;
         c->pend_cap = cap;
     }
@@ -256,7 +258,7 @@ static int push_pending(gantry_correlator *c, const cgroup *g, const cev *last, 
         size_t cap = (c->pkeys_cap + g->key_len) * 2;
         char *p = realloc(c->pkeys, cap);
         if (!p)
-            return -1;
+            return GANTRY_E_NOMEM;
         c->pkeys = p;
         c->pkeys_cap = cap;
     }
@@ -264,7 +266,7 @@ static int push_pending(gantry_correlator *c, const cgroup *g, const cev *last, 
     c->pend[c->npend++] =
         (pending){g->corr, last->file, last->t, last->line, value, c->pkeys_len, g->key_len};
     c->pkeys_len += g->key_len;
-    return 0;
+    return GANTRY_OK;
 }
 
 /* For temporal_ordered, the events that make up the matched steps (the same
@@ -292,7 +294,8 @@ static uint32_t contributing(gantry_correlator *c, const grt_corr *k, const cev 
     return m;
 }
 
-static int fire(gantry_correlator *c, const cgroup *g, const cev *ev, uint32_t n, double value) {
+static gantry_status fire(gantry_correlator *c, const cgroup *g, const cev *ev, uint32_t n,
+                          double value) {
     const grt_corr_table *t = c->t;
     const grt_corr *k = &t->corrs[g->corr];
     c->st.matches++;
@@ -311,7 +314,7 @@ static int fire(gantry_correlator *c, const cgroup *g, const cev *ev, uint32_t n
     }
     if (t->corr_uses[g->corr].count)
         return push_pending(c, g, last, value);
-    return 0;
+    return GANTRY_OK;
 }
 
 static void drop_front(cgroup *g, uint32_t k) {
@@ -321,10 +324,10 @@ static void drop_front(cgroup *g, uint32_t k) {
 
 /* Upper-bounded conditions: decide every window (first event + timespan)
  * that has closed; with `all`, close them all (end of input, expiry). */
-static int close_windows(gantry_correlator *c, cgroup *g, int all) {
+static gantry_status close_windows(gantry_correlator *c, cgroup *g, int all) {
     const grt_corr *k = &c->t->corrs[g->corr];
     if (!(k->cond_flags & GANTRY_CORR_COND_HI))
-        return 0;
+        return GANTRY_OK;
     while (g->n) {
         int64_t end = g->ev[0].t + k->span_ns;
         if (!all && !(c->watermark - (int64_t)c->lim.out_of_order_ns > end))
@@ -333,15 +336,15 @@ static int close_windows(gantry_correlator *c, cgroup *g, int all) {
         while (m < g->n && g->ev[m].t <= end)
             m++;
         double v;
-        if (aggregate(c, k, g->ev, m, &v) == 0 && holds(k, v) && fire(c, g, g->ev, m, v) != 0)
-            return -1;
+        if (aggregate(c, k, g->ev, m, &v) && holds(k, v) && fire(c, g, g->ev, m, v) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
         drop_front(g, m);
     }
-    return 0;
+    return GANTRY_OK;
 }
 
 /* Lower-bounded conditions: the sliding window ending at the newest event. */
-static int evaluate(gantry_correlator *c, cgroup *g) {
+static gantry_status evaluate(gantry_correlator *c, cgroup *g) {
     const grt_corr *k = &c->t->corrs[g->corr];
     if (k->cond_flags & GANTRY_CORR_COND_HI)
         return close_windows(c, g, 0);
@@ -351,26 +354,26 @@ static int evaluate(gantry_correlator *c, cgroup *g) {
     if (first)
         drop_front(g, first);
     double v;
-    if (g->n == 0 || aggregate(c, k, g->ev, g->n, &v) != 0 || !holds(k, v))
-        return 0;
-    int rc = fire(c, g, g->ev, g->n, v);
+    if (g->n == 0 || !aggregate(c, k, g->ev, g->n, &v) || !holds(k, v))
+        return GANTRY_OK;
+    gantry_status st = fire(c, g, g->ev, g->n, v);
     g->n = 0; /* once per group and window: the next match needs new events */
-    return rc;
+    return st;
 }
 
 /* Drops groups whose newest event left every window, oldest first. */
-static int expire(gantry_correlator *c) {
+static gantry_status expire(gantry_correlator *c) {
     while (c->lru_tail) {
         cgroup *g = c->lru_tail;
         const grt_corr *k = &c->t->corrs[g->corr];
         if (g->newest >= c->watermark - k->span_ns - (int64_t)c->lim.out_of_order_ns)
             break;
-        if (close_windows(c, g, 1) != 0)
-            return -1;
+        if (close_windows(c, g, 1) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
         group_free(c, g);
         c->st.groups_expired++;
     }
-    return 0;
+    return GANTRY_OK;
 }
 
 /* ---- feeding ---- */
@@ -400,13 +403,13 @@ static const char *source_text(const source *s, const char *path, char *num, siz
     if (s->from)
         return chained_value(s, path, len);
     const char *text;
-    if (gcs_value_text(gcs_lookup(s->event, path), num, 32, &text, len) != 0)
+    if (!gcs_value_text(grt_path_first_scalar(s->event, path), num, 32, &text, len))
         return NULL;
     return text;
 }
 
-static int add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const source *s, int64_t t,
-                     uint32_t file, uint64_t line) {
+static gantry_status add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const source *s,
+                               int64_t t, uint32_t file, uint64_t line) {
     const grt_corr_table *tab = c->t;
     const grt_corr *k = &tab->corrs[corr];
     const char **strs = c->pack->strs;
@@ -417,7 +420,7 @@ static int add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const so
         const char *text = source_text(s, strs[grt_corr_group_field(tab, k, ref, g)], num, &len);
         if (!text || key_len + len + 1 > KEY_MAX || memchr(text, 0, len)) {
             c->st.ungrouped++;
-            return 0;
+            return GANTRY_OK;
         }
         memcpy(c->keybuf + key_len, text, len);
         key_len += len;
@@ -436,7 +439,7 @@ static int add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const so
             e.v = s->from_value;
             e.has_num = 1;
         } else if (!s->from) {
-            e.has_num = gcs_value_number(gcs_lookup(s->event, path), &e.v) == 0;
+            e.has_num = gcs_value_number(grt_path_first_scalar(s->event, path), &e.v);
         } else {
             char *end = NULL;
             e.v = strtod(text, &end);
@@ -449,10 +452,9 @@ static int add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const so
                   memcmp(g->key, c->keybuf, key_len) == 0))
         g = g->hnext;
     if (!g) {
-        if (make_room(c, sizeof *g + key_len, 1, NULL) != 0 ||
-            !(g = calloc(1, sizeof *g + key_len))) {
+        if (!make_room(c, sizeof *g + key_len, 1, NULL) || !(g = calloc(1, sizeof *g + key_len))) {
             c->st.events_dropped++;
-            return 0;
+            return GANTRY_OK;
         }
         g->hash = hash;
         g->corr = corr;
@@ -475,7 +477,7 @@ static int add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const so
         if (cap > c->lim.max_events_per_group)
             cap = (uint32_t)c->lim.max_events_per_group;
         size_t extra = (size_t)(cap - g->cap) * sizeof(cev);
-        cev *grown = make_room(c, extra, 0, g) == 0 ? realloc(g->ev, cap * sizeof(cev)) : NULL;
+        cev *grown = make_room(c, extra, 0, g) ? realloc(g->ev, cap * sizeof(cev)) : NULL;
         if (grown) {
             g->ev = grown;
             g->cap = cap;
@@ -485,7 +487,7 @@ static int add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const so
     if (g->n == g->cap) {
         if (g->n == 0) {
             c->st.events_dropped++;
-            return 0;
+            return GANTRY_OK;
         }
         drop_front(g, 1); /* a full group forgets its oldest event */
         c->st.events_dropped++;
@@ -501,56 +503,56 @@ static int add_event(gantry_correlator *c, uint32_t corr, uint32_t ref, const so
     return evaluate(c, g);
 }
 
-static int feed_uses(gantry_correlator *c, grt_slice uses, const source *s, int64_t t,
-                     uint32_t file, uint64_t line) {
+static gantry_status feed_uses(gantry_correlator *c, grt_slice uses, const source *s, int64_t t,
+                               uint32_t file, uint64_t line) {
     for (uint32_t i = 0; i < uses.count; i++) {
         const grt_corr_use *u = &c->t->uses[uses.first + i];
-        if (add_event(c, u->corr, u->ref, s, t, file, line) != 0)
-            return -1;
+        if (add_event(c, u->corr, u->ref, s, t, file, line) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
     }
-    return 0;
+    return GANTRY_OK;
 }
 
-static int drain_pending(gantry_correlator *c) {
+static gantry_status drain_pending(gantry_correlator *c) {
     for (size_t i = 0; i < c->npend; i++) {
         pending p = c->pend[i];
         /* the key is copied out: feeding may grow (move) the key buffer */
         char key[KEY_MAX];
         memcpy(key, c->pkeys + p.key_off, p.key_len);
         source s = {NULL, &c->t->corrs[p.corr], key, p.value};
-        if (feed_uses(c, c->t->corr_uses[p.corr], &s, p.t, p.file, p.line) != 0)
-            return -1;
+        if (feed_uses(c, c->t->corr_uses[p.corr], &s, p.t, p.file, p.line) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
     }
     c->npend = 0;
     c->pkeys_len = 0;
-    return 0;
+    return GANTRY_OK;
 }
 
-static int intern_file(gantry_correlator *c, const char *file, uint32_t *index) {
+static gantry_status intern_file(gantry_correlator *c, const char *file, uint32_t *index) {
     if (!file)
         file = "";
     /* the common case: the same file as the previous event */
     for (size_t i = c->nfiles; i-- > 0;)
         if (strcmp(c->files[i], file) == 0) {
             *index = (uint32_t)i;
-            return 0;
+            return GANTRY_OK;
         }
     if (c->nfiles == c->files_cap) {
         size_t cap = c->files_cap * 2 + 8;
         char **p = realloc(c->files, cap * sizeof *p);
         if (!p)
-            return -1;
+            return GANTRY_E_NOMEM;
         account(c, (cap - c->files_cap) * sizeof *p, 0);
         c->files = p;
         c->files_cap = cap;
     }
     size_t len = strlen(file) + 1;
     if (!(c->files[c->nfiles] = malloc(len)))
-        return -1;
+        return GANTRY_E_NOMEM;
     memcpy(c->files[c->nfiles], file, len);
     account(c, len, 0);
     *index = (uint32_t)c->nfiles++;
-    return 0;
+    return GANTRY_OK;
 }
 
 gantry_status gantry_correlator_feed(gantry_correlator *c, uint32_t rule, const cJSON *event,
@@ -565,7 +567,7 @@ gantry_status gantry_correlator_feed(gantry_correlator *c, uint32_t rule, const 
     c->user = user;
     c->st.fed++;
     int64_t t = time_ns;
-    if (t == GANTRY_TIME_FROM_EVENT && gcs_event_time(event, &t) != 0) {
+    if (t == GANTRY_TIME_FROM_EVENT && !gcs_event_time(event, &t)) {
         c->st.time_fallbacks++;
         t = c->have_watermark ? c->watermark : 0;
     }
@@ -578,9 +580,9 @@ gantry_status gantry_correlator_feed(gantry_correlator *c, uint32_t rule, const 
             c->watermark = t;
         c->have_watermark = 1;
         source s = {event, NULL, NULL, 0};
-        if (expire(c) != 0 || intern_file(c, file, &file_index) != 0 ||
-            feed_uses(c, c->t->rule_uses[rule], &s, t, file_index, line) != 0 ||
-            drain_pending(c) != 0)
+        if (expire(c) != GANTRY_OK || intern_file(c, file, &file_index) != GANTRY_OK ||
+            feed_uses(c, c->t->rule_uses[rule], &s, t, file_index, line) != GANTRY_OK ||
+            drain_pending(c) != GANTRY_OK)
             st = GANTRY_E_NOMEM;
     }
     pthread_mutex_unlock(&c->mu);
@@ -597,11 +599,11 @@ gantry_status gantry_correlator_flush(gantry_correlator *c, gantry_corr_fn on_ma
     while (c->lru_tail && st == GANTRY_OK) {
         while (c->lru_tail) {
             cgroup *g = c->lru_tail;
-            if (close_windows(c, g, 1) != 0)
+            if (close_windows(c, g, 1) != GANTRY_OK)
                 st = GANTRY_E_NOMEM;
             group_free(c, g);
         }
-        if (drain_pending(c) != 0)
+        if (drain_pending(c) != GANTRY_OK)
             st = GANTRY_E_NOMEM;
     }
     pthread_mutex_unlock(&c->mu);

@@ -3,6 +3,7 @@
 #ifndef GANTRY_RT_CORRELATE_STAGE_H
 #define GANTRY_RT_CORRELATE_STAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -10,11 +11,11 @@
 #include "gantry.h"
 
 struct cJSON;
-/* `@timestamp` of an event -> ns; -1 when absent or malformed. */
-int gcs_event_time(const struct cJSON *event, int64_t *ns);
-const struct cJSON *gcs_lookup(const struct cJSON *event, const char *path);
-/* Text of a scalar (numbers are formatted into buf); -1 for null, objects. */
-int gcs_value_text(const struct cJSON *v, char *buf, size_t size, const char **text, size_t *len);
-int gcs_value_number(const struct cJSON *v, double *out);
+/* `@timestamp` of an event -> ns; false when absent or malformed. */
+bool gcs_event_time(const struct cJSON *event, int64_t *ns);
+/* Text of a scalar (numbers are formatted into buf); false for null, objects. */
+bool gcs_value_text(const struct cJSON *v, char *buf, size_t size, const char **text, size_t *len);
+/* A number, or a string that reads completely as one; false otherwise. */
+bool gcs_value_number(const struct cJSON *v, double *out);
 
 #endif

@@ -6,26 +6,21 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "numtext.h"
+#include "path.h"
 #include "strmatch.h"
 
-/* Bound on array crossings plus path components in one extraction, so a
- * hostile deeply nested array cannot exhaust the C stack. */
-#define GRT_MAX_WALK_DEPTH (GANTRY_DEFAULT_MAX_DEPTH + GANTRY_MAX_FIELD_DEPTH)
-/* Keys at one object level that can be a dotted prefix of the remaining path
- * (distinct lengths are bounded by the component limit). */
-#define GRT_MAX_CANDIDATES GANTRY_MAX_FIELD_DEPTH
-
-static int push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
+static gantry_status push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
     if (*budget == 0) {
         m->value_limit_hit = 1;
-        return -1;
+        return GANTRY_E_LIMIT;
     }
     if (m->nvals == m->vals_cap) {
         size_t cap = m->vals_cap ? m->vals_cap * 2 : 64;
         grt_value *p = realloc(m->vals, cap * sizeof *p);
         if (!p) {
             m->oom = 1;
-            return -1;
+            return GANTRY_E_NOMEM;
         }
         m->vals = p;
         m->vals_cap = cap;
@@ -57,62 +52,18 @@ static int push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
         v->type = GRT_V_OTHER;
         v->num_state = 2;
     }
-    return 0;
+    return GANTRY_OK;
 }
 
-static void collect(gantry_matcher *m, const cJSON *node, const char *path, size_t len,
-                    unsigned depth, size_t *budget) {
-    if (depth > GRT_MAX_WALK_DEPTH || m->oom)
-        return;
-    if (cJSON_IsArray(node)) {
-        for (const cJSON *el = node->child; el; el = el->next) {
-            if (len == 0) {
-                if (push_value(m, el, budget) != 0)
-                    return;
-            } else {
-                collect(m, el, path, len, depth + 1, budget);
-            }
-        }
-        return;
-    }
-    if (len == 0) {
-        push_value(m, node, budget);
-        return;
-    }
-    if (!cJSON_IsObject(node))
-        return;
+typedef struct push_ctx {
+    gantry_matcher *m;
+    size_t budget;
+} push_ctx;
 
-    struct {
-        const cJSON *child;
-        size_t key_len;
-    } cand[GRT_MAX_CANDIDATES];
-    size_t ncand = 0;
-    for (const cJSON *ch = node->child; ch; ch = ch->next) {
-        const char *k = ch->string;
-        if (!k || k[0] != path[0])
-            continue;
-        size_t klen = strlen(k);
-        if (klen > len || memcmp(k, path, klen) != 0 || (klen < len && path[klen] != '.'))
-            continue;
-        if (ncand == GRT_MAX_CANDIDATES)
-            break;
-        /* insertion keeps longest first; equal lengths keep document order */
-        size_t at = ncand++;
-        while (at > 0 && cand[at - 1].key_len < klen) {
-            cand[at] = cand[at - 1];
-            at--;
-        }
-        cand[at].child = ch;
-        cand[at].key_len = klen;
-    }
-    for (size_t i = 0; i < ncand; i++) {
-        size_t before = m->nvals;
-        size_t klen = cand[i].key_len;
-        size_t skip = klen < len ? klen + 1 : klen;
-        collect(m, cand[i].child, path + skip, len - skip, depth + 1, budget);
-        if (m->nvals > before || m->value_limit_hit)
-            return; /* a longer key that yields values wins over shorter ones */
-    }
+/* grt_path_walk visitor: stops the walk at the value limit or out of memory. */
+static int push_visit(const cJSON *value, void *user) {
+    push_ctx *c = user;
+    return push_value(c->m, value, &c->budget) != GANTRY_OK;
 }
 
 /* Top-level key presence. Large packs ask for hundreds of fields an event
@@ -130,7 +81,7 @@ static uint64_t key_hash_final(uint64_t h, size_t len) {
     return h | 1; /* 0 marks an empty slot */
 }
 
-static int top_keys_build(gantry_matcher *m) {
+static gantry_status top_keys_build(gantry_matcher *m) {
     const cJSON *root = m->event;
     size_t count = 0;
     for (const cJSON *ch = root->child; ch; ch = ch->next)
@@ -141,7 +92,7 @@ static int top_keys_build(gantry_matcher *m) {
             cap *= 2;
         uint64_t *t = realloc(m->top_keys, cap * sizeof *t);
         if (!t)
-            return -1;
+            return GANTRY_E_NOMEM;
         m->top_keys = t;
         m->top_cap = cap;
     }
@@ -161,7 +112,7 @@ static int top_keys_build(gantry_matcher *m) {
         m->top_keys[i] = h;
     }
     m->top_gen = m->gen;
-    return 0;
+    return GANTRY_OK;
 }
 
 static int top_key_known(const gantry_matcher *m, uint64_t h) {
@@ -205,7 +156,7 @@ gantry_status grt_fields_prepare(gantry_pack *pk) {
 /* 0 when no top-level key equals a dotted prefix of the path (or the path),
  * so the path yields nothing; 1 when it may yield values. */
 static int path_may_exist(gantry_matcher *m, uint32_t field) {
-    if (m->top_gen != m->gen && top_keys_build(m) != 0)
+    if (m->top_gen != m->gen && top_keys_build(m) != GANTRY_OK)
         return 1;
     const grt_slice *s = &m->pack->path_hashes[field];
     const uint64_t *h = m->pack->path_hash_items + s->first;
@@ -244,8 +195,10 @@ static grt_slice scoped_values(gantry_matcher *m, uint32_t field) {
     const gantry_pack *pk = m->pack;
     uint32_t s = pk->fields[field];
     size_t before = m->nvals;
-    size_t budget = GANTRY_MAX_VALUES_PER_FIELD;
-    collect(m, (const cJSON *)m->scope_elem, pk->strs[s], pk->str_lens[s], 0, &budget);
+    push_ctx ctx = {m, GANTRY_MAX_VALUES_PER_FIELD};
+    if (!m->oom)
+        grt_path_walk((const cJSON *)m->scope_elem, pk->strs[s], pk->str_lens[s], push_visit,
+                      &ctx);
     return (grt_slice){(uint32_t)before, (uint32_t)(m->nvals - before)};
 }
 
@@ -257,10 +210,10 @@ grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
     const gantry_pack *pk = m->pack;
     uint32_t s = pk->fields[field];
     size_t before = m->nvals;
-    size_t budget = GANTRY_MAX_VALUES_PER_FIELD;
-    if (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS || len_is_zero(pk->str_lens[s]) ||
-        path_may_exist(m, field))
-        collect(m, (const cJSON *)m->event, pk->strs[s], pk->str_lens[s], 0, &budget);
+    push_ctx ctx = {m, GANTRY_MAX_VALUES_PER_FIELD};
+    if (!m->oom && (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS ||
+                    len_is_zero(pk->str_lens[s]) || path_may_exist(m, field)))
+        grt_path_walk((const cJSON *)m->event, pk->strs[s], pk->str_lens[s], push_visit, &ctx);
     grt_slice out = {(uint32_t)before, (uint32_t)(m->nvals - before)};
     m->field_vals[field] = out;
     m->field_gen[field] = m->gen;
@@ -312,76 +265,46 @@ grt_slice grt_keyword_values(gantry_matcher *m) {
     return m->keyword_vals;
 }
 
-static int text_reserve(gantry_matcher *m, size_t extra) {
+static gantry_status text_reserve(gantry_matcher *m, size_t extra) {
     if (m->text_cap - m->text_len >= extra)
-        return 0;
+        return GANTRY_OK;
     size_t cap = m->text_cap ? m->text_cap : 1024;
     while (cap - m->text_len < extra) {
         if (cap > SIZE_MAX / 2)
-            return -1;
+            return GANTRY_E_NOMEM;
         cap *= 2;
     }
     char *p = realloc(m->text, cap);
     if (!p) {
         m->oom = 1;
-        return -1;
+        return GANTRY_E_NOMEM;
     }
     m->text = p;
     m->text_cap = cap;
-    return 0;
+    return GANTRY_OK;
 }
 
-/* Shortest of %.15g/%.16g/%.17g that reads back as the same double. */
-static int format_number(double d, char *buf, size_t size) {
-    /* Integers below 1e15 print as their digits under %.15g: skip stdio. */
-    if (d > -1e15 && d < 1e15 && d == (double)(long long)d && !(d == 0 && signbit(d)) &&
-        size >= 20) {
-        char tmp[20];
-        long long v = (long long)d;
-        unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-        int k = 0;
-        do {
-            tmp[k++] = (char)('0' + u % 10);
-            u /= 10;
-        } while (u);
-        int n = 0;
-        if (v < 0)
-            buf[n++] = '-';
-        while (k)
-            buf[n++] = tmp[--k];
-        buf[n] = 0;
-        return n;
-    }
-    int n = 0;
-    for (int prec = 15; prec <= 17; prec++) {
-        n = snprintf(buf, size, "%.*g", prec, d);
-        if (strtod(buf, NULL) == d)
-            break;
-    }
-    return n;
-}
-
-int grt_values_prepare(gantry_matcher *m, grt_slice s, int lower) {
+gantry_status grt_values_prepare(gantry_matcher *m, grt_slice s, int lower) {
     for (uint32_t i = 0; i < s.count; i++) {
         grt_value *v = &m->vals[s.first + i];
         if (v->type == GRT_V_NUMBER && v->raw_off == GRT_NO_OFFSET) {
-            char buf[40];
-            int n = format_number(v->num, buf, sizeof buf);
-            if (n < 0 || (size_t)n >= sizeof buf || text_reserve(m, (size_t)n) != 0)
-                return -1;
+            char buf[GRT_NUMBER_TEXT_MAX];
+            size_t n = grt_number_text(v->num, buf, sizeof buf);
+            if (text_reserve(m, n) != GANTRY_OK)
+                return GANTRY_E_NOMEM;
             memcpy(m->text + m->text_len, buf, (size_t)n);
             v->raw_off = m->text_len;
             v->len = (uint32_t)n;
             m->text_len += (size_t)n;
         } else if (lower && v->type == GRT_V_STRING && v->lower_off == GRT_NO_OFFSET) {
-            if (text_reserve(m, v->len) != 0)
-                return -1;
+            if (text_reserve(m, v->len) != GANTRY_OK)
+                return GANTRY_E_NOMEM;
             grt_ascii_lower(m->text + m->text_len, v->raw, v->len);
             v->lower_off = m->text_len;
             m->text_len += v->len;
         }
     }
-    return 0;
+    return GANTRY_OK;
 }
 
 const char *grt_value_text(const gantry_matcher *m, const grt_value *v, int lower, size_t *len) {

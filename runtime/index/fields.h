@@ -27,8 +27,8 @@ grt_slice grt_keyword_values(gantry_matcher *m);
 /* Makes the text of every value of the slice available (number text, and
  * lower-cased copies when `lower`). Afterwards grt_value_text() does not
  * allocate, so pointers it returns stay valid until the next prepare.
- * Returns -1 on allocation failure (m->oom is set). */
-int grt_values_prepare(gantry_matcher *m, grt_slice s, int lower);
+ * Returns GANTRY_E_NOMEM on allocation failure (m->oom is set). */
+gantry_status grt_values_prepare(gantry_matcher *m, grt_slice s, int lower);
 /* Text of a prepared value; NULL when the value has no text (null, object). */
 const char *grt_value_text(const gantry_matcher *m, const grt_value *v, int lower, size_t *len);
 /* The value as a number: event numbers, and strings that parse completely. */

@@ -5,23 +5,14 @@
 #include <string.h>
 #include <strings.h>
 
-/* The one place that says which products each source carries. A source's
- * name is the event.module its normalizer writes (also its input format
- * name). Kubernetes audit and Dashboard events carry "containers" too: pod
- * specs and exec requests fill the container.* and process.* schema fields,
- * and the shipped container rules (process_creation) are written to fire on
- * them. Falco watches Linux hosts, containers and Kubernetes at once. */
+#include "path.h"
+
+/* Which products each source carries: base/sources.h, the one list. */
+#define GLS_SOURCE(id, name, ...) [GRT_SRC_##id] = {name, {__VA_ARGS__, NULL}},
 static const struct {
     const char *module;
     const char *products[5];
-} sources[GLS_NSOURCES] = {
-    [GLS_K8S_AUDIT] = {"k8s_audit", {"kubernetes", "containers", NULL}},
-    [GLS_K8S_DASHBOARD] = {"k8s_dashboard", {"kubernetes", "containers", NULL}},
-    [GLS_DOCKER_EVENTS] = {"docker_events", {"docker", "containers", NULL}},
-    [GLS_DOCKERD] = {"dockerd", {"docker", "containers", NULL}},
-    [GLS_CONTAINERD] = {"containerd", {"containerd", "containers", NULL}},
-    [GLS_FALCO] = {"falco", {"falco", "linux", "containers", "kubernetes", NULL}},
-};
+} sources[GLS_NSOURCES] = {GRT_SOURCES(GLS_SOURCE)};
 
 /* Sources whose events may run a rule of this product (GLS_UNKNOWN's
  * always); every source when the rule names none. */
@@ -90,23 +81,11 @@ static unsigned source_named(const char *module) {
     return GLS_UNKNOWN;
 }
 
-/* As a field path, event.module prefers a top-level key "event.module" (the
- * normalizer's) over `module` inside an `event` object, and the first of
- * equal keys. Only a string names a source. */
+/* event.module read as a rule reads that path (path.h): a top-level key
+ * "event.module" (the normalizer's) before `module` inside an `event`
+ * object, arrays crossed, the first value with text. Only a string names a
+ * source. */
 unsigned gls_event_source(const void *event) {
-    const cJSON *root = event;
-    const cJSON *nested = NULL;
-    for (const cJSON *c = root ? root->child : NULL; c; c = c->next) {
-        const char *k = c->string;
-        if (!k || k[0] != 'e')
-            continue;
-        if (strcmp(k, "event.module") == 0)
-            return cJSON_IsString(c) && c->valuestring ? source_named(c->valuestring) : GLS_UNKNOWN;
-        if (!nested && strcmp(k, "event") == 0)
-            nested = c;
-    }
-    if (!cJSON_IsObject(nested))
-        return GLS_UNKNOWN;
-    const cJSON *mod = cJSON_GetObjectItemCaseSensitive(nested, "module");
-    return cJSON_IsString(mod) && mod->valuestring ? source_named(mod->valuestring) : GLS_UNKNOWN;
+    const cJSON *mod = grt_path_first_scalar(event, "event.module");
+    return cJSON_IsString(mod) ? source_named(mod->valuestring) : GLS_UNKNOWN;
 }

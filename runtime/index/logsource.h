@@ -3,24 +3,17 @@
  * source of an event is its `event.module`. Events from a source Gantry does
  * not recognise (no event.module, "json", anything else) see every rule, and
  * rules without a product see every event. This is semantics, not an
- * optimisation: GANTRY_OPTIMIZE=0 applies it too. Module prefix: gls_. */
+ * optimisation: GANTRY_OPTIMIZE_OFF applies it too. Module prefix: gls_. */
 #ifndef GANTRY_RT_LOGSOURCE_H
 #define GANTRY_RT_LOGSOURCE_H
 
 #include <stdint.h>
 
 #include "pack.h"
+#include "sources.h"
 
-/* The sources Gantry recognises, in the order of the table in logsource.c. */
-enum {
-    GLS_K8S_AUDIT,
-    GLS_K8S_DASHBOARD,
-    GLS_DOCKER_EVENTS,
-    GLS_DOCKERD,
-    GLS_CONTAINERD,
-    GLS_FALCO,
-    GLS_NSOURCES,
-};
+/* The sources Gantry recognises: the GRT_SRC_* values of base/sources.h. */
+#define GLS_NSOURCES GRT_NSOURCES
 /* Any other event: it runs every rule. */
 #define GLS_UNKNOWN ((unsigned)GLS_NSOURCES)
 /* A source mask with every bit, GLS_UNKNOWN's included. */

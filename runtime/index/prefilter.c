@@ -588,11 +588,10 @@ static int class_build(gantry_pack *pk, gpf_class *x, const uint64_t *subset) {
 
 gantry_status gpf_build(gantry_pack *pk) {
     pk->prefilter = NULL;
-    /* GANTRY_OPTIMIZE=all builds the index for any pack (tests use it on
-     * small packs); =0 leaves it out. */
-    const char *env = getenv("GANTRY_OPTIMIZE");
-    int force = env && strcmp(env, "all") == 0;
-    if ((env && strcmp(env, "0") == 0) || (!force && pk->nrules < GPF_MIN_RULES))
+    /* GANTRY_OPTIMIZE_ALL builds the index for any pack (tests use it on
+     * small packs); GANTRY_OPTIMIZE_OFF leaves it out. */
+    int force = pk->optimize == GANTRY_OPTIMIZE_ALL;
+    if (pk->optimize == GANTRY_OPTIMIZE_OFF || (!force && pk->nrules < GPF_MIN_RULES))
         return GANTRY_OK;
     gpf_index *x = calloc(1, sizeof *x);
     if (!x)

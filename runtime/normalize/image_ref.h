@@ -7,6 +7,7 @@
 #ifndef GANTRY_IMAGE_REF_H
 #define GANTRY_IMAGE_REF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef struct gimg_ref {
@@ -16,7 +17,7 @@ typedef struct gimg_ref {
     char digest[160];     /* "sha256:..." or "" */
 } gimg_ref;
 
-/* 0 on success, -1 when `ref` is not a plausible image reference. */
-int gimg_parse(const char *ref, size_t len, gimg_ref *out);
+/* False when `ref` is not a plausible image reference. */
+bool gimg_parse(const char *ref, size_t len, gimg_ref *out);
 
 #endif

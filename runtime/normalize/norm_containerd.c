@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 static const char *find(const char *p, size_t n, const char *word) {
     size_t w = strlen(word);
@@ -94,20 +95,18 @@ static void event_time(gnorm_out *o, gnorm_span ts) {
     gnorm_str(o, "@timestamp", buf);
 }
 
-const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx,
-                                  cJSON **event) {
+gantry_status gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx,
+                                    cJSON **event, const char **reason) {
     const char *msg = l->msg.p;
     size_t n = l->msg.n;
     if (l->quoted) {
-        long m = gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap);
-        if (m < 0)
-            return "out of memory";
+        if (gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap, &n) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
         msg = *ctx->scratch;
-        n = (size_t)m;
     }
     cJSON *ev = cJSON_CreateObject();
     if (!ev)
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     *event = ev;
     gnorm_out o = {.obj = ev, .want = ctx->want, .nomem = 0};
     gnorm_span topic = {NULL, 0}, ns = {NULL, 0}, id = {NULL, 0}, ts = {NULL, 0}, image = {0, 0};
@@ -174,7 +173,7 @@ const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *
         }
     }
     if (gnorm_wants(&o, GNORM_G_BASE)) {
-        gnorm_str(&o, "event.module", "containerd");
+        gnorm_str(&o, "event.module", grt_source_name(GRT_SRC_CONTAINERD));
         if (ts.n)
             event_time(&o, ts);
         if (!cJSON_GetObjectItemCaseSensitive(ev, "@timestamp") && l->form != 3 && l->time.n)
@@ -217,5 +216,5 @@ const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *
             }
         }
     }
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }

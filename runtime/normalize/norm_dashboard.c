@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 static int is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -149,6 +150,62 @@ static void deploy_spec(gnorm_out *o, const cJSON *body) {
     }
 }
 
+/* The workloads of one manifest document: a Pod, a controller, or a List
+ * of them (one level, as kubectl writes `kubectl get -o yaml` output). */
+static void manifest_document(gnorm_out *o, const cJSON *doc, int in_list) {
+    const char *kind = gnorm_path_str(doc, "kind");
+    if (!in_list && kind && strcmp(kind, "List") == 0) {
+        const cJSON *item;
+        cJSON_ArrayForEach(item, gnorm_path(doc, "items")) {
+            gnorm_out one = {cJSON_CreateObject(), o->want, 0};
+            if (!one.obj) {
+                o->nomem = 1;
+                return;
+            }
+            manifest_document(&one, item, 1);
+            o->nomem |= one.nomem;
+            gnorm_fold(o, one.obj);
+            cJSON_Delete(one.obj);
+        }
+        return;
+    }
+    gnorm_pod_spec(o, gnorm_find_pod_spec(doc, NULL));
+}
+
+/* appdeploymentfromfile: {"name": file name, "namespace", "content": the
+ * manifest text, YAML or JSON, one or several documents}. */
+static void uploaded_manifest(gnorm_out *o, const cJSON *body) {
+    const char *content = gnorm_path_str(body, "content");
+    if (!content || !gnorm_wants(o, GNORM_G_WORKLOAD | GNORM_G_ORCH))
+        return;
+    const char *error = NULL;
+    cJSON *docs = NULL;
+    if (gnorm_yaml_documents(content, strlen(content), &docs, &error) != GANTRY_OK) {
+        o->nomem = 1;
+        return;
+    }
+    gnorm_error(o, error);
+    if (gnorm_wants(o, GNORM_G_ORCH) && !gnorm_path_str(body, "namespace") && docs->child)
+        gnorm_str(o, "orchestrator.namespace", gnorm_path_str(docs->child, "metadata.namespace"));
+    if (gnorm_wants(o, GNORM_G_WORKLOAD)) {
+        /* Each document's fields are built apart and folded in, so flags
+         * of several workloads add up instead of repeating keys. */
+        const cJSON *doc;
+        cJSON_ArrayForEach(doc, docs) {
+            gnorm_out one = {cJSON_CreateObject(), o->want, 0};
+            if (!one.obj) {
+                o->nomem = 1;
+                break;
+            }
+            manifest_document(&one, doc, 0);
+            o->nomem |= one.nomem;
+            gnorm_fold(o, one.obj);
+            cJSON_Delete(one.obj);
+        }
+    }
+    cJSON_Delete(docs);
+}
+
 void gnorm_dashboard_body(cJSON *event, const char *body, size_t len, int complete, unsigned want) {
     gnorm_out o = {.obj = event, .want = want, .nomem = 0};
     const char *reason = NULL;
@@ -159,23 +216,24 @@ void gnorm_dashboard_body(cJSON *event, const char *body, size_t len, int comple
         return;
     }
     deploy_spec(&o, parsed);
+    uploaded_manifest(&o, parsed);
     cJSON_AddItemToObjectCS(event, "k8s_dashboard.request", parsed);
 }
 
-const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJSON **event,
-                                 int *open, size_t *body_off) {
+gantry_status gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJSON **event,
+                                   int *open, size_t *body_off, const char **reason) {
     *open = 0;
     *body_off = 0;
     size_t off = go_prefix(line, len);
     size_t bt = bracket_time(line + off, len - off);
     if (!off && !bt)
-        return "not a Kubernetes Dashboard log line";
+        return gnorm_malformed(reason, "not a Kubernetes Dashboard log line");
     cJSON *ev = cJSON_CreateObject();
     if (!ev)
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     *event = ev;
     gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
-    gnorm_str(&o, "event.module", "k8s_dashboard");
+    gnorm_str(&o, "event.module", grt_source_name(GRT_SRC_K8S_DASHBOARD));
     if (bt)
         gnorm_strn(&o, "@timestamp", line + off + 1, bt - 2);
     const char *p = line + off + bt;
@@ -198,7 +256,7 @@ const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJ
                 break;
             }
         if (!from)
-            return o.nomem ? "out of memory" : NULL;
+            return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
         if (gnorm_wants(&o, GNORM_G_HTTP)) {
             gnorm_strn(&o, "http.request.method", method, (size_t)(sp2 - method));
             gnorm_strn(&o, "url.original", path, (size_t)(from - path));
@@ -250,5 +308,5 @@ const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJ
                 gnorm_str(&o, "event.outcome", code < 400 ? "success" : "failure");
         }
     }
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }

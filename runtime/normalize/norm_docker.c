@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 int gnorm_is_docker_event(const cJSON *root) {
     if (cJSON_IsString(gnorm_path(root, "Type")) && cJSON_IsString(gnorm_path(root, "Action")) &&
@@ -52,7 +53,7 @@ static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
         cJSON_IsString(image_item) ? image_item->valuestring : gnorm_path_str(ev, "from");
     int is_container = strcmp(type, "container") == 0;
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "docker_events");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_DOCKER_EVENTS));
         const cJSON *ns = gnorm_path(ev, "timeNano");
         const cJSON *s = gnorm_path(ev, "time");
         /* Only times that fit int64 nanoseconds (about 1678..2262): a
@@ -96,16 +97,16 @@ static void docker_event_fields(gnorm_out *o, const cJSON *ev) {
     }
 }
 
-const char *gnorm_docker_event(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_docker_event(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     if (!gnorm_is_docker_event(root)) {
         cJSON_Delete(root);
-        return "not a Docker event";
+        return gnorm_malformed(reason, "not a Docker event");
     }
     gnorm_strip_schema_keys(root);
     gnorm_out o = {.obj = root, .want = want, .nomem = 0};
     docker_event_fields(&o, root);
     *event = root;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
 /* ---- default text form:
@@ -132,9 +133,10 @@ int gnorm_docker_text_detect(const char *line, size_t len) {
     return 0;
 }
 
-const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON **event) {
+gantry_status gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON **event,
+                                const char **reason) {
     if (!gnorm_docker_text_detect(line, len))
-        return "not a Docker event line";
+        return gnorm_malformed(reason, "not a Docker event line");
     const char *end = line + len;
     const char *ts_end = memchr(line, ' ', len);
     const char *type = ts_end + 1;
@@ -156,7 +158,7 @@ const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON
     const char *action = type_end + 1;
     const char *action_end = id > action ? id - 1 : body_end;
     if (action_end <= action)
-        return "Docker event line without an action";
+        return gnorm_malformed(reason, "Docker event line without an action");
 
     cJSON *ev = cJSON_CreateObject();
     cJSON *actor = cJSON_CreateObject();
@@ -165,7 +167,7 @@ const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON
         cJSON_Delete(ev);
         cJSON_Delete(actor);
         cJSON_Delete(attr_obj);
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     }
     gnorm_out raw = {.obj = ev, .want = GNORM_G_ALL, .nomem = 0};
     gnorm_strn(&raw, "message", line, len);
@@ -205,7 +207,7 @@ const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON
     if (gnorm_wants(&o, GNORM_G_BASE))
         gnorm_strn(&o, "@timestamp", line, (size_t)(ts_end - line));
     *event = ev;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
 /* ---- create request bodies ---- */
@@ -239,56 +241,147 @@ static void bind_mount(gnorm_out *o, const char *bind) {
     gnorm_push_str(o, "container.mounts.type", src_len && src[0] == '/' ? "bind" : "volume");
 }
 
-static int mode_is_host(const cJSON *hc, const char *key) {
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(hc, key);
+/* Host settings sit in HostConfig; API clients before 1.24 also sent them at
+ * the top level of create bodies and of the start body (which then held the
+ * host config). A key in HostConfig wins over the same key at the top. */
+typedef struct host_config {
+    const cJSON *hc, *body;
+} host_config;
+
+static const cJSON *hc_get(const host_config *h, const char *key) {
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(h->hc, key);
+    return v ? v : cJSON_GetObjectItemCaseSensitive(h->body, key);
+}
+
+/* Whether the body carries host settings at its top level. `Privileged` is
+ * also an exec body's own flag: it counts only beside an Image (old create)
+ * or without a Cmd (old start body). */
+static int legacy_host_config(const host_config *h) {
+    static const char *const keys[] = {"Binds",       "CapAdd",       "Devices", "PidMode",
+                                       "NetworkMode", "IpcMode",      "Mounts",  "SecurityOpt",
+                                       "VolumesFrom", "PortBindings", "LxcConf", NULL};
+    for (size_t i = 0; keys[i]; i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(h->body, keys[i]);
+        if (v && !cJSON_IsNull(v) && !cJSON_GetObjectItemCaseSensitive(h->hc, keys[i]))
+            return 1;
+    }
+    const cJSON *priv = cJSON_GetObjectItemCaseSensitive(h->body, "Privileged");
+    return cJSON_IsBool(priv) && !cJSON_GetObjectItemCaseSensitive(h->hc, "Privileged") &&
+           (gnorm_path(h->body, "Image") || !gnorm_path(h->body, "Cmd"));
+}
+
+static int mode_is_host(const host_config *h, const char *key) {
+    const cJSON *v = hc_get(h, key);
     return cJSON_IsString(v) && strcmp(v->valuestring, "host") == 0;
+}
+
+/* A local-driver volume binds a host path when its options say o=bind (or
+ * rbind, in a comma list) or type=none; `device` is then that path. */
+static const char *bound_device(const cJSON *opts) {
+    const char *device = gnorm_path_str(opts, "device");
+    const char *type = gnorm_path_str(opts, "type");
+    const char *o = gnorm_path_str(opts, "o");
+    if (!device)
+        return NULL;
+    if (type && strcmp(type, "none") == 0)
+        return device;
+    for (const char *p = o; p && *p;) {
+        const char *e = strchr(p, ',');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if ((n == 4 && memcmp(p, "bind", 4) == 0) || (n == 5 && memcmp(p, "rbind", 5) == 0))
+            return device;
+        p += n + (e ? 1 : 0);
+    }
+    return NULL;
+}
+
+/* POST /volumes/create: {"Name", "Driver", "DriverOpts": {...}}. */
+static void volume_body(gnorm_out *o, const cJSON *body) {
+    if (!gnorm_wants(o, GNORM_G_MOUNTS))
+        return;
+    gnorm_str(o, "volume.name", gnorm_path_str(body, "Name"));
+    const char *driver = gnorm_path_str(body, "Driver");
+    gnorm_str(o, "volume.driver", driver && *driver ? driver : "local");
+    gnorm_str(o, "volume.bind_source", bound_device(gnorm_path(body, "DriverOpts")));
+}
+
+/* HostConfig.Devices: [{"PathOnHost", "PathInContainer", ...}], or the CLI's
+ * "host[:container[:perms]]" strings some clients send. */
+static void devices(gnorm_out *o, const cJSON *list) {
+    const cJSON *d;
+    cJSON_ArrayForEach(d, list) {
+        if (cJSON_IsString(d)) {
+            const char *c = strchr(d->valuestring, ':');
+            gnorm_push_strn(o, "container.devices.host_path", d->valuestring,
+                            c ? (size_t)(c - d->valuestring) : strlen(d->valuestring));
+        } else {
+            gnorm_push_str(o, "container.devices.host_path", gnorm_path_str(d, "PathOnHost"));
+        }
+    }
 }
 
 void gnorm_docker_body(gnorm_out *o, const cJSON *body) {
     if (!cJSON_IsObject(body))
         return;
+    if (cJSON_IsObject(gnorm_path(body, "DriverOpts")) ||
+        (gnorm_path(body, "Driver") && !gnorm_path(body, "Image"))) {
+        volume_body(o, body);
+        return;
+    }
     const cJSON *hc = gnorm_path(body, "HostConfig");
+    host_config h = {cJSON_IsObject(hc) ? hc : NULL, body};
+    int legacy = legacy_host_config(&h);
     if (gnorm_wants(o, GNORM_G_CONTAINER | GNORM_G_IMAGE))
         gnorm_image(o, gnorm_path_str(body, "Image"));
     if (gnorm_wants(o, GNORM_G_SECURITY)) {
-        int priv = gnorm_path_bool(hc, "Privileged");
-        if (priv < 0)
-            priv = gnorm_path_bool(body, "Privileged"); /* exec create bodies */
-        if (priv >= 0 || hc)
-            gnorm_bool(o, "container.security_context.privileged", priv == 1);
+        const cJSON *pv = hc_get(&h, "Privileged");
+        int priv = cJSON_IsBool(pv) ? cJSON_IsTrue(pv) : -1;
         const cJSON *cap;
-        cJSON_ArrayForEach(cap, gnorm_path(hc, "CapAdd")) {
+        cJSON_ArrayForEach(cap, hc_get(&h, "CapAdd")) {
             if (cJSON_IsString(cap))
                 gnorm_push_str(o, "container.security_context.capabilities.add", cap->valuestring);
         }
         gnorm_push_user(o, "container.security_context.run_as_user", gnorm_path_str(body, "User"));
-        if (hc) {
-            gnorm_bool(o, "container.host_pid", mode_is_host(hc, "PidMode"));
-            gnorm_bool(o, "container.host_network", mode_is_host(hc, "NetworkMode"));
-            gnorm_bool(o, "container.host_ipc", mode_is_host(hc, "IpcMode"));
+        int pid = mode_is_host(&h, "PidMode");
+        int net = mode_is_host(&h, "NetworkMode");
+        int ipc = mode_is_host(&h, "IpcMode");
+        if (priv >= 0 || hc || legacy)
+            gnorm_bool(o, "container.security_context.privileged", priv == 1);
+        if (hc || legacy) {
+            gnorm_bool(o, "container.host_pid", pid);
+            gnorm_bool(o, "container.host_network", net);
+            gnorm_bool(o, "container.host_ipc", ipc);
         }
         const cJSON *opt;
-        cJSON_ArrayForEach(opt, gnorm_path(hc, "SecurityOpt")) {
+        cJSON_ArrayForEach(opt, hc_get(&h, "SecurityOpt")) {
             if (cJSON_IsString(opt) && strncmp(opt->valuestring, "no-new-privileges", 17) == 0)
                 gnorm_bool(o, "container.security_context.allow_privilege_escalation", 0);
         }
     }
     if (gnorm_wants(o, GNORM_G_MOUNTS)) {
         const cJSON *b;
-        cJSON_ArrayForEach(b, gnorm_path(hc, "Binds")) {
+        cJSON_ArrayForEach(b, hc_get(&h, "Binds")) {
             if (cJSON_IsString(b))
                 bind_mount(o, b->valuestring);
         }
         const cJSON *m;
-        cJSON_ArrayForEach(m, gnorm_path(hc, "Mounts")) {
+        cJSON_ArrayForEach(m, hc_get(&h, "Mounts")) {
             const char *src = gnorm_path_str(m, "Source");
             const char *dst = gnorm_path_str(m, "Target");
             const char *type = gnorm_path_str(m, "Type");
+            /* A volume mount created on the fly with the local driver's bind
+             * options mounts that host path. */
+            const char *bound = bound_device(gnorm_path(m, "VolumeOptions.DriverConfig.Options"));
+            if (bound) {
+                src = bound;
+                type = "bind";
+            }
             gnorm_push_str(o, "container.mounts.source", src ? src : "");
             gnorm_push_str(o, "container.mounts.destination", dst ? dst : "");
             gnorm_push_bool(o, "container.mounts.read_only", gnorm_path_bool(m, "ReadOnly") == 1);
             gnorm_push_str(o, "container.mounts.type", type ? type : "volume");
         }
+        devices(o, hc_get(&h, "Devices"));
     }
     if (gnorm_wants(o, GNORM_G_PROCESS)) {
         const cJSON *ep = gnorm_path(body, "Entrypoint");
@@ -306,4 +399,6 @@ void gnorm_docker_body(gnorm_out *o, const cJSON *body) {
                             eq ? (size_t)(eq - e->valuestring) : strlen(e->valuestring));
         }
     }
+    if (legacy && gnorm_wants(o, GNORM_G_BASE))
+        gnorm_bool(o, "docker.legacy_host_config", 1);
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "hexdigit.h"
+#include "sources.h"
 
 static int span_has(gnorm_span s, const char *word) {
     size_t n = strlen(word);
@@ -52,13 +54,6 @@ static void add_line_basics(gnorm_out *o, const gnorm_logline *l, const gnorm_te
     gnorm_strn(o, "log.message", msg, msg_len);
 }
 
-static int hexv(char c) {
-    return c >= '0' && c <= '9'   ? c - '0'
-           : c >= 'a' && c <= 'f' ? c - 'a' + 10
-           : c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                  : -1;
-}
-
 /* Value of a query parameter, URL-decoded into out. */
 static int query_param(const char *query, size_t qlen, const char *key, char *out, size_t cap) {
     size_t kn = strlen(key);
@@ -69,8 +64,9 @@ static int query_param(const char *query, size_t qlen, const char *key, char *ou
         if ((size_t)(e - p) > kn && memcmp(p, key, kn) == 0 && p[kn] == '=') {
             size_t w = 0;
             for (const char *r = p + kn + 1; r < e && w + 1 < cap; r++) {
-                if (*r == '%' && r + 2 < e && hexv(r[1]) >= 0 && hexv(r[2]) >= 0) {
-                    out[w++] = (char)(hexv(r[1]) * 16 + hexv(r[2]));
+                if (*r == '%' && r + 2 < e && grt_hex_digit(r[1]) >= 0 &&
+                    grt_hex_digit(r[2]) >= 0) {
+                    out[w++] = (char)(grt_hex_digit(r[1]) * 16 + grt_hex_digit(r[2]));
                     r += 2;
                 } else {
                     out[w++] = *r == '+' ? ' ' : *r;
@@ -84,8 +80,11 @@ static int query_param(const char *query, size_t qlen, const char *key, char *ou
     return 0;
 }
 
-/* Route of a Docker API call: action, resource type and target id. */
-static void api_call(gnorm_out *o, const char *method, size_t mlen, const char *path, size_t plen) {
+/* Route of a Docker API call: action, resource type and target id. With
+ * `count` 0 the action is left out (a second line about a request already
+ * reported). Returns the action. */
+static const char *api_call(gnorm_out *o, const char *method, size_t mlen, const char *path,
+                            size_t plen, int count) {
     const char *q = memchr(path, '?', plen);
     size_t route_len = q ? (size_t)(q - path) : plen;
     const char *query = q ? q + 1 : NULL;
@@ -184,6 +183,9 @@ static void api_call(gnorm_out *o, const char *method, size_t mlen, const char *
     } else if (SEG(0, "build")) {
         type = "image";
         action = "build";
+        if (query && gnorm_wants(o, GNORM_G_BASE) &&
+            query_param(query, qlen, "remote", buf, sizeof buf) && buf[0])
+            gnorm_str(o, "docker.build.remote", buf);
     } else if ((SEG(0, "networks") || SEG(0, "volumes")) && SEG(1, "create")) {
         type = seg[0][0] == 'n' ? "network" : "volume";
         action = "create";
@@ -194,7 +196,8 @@ static void api_call(gnorm_out *o, const char *method, size_t mlen, const char *
         action = "delete";
 #undef SEG
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.action", action);
+        if (count)
+            gnorm_str(o, "event.action", action);
         if (on)
             gnorm_strn(o, "event.original_action", orig, on);
     }
@@ -203,6 +206,69 @@ static void api_call(gnorm_out *o, const char *method, size_t mlen, const char *
     if (id && idn && id[0] != '{' && gnorm_wants(o, GNORM_G_CONTAINER) && type &&
         strcmp(type, "container") == 0)
         gnorm_strn(o, "container.id", id, idn);
+    return action && type && strcmp(type, "container") == 0 && strcmp(action, "create") == 0
+               ? "container create"
+               : action;
+}
+
+/* The request body of a call: its schema fields and docker.request. Takes
+ * ownership of body. */
+static void call_body(gnorm_out *o, cJSON *body) {
+    gnorm_docker_body(o, body);
+    if (gnorm_wants(o, GNORM_G_BASE))
+        gnorm_bool(o, "docker.body_logged", 1);
+    gnorm_item(o, "docker.request", body);
+}
+
+/* Docker Engine 27+ debug middleware (daemon/server/middleware/debug.go):
+ * one line per request, "handling POST request" with the fields method,
+ * request-url and (JSON bodies up to 4 KiB) form-data; "error response for
+ * POST request" adds status once the handler failed. The form data is a JSON
+ * text in text logs and an object in --log-format json. */
+typedef struct api_line {
+    gnorm_span method, url;
+    const cJSON *form;    /* JSON logs */
+    gnorm_span form_text; /* text logs, unquoted */
+    int has_form;
+    double status; /* 0 when absent */
+} api_line;
+
+static void handling_line(gnorm_out *o, const char *msg, size_t n, const api_line *a) {
+    int failure = n > 15 && memcmp(msg, "error response ", 15) == 0;
+    if (!a->method.n || !a->url.n)
+        return;
+    const char *action = api_call(o, a->method.p, a->method.n, a->url.p, a->url.n, !failure);
+    if (failure) {
+        if (a->status > 0 && gnorm_wants(o, GNORM_G_HTTP))
+            gnorm_num(o, "http.response.status_code", a->status);
+        if (gnorm_wants(o, GNORM_G_BASE))
+            gnorm_str(o, "event.outcome", "failure");
+        return;
+    }
+    if (a->has_form) {
+        const char *reason = NULL;
+        cJSON *body = a->form ? cJSON_Duplicate(a->form, 1)
+                              : gnorm_parse_json(a->form_text.p, a->form_text.n, &reason);
+        if (!body) {
+            if (a->form)
+                o->nomem = 1;
+            else
+                gnorm_error(o, "dockerd form-data is not valid JSON");
+            return;
+        }
+        call_body(o, body);
+    } else if (action && strcmp(action, "container create") == 0 && gnorm_wants(o, GNORM_G_BASE)) {
+        gnorm_bool(o, "docker.body_logged", 0);
+    }
+}
+
+static int starts_with(const char *p, size_t n, const char *w) {
+    size_t wl = strlen(w);
+    return n >= wl && memcmp(p, w, wl) == 0;
+}
+
+static int is_handling(const char *msg, size_t n) {
+    return starts_with(msg, n, "handling ") || starts_with(msg, n, "error response for ");
 }
 
 static const char *identity(gnorm_out *o, const char *msg, size_t n) {
@@ -223,40 +289,89 @@ static const char *identity(gnorm_out *o, const char *msg, size_t n) {
     return NULL;
 }
 
-const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
-                               int *kind) {
+/* "Calling POST /v1.41/containers/create?name=x": the older middleware's
+ * first line; its body follows on a "form data: " line (none over 4 KiB). */
+static void calling_line(gnorm_out *o, const char *msg, size_t n) {
+    const char *m = msg + 8;
+    const char *sp = memchr(m, ' ', n - 8);
+    if (!sp)
+        return;
+    const char *action = api_call(o, m, (size_t)(sp - m), sp + 1, n - (size_t)(sp + 1 - msg), 1);
+    if (action && strcmp(action, "container create") == 0 && gnorm_wants(o, GNORM_G_BASE))
+        gnorm_bool(o, "docker.body_logged", 0); /* the form data line, joined, says true */
+}
+
+/* A key=value field, unquoted into a fresh buffer (*buf, freed by the caller). */
+static gnorm_span kv_text(const gnorm_logline *l, const char *key, char **buf, size_t *cap,
+                          int *nomem) {
+    gnorm_span out = {NULL, 0};
+    const gnorm_kv *kv = gnorm_kv_find(l, key);
+    if (!kv)
+        return out;
+    size_t m;
+    if (gnorm_unquote(kv->value, buf, cap, &m) != GANTRY_OK) {
+        *nomem = 1;
+        return out;
+    }
+    out.p = *buf;
+    out.n = m;
+    return out;
+}
+
+static gantry_status text_handling(gnorm_out *o, const gnorm_logline *l, const char *msg,
+                                   size_t n) {
+    char *bufs[4] = {NULL, NULL, NULL, NULL};
+    size_t caps[4] = {0, 0, 0, 0};
+    int nomem = 0;
+    api_line a = {kv_text(l, "method", &bufs[0], &caps[0], &nomem),
+                  kv_text(l, "request-url", &bufs[1], &caps[1], &nomem),
+                  NULL,
+                  kv_text(l, "form-data", &bufs[2], &caps[2], &nomem),
+                  0,
+                  0};
+    a.has_form = a.form_text.p != NULL;
+    gnorm_span status = kv_text(l, "status", &bufs[3], &caps[3], &nomem);
+    for (size_t i = 0; i < status.n && status.p[i] >= '0' && status.p[i] <= '9' && i < 4; i++)
+        a.status = a.status * 10 + (status.p[i] - '0');
+    if (!nomem)
+        handling_line(o, msg, n, &a);
+    for (size_t i = 0; i < 4; i++)
+        free(bufs[i]);
+    return nomem ? GANTRY_E_NOMEM : GANTRY_OK;
+}
+
+gantry_status gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
+                                 int *kind, const char **reason) {
     *kind = GNORM_DOCKERD_OTHER;
     const char *msg = l->msg.p;
     size_t n = l->msg.n;
     if (l->quoted) {
-        long m = gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap);
-        if (m < 0)
-            return "out of memory";
+        if (gnorm_unquote(l->msg, ctx->scratch, ctx->scratch_cap, &n) != GANTRY_OK)
+            return GANTRY_E_NOMEM;
         msg = *ctx->scratch;
-        n = (size_t)m;
     }
     cJSON *ev = cJSON_CreateObject();
     if (!ev)
-        return "out of memory";
+        return GANTRY_E_NOMEM;
     *event = ev;
     gnorm_out o = {.obj = ev, .want = ctx->want, .nomem = 0};
     /* log.message is written before form data is parsed: msg lives in the
      * scratch buffer, which the body parse does not touch. */
-    add_line_basics(&o, l, ctx, "dockerd", msg, n);
+    add_line_basics(&o, l, ctx, grt_source_name(GRT_SRC_DOCKERD), msg, n);
     if (n > 8 && memcmp(msg, "Calling ", 8) == 0) {
         *kind = GNORM_DOCKERD_CALL;
-        const char *m = msg + 8;
-        const char *sp = memchr(m, ' ', n - 8);
-        if (sp)
-            api_call(&o, m, (size_t)(sp - m), sp + 1, n - (size_t)(sp + 1 - msg));
+        calling_line(&o, msg, n);
     } else if (n > 11 && memcmp(msg, "form data: ", 11) == 0) {
         *kind = GNORM_DOCKERD_FORM;
-        const char *reason = NULL;
-        cJSON *body = gnorm_parse_json(msg + 11, n - 11, &reason);
+        const char *why = NULL;
+        cJSON *body = gnorm_parse_json(msg + 11, n - 11, &why);
         if (!body)
-            return "dockerd form data is not valid JSON";
-        gnorm_docker_body(&o, body);
-        cJSON_AddItemToObjectCS(ev, "docker.request", body);
+            return gnorm_malformed(reason, "dockerd form data is not valid JSON");
+        call_body(&o, body);
+    } else if (is_handling(msg, n)) {
+        gantry_status st = text_handling(&o, l, msg, n);
+        if (st != GANTRY_OK)
+            return st;
     } else if (n > 8 && memcmp(msg, "{Action=", 8) == 0) {
         *kind = GNORM_DOCKERD_IDENTITY;
         identity(&o, msg, n);
@@ -273,7 +388,74 @@ const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx
             }
         }
     }
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
+}
+
+/* ---- --log-format json: {"level":"debug","msg":"...","time":"...", ...} ---- */
+
+int gnorm_is_dockerd_json(const cJSON *root) {
+    const char *msg = gnorm_path_str(root, "msg");
+    const char *module = gnorm_path_str(root, "module");
+    if (!msg || !cJSON_IsString(gnorm_path(root, "level")))
+        return 0;
+    size_t n = strlen(msg);
+    return (module && strcmp(module, "api") == 0) || starts_with(msg, n, "Calling ") ||
+           starts_with(msg, n, "form data: ") || is_handling(msg, n);
+}
+
+static gnorm_span str_span(const cJSON *root, const char *key) {
+    const char *v = gnorm_path_str(root, key);
+    gnorm_span s = {v, v ? strlen(v) : 0};
+    return s;
+}
+
+gantry_status gnorm_dockerd_json(cJSON *root, unsigned want, cJSON **event, int *kind,
+                                 const char **reason) {
+    *kind = GNORM_DOCKERD_OTHER;
+    if (!gnorm_is_dockerd_json(root)) {
+        cJSON_Delete(root);
+        return gnorm_malformed(reason, "not a dockerd JSON log line");
+    }
+    gnorm_strip_schema_keys(root);
+    *event = root;
+    gnorm_out o = {.obj = root, .want = want, .nomem = 0};
+    const char *msg = gnorm_path_str(root, "msg");
+    size_t n = strlen(msg);
+    gnorm_str(&o, "event.module", grt_source_name(GRT_SRC_DOCKERD));
+    gnorm_str(&o, "@timestamp", gnorm_path_str(root, "time"));
+    gnorm_str(&o, "log.level", gnorm_path_str(root, "level"));
+    gnorm_str(&o, "log.message", msg);
+    if (starts_with(msg, n, "Calling ")) {
+        *kind = GNORM_DOCKERD_CALL;
+        calling_line(&o, msg, n);
+    } else if (starts_with(msg, n, "form data: ")) {
+        *kind = GNORM_DOCKERD_FORM;
+        const char *why = NULL;
+        cJSON *body = gnorm_parse_json(msg + 11, n - 11, &why);
+        if (!body)
+            return gnorm_malformed(reason, "dockerd form data is not valid JSON");
+        call_body(&o, body);
+    } else if (is_handling(msg, n)) {
+        const cJSON *form = gnorm_path(root, "form-data");
+        const cJSON *status = gnorm_path(root, "status");
+        api_line a = {str_span(root, "method"),
+                      str_span(root, "request-url"),
+                      NULL,
+                      {NULL, 0},
+                      0,
+                      cJSON_IsNumber(status) ? status->valuedouble : 0};
+        /* An object as logged by the JSON formatter; a JSON text when the
+         * daemon could not marshal it back (kept for both). */
+        if (cJSON_IsObject(form)) {
+            a.form = form;
+            a.has_form = 1;
+        } else if (cJSON_IsString(form)) {
+            a.form_text = str_span(root, "form-data");
+            a.has_form = 1;
+        }
+        handling_line(&o, msg, n, &a);
+    }
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
 static void move_item(cJSON *to, cJSON *from, cJSON *item) {
@@ -293,7 +475,8 @@ static void move_item(cJSON *to, cJSON *from, cJSON *item) {
 void gnorm_dockerd_join(cJSON *call, cJSON *follow, unsigned want) {
     /* The follow-up line's schema keys (body fields, user) describe the call. */
     static const char *const skip[] = {"message",      "@timestamp", "log.level", "log.message",
-                                       "event.module", "host.name",  NULL};
+                                       "event.module", "host.name",  "msg",       "level",
+                                       "time",         NULL};
     cJSON *c = follow->child;
     while (c) {
         cJSON *next = c->next;

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 int gnorm_is_falco(const cJSON *root) {
     return cJSON_IsObject(gnorm_path(root, "output_fields")) &&
@@ -82,7 +83,7 @@ static void falco_fields(gnorm_out *o, const cJSON *root) {
     const char *verb = field_str(of, "ka.verb");
     const char *evt = field_str(of, "evt.type");
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "falco");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_FALCO));
         gnorm_str(o, "@timestamp", gnorm_path_str(root, "time"));
         gnorm_str(o, "rule.name", gnorm_path_str(root, "rule"));
         gnorm_str(o, "log.level", gnorm_path_str(root, "priority"));
@@ -175,7 +176,8 @@ static void falco_fields(gnorm_out *o, const cJSON *root) {
         if (mounts)
             falco_mounts(o, mounts);
     }
-    if (gnorm_wants(o, GNORM_G_PROCESS) && (!source || strcmp(source, "k8s_audit") != 0)) {
+    if (gnorm_wants(o, GNORM_G_PROCESS) &&
+        (!source || strcmp(source, grt_source_name(GRT_SRC_K8S_AUDIT)) != 0)) {
         gnorm_process_cmdline(o, field_str(of, "proc.cmdline"));
         const char *exe = field_str(of, "proc.exepath");
         if (exe) {
@@ -186,31 +188,31 @@ static void falco_fields(gnorm_out *o, const cJSON *root) {
     }
 }
 
-const char *gnorm_falco(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_falco(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     if (!gnorm_is_falco(root)) {
         cJSON_Delete(root);
-        return "not a Falco alert";
+        return gnorm_malformed(reason, "not a Falco alert");
     }
     gnorm_strip_schema_keys(root);
     gnorm_out o = {.obj = root, .want = want, .nomem = 0};
     falco_fields(&o, root);
     *event = root;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }
 
-const char *gnorm_plain_json(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_plain_json(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        return "JSON value is not an object";
+        return gnorm_malformed(reason, "JSON value is not an object");
     }
     if ((want & GNORM_G_BASE) && !cJSON_GetObjectItemCaseSensitive(root, "event.module")) {
         gnorm_out o = {.obj = root, .want = want, .nomem = 0};
-        gnorm_str(&o, "event.module", "json");
+        gnorm_str(&o, "event.module", GRT_SOURCE_JSON_NAME);
         if (o.nomem) {
             *event = root;
-            return "out of memory";
+            return GANTRY_E_NOMEM;
         }
     }
     *event = root;
-    return NULL;
+    return GANTRY_OK;
 }

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "hexdigit.h"
+#include "sources.h"
 
 int gnorm_is_k8s_audit(const cJSON *root) {
     const char *kind = gnorm_path_str(root, "kind");
@@ -182,12 +184,16 @@ static void container_element(gnorm_out *o, const cJSON *c, const cJSON *spec) {
     gnorm_push_item(o, "container.list", el.obj);
 }
 
-void gnorm_pod_spec(gnorm_out *o, const cJSON *spec) {
+static const char *const container_lists[] = {"initContainers", "containers",
+                                              "ephemeralContainers"};
+
+/* Container lists [first, 3) of container_lists, then the pod-level flags. */
+static void pod_spec_from(gnorm_out *o, const cJSON *spec, size_t first) {
     if (!cJSON_IsObject(spec))
         return;
     pod_flags f = {-1, -1, 0};
-    static const char *const lists[] = {"initContainers", "containers", "ephemeralContainers"};
-    for (size_t i = 0; i < 3; i++) {
+    const char *const *lists = container_lists;
+    for (size_t i = first; i < 3; i++) {
         const cJSON *c;
         cJSON_ArrayForEach(c, gnorm_path(spec, lists[i])) {
             if (!cJSON_IsObject(c))
@@ -199,6 +205,46 @@ void gnorm_pod_spec(gnorm_out *o, const cJSON *spec) {
     }
     if (gnorm_wants(o, GNORM_G_SECURITY))
         security_flags(o, spec, &f);
+}
+
+void gnorm_pod_spec(gnorm_out *o, const cJSON *spec) {
+    pod_spec_from(o, spec, 0);
+}
+
+void gnorm_pod_spec_ephemeral(gnorm_out *o, const cJSON *spec) {
+    pod_spec_from(o, spec, 2);
+}
+
+/* The pod spec of a write's body: a whole or partial object (create, update,
+ * merge and strategic merge patches), an RFC 6902 operation list (JSON
+ * patch, replayed by json_patch.c), or for the ephemeralcontainers
+ * subresource a Pod (or, before Kubernetes 1.22, an EphemeralContainers
+ * object holding the list at its top). */
+static void workload_body(gnorm_out *o, const cJSON *obj, const char *resource, const char *sub) {
+    int ephemeral = sub && strcmp(sub, "ephemeralcontainers") == 0;
+    if (cJSON_IsArray(obj)) {
+        const char *error = NULL;
+        cJSON *doc = NULL;
+        if (gnorm_json_patch_object(obj, &doc, &error) != GANTRY_OK)
+            o->nomem = 1;
+        gnorm_error(o, error);
+        const cJSON *spec = gnorm_find_pod_spec(doc, ephemeral ? "pods" : resource);
+        if (ephemeral)
+            gnorm_pod_spec_ephemeral(o, spec);
+        else
+            gnorm_pod_spec(o, spec);
+        cJSON_Delete(doc);
+        return;
+    }
+    if (ephemeral) {
+        const char *kind = gnorm_path_str(obj, "kind");
+        int old = kind && strcmp(kind, "EphemeralContainers") == 0;
+        gnorm_pod_spec_ephemeral(o, old ? obj : gnorm_find_pod_spec(obj, "pods"));
+        return;
+    }
+    if (sub)
+        return; /* status, binding, scale, ...: no pod spec to deploy */
+    gnorm_pod_spec(o, gnorm_find_pod_spec(obj, resource));
 }
 
 /* ---- actions ---- */
@@ -225,24 +271,15 @@ static const char *k8s_action(const char *verb, const char *subresource) {
     return NULL;
 }
 
-static int hexval(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* URL-decodes in place; returns the new length. */
 static size_t url_decode(char *s, size_t n) {
     size_t w = 0;
     for (size_t r = 0; r < n; r++) {
         if (s[r] == '+') {
             s[w++] = ' ';
-        } else if (s[r] == '%' && r + 2 < n && hexval(s[r + 1]) >= 0 && hexval(s[r + 2]) >= 0) {
-            s[w++] = (char)(hexval(s[r + 1]) * 16 + hexval(s[r + 2]));
+        } else if (s[r] == '%' && r + 2 < n && grt_hex_digit(s[r + 1]) >= 0 &&
+                   grt_hex_digit(s[r + 2]) >= 0) {
+            s[w++] = (char)(grt_hex_digit(s[r + 1]) * 16 + grt_hex_digit(s[r + 2]));
             r += 2;
         } else {
             s[w++] = s[r];
@@ -338,7 +375,7 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
     const cJSON *resp = gnorm_path(ev, "responseObject");
     const char *action = k8s_action(verb, sub);
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "k8s_audit");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
         const char *ts = gnorm_path_str(ev, "requestReceivedTimestamp");
         if (!ts)
             ts = gnorm_path_str(ev, "timestamp");
@@ -382,11 +419,7 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
         if (action && (strcmp(action, "exec") == 0 || strcmp(action, "attach") == 0)) {
             exec_query(o, gnorm_path_str(ev, "requestURI"));
         } else {
-            const cJSON *obj = cJSON_IsObject(req) ? req : resp;
-            const char *kind_hint = resource;
-            if (sub && strcmp(sub, "ephemeralcontainers") == 0)
-                kind_hint = "pods";
-            gnorm_pod_spec(o, gnorm_find_pod_spec(obj, kind_hint));
+            workload_body(o, cJSON_IsObject(req) || cJSON_IsArray(req) ? req : resp, resource, sub);
         }
     }
 }
@@ -430,7 +463,7 @@ static void gke_fields(gnorm_out *o, cJSON *root) {
     const cJSON *req = gnorm_path(pp, "request");
     const cJSON *resp = gnorm_path(pp, "response");
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", "k8s_audit");
+        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
         gnorm_str(o, "@timestamp", gnorm_path_str(root, "timestamp"));
         gnorm_str(o, "event.action", action);
         gnorm_str(o, "event.original_action", verb);
@@ -459,14 +492,14 @@ static void gke_fields(gnorm_out *o, cJSON *root) {
     gnorm_str(o, "objectRef.name", name);
     gnorm_str(o, "objectRef.apiGroup", group);
     if (gnorm_wants(o, GNORM_G_WORKLOAD) && action && strcmp(action, "exec") != 0)
-        gnorm_pod_spec(o, gnorm_find_pod_spec(cJSON_IsObject(req) ? req : resp, resource));
+        workload_body(o, cJSON_IsObject(req) || cJSON_IsArray(req) ? req : resp, resource, sub);
 }
 
-const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
+gantry_status gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event, const char **reason) {
     int form = gnorm_is_k8s_audit(root);
     if (form == 0) {
         cJSON_Delete(root);
-        return "not a Kubernetes audit event";
+        return gnorm_malformed(reason, "not a Kubernetes audit event");
     }
     if (form == 2) {
         /* AKS: the Event becomes the document; the envelope stays under "aks". */
@@ -474,18 +507,18 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
         cJSON *log = cJSON_DetachItemFromObjectCaseSensitive(props, "log");
         cJSON *ev = log;
         if (cJSON_IsString(log)) {
-            const char *reason = NULL;
-            ev = gnorm_parse_json(log->valuestring, strlen(log->valuestring), &reason);
+            const char *why = NULL;
+            ev = gnorm_parse_json(log->valuestring, strlen(log->valuestring), &why);
             cJSON_Delete(log);
             if (!ev) {
                 cJSON_Delete(root);
-                return "AKS record: properties.log is not valid JSON";
+                return gnorm_malformed(reason, "AKS record: properties.log is not valid JSON");
             }
         }
         if (!cJSON_IsObject(ev)) {
             cJSON_Delete(ev);
             cJSON_Delete(root);
-            return "AKS record: properties.log is not an object";
+            return gnorm_malformed(reason, "AKS record: properties.log is not an object");
         }
         gnorm_strip_schema_keys(ev);
         gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
@@ -496,7 +529,7 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
             gnorm_str(&o, "orchestrator.cluster.name", cluster + 1);
         cJSON_AddItemToObjectCS(ev, "aks", root);
         *event = ev;
-        return o.nomem ? "out of memory" : NULL;
+        return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
     }
     gnorm_strip_schema_keys(root);
     gnorm_out o = {.obj = root, .want = want, .nomem = 0};
@@ -505,5 +538,5 @@ const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event) {
     else
         audit_fields(&o, root);
     *event = root;
-    return o.nomem ? "out of memory" : NULL;
+    return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }

@@ -118,6 +118,42 @@ void gnorm_push_bool(gnorm_out *o, const char *key, int value) {
     push(o, key, cJSON_CreateBool(value));
 }
 
+/* The schema keys come from the const-string table, so they are re-added
+ * by the same pointer. */
+static const char *schema_key(const char *key) {
+    size_t n;
+    const gnorm_field *f = gnorm_schema_fields(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(f[i].name, key) == 0)
+            return f[i].name;
+    return NULL;
+}
+
+void gnorm_fold(gnorm_out *o, cJSON *from) {
+    for (cJSON *c = from->child; c; c = c->next) {
+        const char *key = c->string ? schema_key(c->string) : NULL;
+        if (!key)
+            continue;
+        cJSON *have = find_key_from_end(o->obj, key);
+        if (cJSON_IsArray(c)) {
+            for (cJSON *e = c->child; e; e = e->next)
+                push(o, key, cJSON_Duplicate(e, 1));
+        } else if (cJSON_IsBool(c) && cJSON_IsBool(have)) {
+            /* a cJSON boolean is its type bit; the key's flags stay */
+            if (cJSON_IsTrue(c))
+                have->type = (have->type & ~0xFF) | cJSON_True;
+        } else if (!have) {
+            add(o, key, cJSON_Duplicate(c, 1));
+        }
+    }
+}
+
+void gnorm_error(gnorm_out *o, const char *reason) {
+    if (!reason)
+        return;
+    gnorm_push_str(o, "error.message", reason);
+}
+
 void gnorm_push_user(gnorm_out *o, const char *key, const char *user) {
     if (!user || !*user)
         return;
@@ -137,7 +173,7 @@ void gnorm_image(gnorm_out *o, const char *ref) {
     if (!gnorm_wants(o, GNORM_G_IMAGE))
         return;
     gimg_ref parts;
-    if (gimg_parse(ref, strlen(ref), &parts) != 0)
+    if (!gimg_parse(ref, strlen(ref), &parts))
         return;
     gnorm_push_str(o, "container.image.registry", parts.registry);
     gnorm_push_str(o, "container.image.repository", parts.repository);
@@ -148,13 +184,13 @@ void gnorm_image(gnorm_out *o, const char *ref) {
 }
 
 /* Appends a word to a growing command line. */
-static int append_word(char **line, size_t *len, size_t *cap, const char *word) {
+static gantry_status append_word(char **line, size_t *len, size_t *cap, const char *word) {
     size_t w = strlen(word);
     if (*len + w + 2 > *cap) {
         size_t ncap = (*len + w + 2) * 2;
         char *n = realloc(*line, ncap);
         if (!n)
-            return -1;
+            return GANTRY_E_NOMEM;
         *line = n;
         *cap = ncap;
     }
@@ -163,7 +199,7 @@ static int append_word(char **line, size_t *len, size_t *cap, const char *word) 
     memcpy(*line + *len, word, w);
     *len += w;
     (*line)[*len] = '\0';
-    return 0;
+    return GANTRY_OK;
 }
 
 static void one_word(gnorm_out *o, const char *w, size_t n, int *first, char **line, size_t *len,
@@ -181,7 +217,7 @@ static void one_word(gnorm_out *o, const char *w, size_t n, int *first, char **l
     }
     memcpy(word, w, n);
     word[n] = '\0';
-    if (append_word(line, len, cap, word) != 0)
+    if (append_word(line, len, cap, word) != GANTRY_OK)
         o->nomem = 1;
     if (word != small)
         free(word);

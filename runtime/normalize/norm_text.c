@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "hexdigit.h"
 
 static int is_digit(char c) {
     return c >= '0' && c <= '9';
@@ -232,17 +233,7 @@ const gnorm_kv *gnorm_kv_find(const gnorm_logline *l, const char *key) {
     return NULL;
 }
 
-static int hex(char c) {
-    if (is_digit(c))
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-long gnorm_unquote(gnorm_span q, char **buf, size_t *cap) {
+gantry_status gnorm_unquote(gnorm_span q, char **buf, size_t *cap, size_t *len) {
     const char *p = q.p, *end = q.p + q.n;
     if (q.n >= 2 && p[0] == '"' && end[-1] == '"') {
         p++;
@@ -252,7 +243,7 @@ long gnorm_unquote(gnorm_span q, char **buf, size_t *cap) {
     if (*cap < need) {
         char *n = realloc(*buf, need);
         if (!n)
-            return -1;
+            return GANTRY_E_NOMEM;
         *buf = n;
         *cap = need;
     }
@@ -277,8 +268,8 @@ long gnorm_unquote(gnorm_span q, char **buf, size_t *cap) {
             p++;
             break;
         case 'x':
-            if (p + 2 < end && hex(p[1]) >= 0 && hex(p[2]) >= 0) {
-                *w++ = (char)(hex(p[1]) * 16 + hex(p[2]));
+            if (p + 2 < end && grt_hex_digit(p[1]) >= 0 && grt_hex_digit(p[2]) >= 0) {
+                *w++ = (char)(grt_hex_digit(p[1]) * 16 + grt_hex_digit(p[2]));
                 p += 3;
             } else {
                 *w++ = *p++;
@@ -286,9 +277,10 @@ long gnorm_unquote(gnorm_span q, char **buf, size_t *cap) {
             break;
         case 'u': {
             /* Code points below 0x80 only: others stay escaped text. */
-            if (p + 4 < end && hex(p[1]) >= 0 && hex(p[2]) >= 0 && hex(p[3]) >= 0 &&
-                hex(p[4]) >= 0) {
-                int cp = (hex(p[1]) << 12) | (hex(p[2]) << 8) | (hex(p[3]) << 4) | hex(p[4]);
+            if (p + 4 < end && grt_hex_digit(p[1]) >= 0 && grt_hex_digit(p[2]) >= 0 &&
+                grt_hex_digit(p[3]) >= 0 && grt_hex_digit(p[4]) >= 0) {
+                int cp = (grt_hex_digit(p[1]) << 12) | (grt_hex_digit(p[2]) << 8) |
+                         (grt_hex_digit(p[3]) << 4) | grt_hex_digit(p[4]);
                 if (cp < 0x80) {
                     *w++ = (char)cp;
                     p += 5;
@@ -304,7 +296,8 @@ long gnorm_unquote(gnorm_span q, char **buf, size_t *cap) {
         }
     }
     *w = '\0';
-    return (long)(w - *buf);
+    *len = (size_t)(w - *buf);
+    return GANTRY_OK;
 }
 
 void gnorm_balance_feed(gnorm_balance *b, const char *p, size_t n) {

@@ -7,6 +7,7 @@
 #include "gantry.h"
 #include "gantry_limits.h"
 #include "normalize.h"
+#include "sources.h"
 
 enum { HELD_NONE, HELD_DOCKERD, HELD_DASHBOARD };
 
@@ -28,8 +29,18 @@ struct gantry_normalizer {
     int module_only;    /* logsource dispatch needs event.module; the pack reads no BASE field */
 };
 
+/* The public enum lists the sources of base/sources.h in its order, between
+ * AUTO and JSON. */
+#define FORMAT_MATCHES_SOURCE(id, name, ...)                                                       \
+    _Static_assert(GANTRY_FORMAT_##id == GRT_SRC_##id + 1, "gantry_input_format: " name);
+GRT_SOURCES(FORMAT_MATCHES_SOURCE)
+_Static_assert(GANTRY_FORMAT_JSON == GRT_NSOURCES + 1 && GANTRY_FORMAT__COUNT == GRT_NSOURCES + 2,
+               "gantry_input_format: AUTO, the sources of base/sources.h, JSON");
+
+#define FORMAT_NAME(id, name, ...) [GANTRY_FORMAT_##id] = name,
 static const char *const format_names[GANTRY_FORMAT__COUNT] = {
-    "auto", "k8s_audit", "docker_events", "dockerd", "falco", "k8s_dashboard", "containerd", "json",
+    [GANTRY_FORMAT_AUTO] = "auto",
+    GRT_SOURCES(FORMAT_NAME)[GANTRY_FORMAT_JSON] = GRT_SOURCE_JSON_NAME,
 };
 
 const char *gantry_input_format_name(gantry_input_format format) {
@@ -216,13 +227,10 @@ static int is_blank(const char *line, size_t len) {
     return 1;
 }
 
-static int is_oom(const char *reason) {
-    return reason && strcmp(reason, "out of memory") == 0;
-}
-
 /* Result of one line before joining. */
 typedef struct line_result {
     cJSON *event;
+    gantry_status status; /* GANTRY_E_EVENT: `reason` says why */
     const char *reason;
     int dockerd_kind;
     int dash_open;
@@ -233,17 +241,18 @@ typedef struct line_result {
 
 static void normalize_json(gantry_normalizer *n, const char *line, size_t len, line_result *r) {
     gantry_input_format f = n->format;
-    if (f == GANTRY_FORMAT_DOCKERD || f == GANTRY_FORMAT_CONTAINERD ||
-        f == GANTRY_FORMAT_K8S_DASHBOARD) {
-        r->reason = "JSON where a text log line was expected";
+    if (f == GANTRY_FORMAT_CONTAINERD || f == GANTRY_FORMAT_K8S_DASHBOARD) {
+        r->status = gnorm_malformed(&r->reason, "JSON where a text log line was expected");
         return;
     }
     cJSON *root = gnorm_parse_json(line, len, &r->reason);
-    if (!root)
+    if (!root) {
+        r->status = GANTRY_E_EVENT;
         return;
+    }
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        r->reason = "JSON value is not an object";
+        r->status = gnorm_malformed(&r->reason, "JSON value is not an object");
         return;
     }
     if (f == GANTRY_FORMAT_AUTO) {
@@ -253,22 +262,29 @@ static void normalize_json(gantry_normalizer *n, const char *line, size_t len, l
             f = GANTRY_FORMAT_FALCO;
         else if (gnorm_is_docker_event(root))
             f = GANTRY_FORMAT_DOCKER_EVENTS;
+        else if (gnorm_is_dockerd_json(root))
+            f = GANTRY_FORMAT_DOCKERD;
         else
             f = GANTRY_FORMAT_JSON;
     }
     r->source = f;
     switch (f) {
     case GANTRY_FORMAT_K8S_AUDIT:
-        r->reason = gnorm_k8s_audit(root, n->want, &r->event);
+        r->status = gnorm_k8s_audit(root, n->want, &r->event, &r->reason);
         break;
     case GANTRY_FORMAT_FALCO:
-        r->reason = gnorm_falco(root, n->want, &r->event);
+        r->status = gnorm_falco(root, n->want, &r->event, &r->reason);
         break;
     case GANTRY_FORMAT_DOCKER_EVENTS:
-        r->reason = gnorm_docker_event(root, n->want, &r->event);
+        r->status = gnorm_docker_event(root, n->want, &r->event, &r->reason);
+        break;
+    case GANTRY_FORMAT_DOCKERD:
+        /* --log-format json; joined like the text form, message holds the line */
+        r->text = 1;
+        r->status = gnorm_dockerd_json(root, n->want, &r->event, &r->dockerd_kind, &r->reason);
         break;
     default:
-        r->reason = gnorm_plain_json(root, n->want, &r->event);
+        r->status = gnorm_plain_json(root, n->want, &r->event, &r->reason);
         break;
     }
 }
@@ -277,7 +293,7 @@ static void normalize_text(gantry_normalizer *n, const char *line, size_t len, l
     gantry_input_format f = n->format;
     r->text = 1;
     if (f == GANTRY_FORMAT_K8S_AUDIT || f == GANTRY_FORMAT_FALCO || f == GANTRY_FORMAT_JSON) {
-        r->reason = "not JSON";
+        r->status = gnorm_malformed(&r->reason, "not JSON");
         return;
     }
     gnorm_text_ctx ctx = {n->want, {NULL, 0}, {NULL, 0}, &n->scratch, &n->scratch_cap};
@@ -287,36 +303,36 @@ static void normalize_text(gantry_normalizer *n, const char *line, size_t len, l
     if ((f == GANTRY_FORMAT_AUTO || f == GANTRY_FORMAT_DOCKER_EVENTS) &&
         gnorm_docker_text_detect(rest, rlen)) {
         r->source = GANTRY_FORMAT_DOCKER_EVENTS;
-        r->reason = gnorm_docker_text(rest, rlen, n->want, &r->event);
+        r->status = gnorm_docker_text(rest, rlen, n->want, &r->event, &r->reason);
         return;
     }
     if (f == GANTRY_FORMAT_DOCKER_EVENTS) {
-        r->reason = "not a Docker event";
+        r->status = gnorm_malformed(&r->reason, "not a Docker event");
         return;
     }
     if ((f == GANTRY_FORMAT_AUTO || f == GANTRY_FORMAT_K8S_DASHBOARD) && off == 0 &&
         gnorm_dashboard_detect(rest, rlen)) {
         r->source = GANTRY_FORMAT_K8S_DASHBOARD;
-        r->reason =
-            gnorm_dashboard_line(rest, rlen, n->want, &r->event, &r->dash_open, &r->body_off);
+        r->status = gnorm_dashboard_line(rest, rlen, n->want, &r->event, &r->dash_open,
+                                         &r->body_off, &r->reason);
         return;
     }
     if (f == GANTRY_FORMAT_K8S_DASHBOARD) {
-        r->reason = "not a Kubernetes Dashboard log line";
+        r->status = gnorm_malformed(&r->reason, "not a Kubernetes Dashboard log line");
         return;
     }
     gnorm_logline l;
     if (!gnorm_parse_logline(rest, rlen, &l)) {
-        r->reason = "neither JSON nor a known log form";
+        r->status = gnorm_malformed(&r->reason, "neither JSON nor a known log form");
         return;
     }
     int dockerd = f == GANTRY_FORMAT_DOCKERD ||
                   (f == GANTRY_FORMAT_AUTO && gnorm_logline_is_dockerd(&l, &ctx));
     r->source = dockerd ? GANTRY_FORMAT_DOCKERD : GANTRY_FORMAT_CONTAINERD;
     if (dockerd)
-        r->reason = gnorm_dockerd_line(&l, &ctx, &r->event, &r->dockerd_kind);
+        r->status = gnorm_dockerd_line(&l, &ctx, &r->event, &r->dockerd_kind, &r->reason);
     else
-        r->reason = gnorm_containerd_line(&l, &ctx, &r->event);
+        r->status = gnorm_containerd_line(&l, &ctx, &r->event, &r->reason);
 }
 
 /* A held dashboard body takes every line up to its end, unless a new log
@@ -380,15 +396,15 @@ gantry_status gantry_normalizer_feed(gantry_normalizer *n, const char *line, siz
     size_t lead = 0;
     while (lead < len && (line[lead] == ' ' || line[lead] == '\t'))
         lead++;
-    line_result r = {NULL, NULL, GNORM_DOCKERD_OTHER, 0, 0, 0, GANTRY_FORMAT_JSON};
+    line_result r = {NULL, GANTRY_OK, NULL, GNORM_DOCKERD_OTHER, 0, 0, 0, GANTRY_FORMAT_JSON};
     if (line[lead] == '{' ||
         (line[lead] == '[' && !gnorm_dashboard_detect(line + lead, len - lead)))
         normalize_json(n, line + lead, len - lead, &r);
     else
         normalize_text(n, line, len, &r);
-    if (r.reason) {
+    if (r.status != GANTRY_OK) {
         cJSON_Delete(r.event);
-        if (is_oom(r.reason)) {
+        if (r.status != GANTRY_E_EVENT) {
             flush_held(n);
             return GANTRY_E_NOMEM;
         }

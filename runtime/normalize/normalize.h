@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cJSON.h>
 
+#include "gantry.h"
+
 /* Field groups: the unit of "compute only what the pack reads". */
 enum {
     GNORM_G_BASE = 1u << 0,      /* @timestamp, event.*, log.level, rule.name, host.name */
@@ -75,10 +77,21 @@ void gnorm_image(gnorm_out *o, const char *ref);
  * strings) or a command string split on blanks. */
 void gnorm_process_argv(gnorm_out *o, const cJSON *first, const cJSON *second);
 void gnorm_process_cmdline(gnorm_out *o, const char *cmdline);
+/* Adds the schema keys of `from` (another output object) to o: arrays are
+ * appended, a true flag wins over false, other values are kept when new. */
+void gnorm_fold(gnorm_out *o, cJSON *from);
+/* A parser limit or malformed part of an otherwise good event: pushed to
+ * error.message whatever the pack reads ("out of memory" sets nomem). */
+void gnorm_error(gnorm_out *o, const char *reason);
 /* A run_as_user value: number when numeric text, else the text. */
 void gnorm_push_user(gnorm_out *o, const char *key, const char *user);
 
-/* JSON helpers: dotted path lookup through objects only. */
+/* JSON helpers: dotted path lookup through objects only, one key per
+ * component, the first of duplicate keys. These read the fixed, known
+ * layout of a raw source document (an audit event's objectRef.resource, a
+ * Docker event's Actor.Attributes) while building the schema fields, never
+ * a path written in a rule; rule, correlation and logsource paths are
+ * resolved by runtime/index/path.h, which this layer may not see. */
 const cJSON *gnorm_path(const cJSON *obj, const char *path);
 const char *gnorm_path_str(const cJSON *obj, const char *path);
 /* 1 true, 0 false, -1 absent or not a boolean. */
@@ -91,23 +104,44 @@ cJSON *gnorm_parse_json(const char *text, size_t len, const char **reason);
 void gnorm_timestamp_ns(gnorm_out *o, int64_t ns);
 
 /* ---- sources ----
- * Each takes ownership of `root` and returns NULL with *event set, or a
- * static reason (root freed) when the document is not of that source. */
+ * Each source function returns GANTRY_OK with *event set; GANTRY_E_EVENT
+ * with a static *reason (the malformed-line message) when the input is not
+ * of that source; GANTRY_E_NOMEM when out of memory. The JSON ones take
+ * ownership of `root` (freed unless it became *event). */
+static inline gantry_status gnorm_malformed(const char **reason, const char *why) {
+    *reason = why;
+    return GANTRY_E_EVENT;
+}
 int gnorm_is_k8s_audit(const cJSON *root); /* 1 raw, 2 AKS, 3 GKE, 0 not */
 int gnorm_is_falco(const cJSON *root);
 int gnorm_is_docker_event(const cJSON *root);
-const char *gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event);
-const char *gnorm_docker_event(cJSON *root, unsigned want, cJSON **event);
-const char *gnorm_falco(cJSON *root, unsigned want, cJSON **event);
-const char *gnorm_plain_json(cJSON *root, unsigned want, cJSON **event);
+gantry_status gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event, const char **reason);
+gantry_status gnorm_docker_event(cJSON *root, unsigned want, cJSON **event, const char **reason);
+gantry_status gnorm_falco(cJSON *root, unsigned want, cJSON **event, const char **reason);
+gantry_status gnorm_plain_json(cJSON *root, unsigned want, cJSON **event, const char **reason);
 
 /* Schema fields of a pod spec (Kubernetes `PodSpec`, any workload's). */
 void gnorm_pod_spec(gnorm_out *o, const cJSON *spec);
 /* The pod spec inside an object of the given resource (plural, lower case)
  * or kind; NULL when none. */
 const cJSON *gnorm_find_pod_spec(const cJSON *object, const char *resource);
+/* The same for an ephemeralcontainers update: only the ephemeral containers
+ * (the subresource cannot change the others), with the pod's namespaces. */
+void gnorm_pod_spec_ephemeral(gnorm_out *o, const cJSON *spec);
 /* Schema fields of a Docker create (or exec) request body. */
 void gnorm_docker_body(gnorm_out *o, const cJSON *body);
+
+/* ---- request bodies in other shapes ---- */
+/* json_patch.c: in *out, the object an RFC 6902 patch's add/replace
+ * operations write, built on an empty object (NULL when `ops` is not an
+ * array). *error is a static reason when a limit stopped it; the object
+ * holds what came before. GANTRY_E_NOMEM leaves *out NULL. */
+gantry_status gnorm_json_patch_object(const cJSON *ops, cJSON **out, const char **error);
+/* yaml_doc.c: in *out, the documents of a YAML (or JSON) text as a cJSON
+ * array of values, YAML 1.1 scalars resolved as Kubernetes reads them.
+ * *error is a static reason when the text is not YAML or a limit stopped it;
+ * the array then holds the documents finished before. */
+gantry_status gnorm_yaml_documents(const char *text, size_t len, cJSON **out, const char **error);
 
 /* ---- text forms (norm_text.c) ---- */
 typedef struct gnorm_span {
@@ -137,8 +171,9 @@ typedef struct gnorm_logline {
 
 /* Parses a logrus (both forms) or klog line; 0 when it is neither. */
 int gnorm_parse_logline(const char *line, size_t len, gnorm_logline *out);
-/* Go-unquotes a quoted value into buf (allocated/grown); returns length or -1. */
-long gnorm_unquote(gnorm_span quoted, char **buf, size_t *cap);
+/* Go-unquotes a quoted value into buf (allocated/grown), its length in *len;
+ * GANTRY_E_NOMEM when buf cannot grow. */
+gantry_status gnorm_unquote(gnorm_span quoted, char **buf, size_t *cap, size_t *len);
 /* Value of a key=value field (unquoted into a fresh cJSON string when wanted). */
 const gnorm_kv *gnorm_kv_find(const gnorm_logline *l, const char *key);
 
@@ -161,14 +196,20 @@ enum {
 /* 1 when a logrus line belongs to dockerd rather than containerd. */
 int gnorm_logline_is_dockerd(const gnorm_logline *l, const gnorm_text_ctx *ctx);
 /* Builds the event of one dockerd line; *kind says what it was. */
-const char *gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
-                               int *kind);
+gantry_status gnorm_dockerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event,
+                                 int *kind, const char **reason);
+/* dockerd with --log-format json: a logrus JSON object of the API middleware. */
+int gnorm_is_dockerd_json(const cJSON *root);
+gantry_status gnorm_dockerd_json(cJSON *root, unsigned want, cJSON **event, int *kind,
+                                 const char **reason);
 /* Folds a form-data or identity line's event into the held call event. */
 void gnorm_dockerd_join(cJSON *call, cJSON *follow, unsigned want);
-const char *gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx, cJSON **event);
+gantry_status gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx,
+                                    cJSON **event, const char **reason);
 /* Docker events in the CLI's default text form. 0 when not that form. */
 int gnorm_docker_text_detect(const char *line, size_t len);
-const char *gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON **event);
+gantry_status gnorm_docker_text(const char *line, size_t len, unsigned want, cJSON **event,
+                                const char **reason);
 
 /* Kubernetes Dashboard. */
 enum {
@@ -180,8 +221,8 @@ enum {
 int gnorm_dashboard_detect(const char *line, size_t len);
 /* Builds the event; *open set when the body is an unfinished JSON text
  * whose remainder is to be appended with gnorm_dashboard_append. */
-const char *gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJSON **event,
-                                 int *open, size_t *body_off);
+gantry_status gnorm_dashboard_line(const char *line, size_t len, unsigned want, cJSON **event,
+                                   int *open, size_t *body_off, const char **reason);
 /* Incremental brace balance of a JSON text split over lines. */
 typedef struct gnorm_balance {
     long depth;

@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "normalize.h"
+#include "sources.h"
 
 static const gnorm_field schema[] = {
     {"@timestamp", GNORM_G_BASE, "time of the event as the source wrote it (RFC 3339 when known)"},
-    {"event.module", GNORM_G_BASE,
-     "source kind: k8s_audit, docker_events, dockerd, falco, k8s_dashboard, containerd, json"},
+    {"event.module", GNORM_G_BASE, "source kind: " GRT_SOURCE_NAME_LIST},
     {"event.action", GNORM_G_BASE,
      "normalized action: create update patch delete get list watch exec attach portforward "
      "start stop die kill pull build deploy"},
@@ -75,6 +75,26 @@ static const gnorm_field schema[] = {
     {"container.list", GNORM_G_SCOPES,
      "one object per container of a pod spec, holding that container's own container.* fields "
      "(pod-level host_* copied in), for `any container { ... }`"},
+    /* Channels read from request bodies in other shapes (JSON patch, new
+     * dockerd lines, Docker devices, volumes and builds, Dashboard YAML). */
+    {"error.message", GNORM_G_BASE,
+     "why part of an event could not be read (a parser limit, a body that is not valid); the "
+     "event keeps what was read before"},
+    {"docker.body_logged", GNORM_G_BASE,
+     "dockerd: false for a container create whose body the daemon did not log (over 4 KiB or "
+     "not JSON), true when it did"},
+    {"docker.legacy_host_config", GNORM_G_BASE,
+     "true when a Docker body carries host settings (Binds, CapAdd, Devices, ...) at its top "
+     "level, as pre-1.24 API clients did in create and start bodies"},
+    {"docker.build.remote", GNORM_G_BASE,
+     "remote build context of POST /build (remote= query: a Git or HTTP URL)"},
+    {"container.devices.host_path", GNORM_G_MOUNTS,
+     "host devices handed to a container (Docker HostConfig.Devices[].PathOnHost, or the "
+     "source of a \"/dev/x:/dev/y:rwm\" string)"},
+    {"volume.name", GNORM_G_MOUNTS, "name of a Docker volume being created"},
+    {"volume.driver", GNORM_G_MOUNTS, "driver of a Docker volume being created (local, ...)"},
+    {"volume.bind_source", GNORM_G_MOUNTS,
+     "host path a local-driver volume binds (DriverOpts device with o=bind or type=none)"},
 };
 
 const gnorm_field *gnorm_schema_fields(size_t *count) {

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cidr.h" /* grt_net: a CIDR network parsed from a list item at load */
 #include "gantry.h"
 #include "gantry_limits.h"
 #include "opcodes.h"
@@ -36,13 +37,6 @@ typedef struct grt_regex {
     _Atomic(void *) jit;
     atomic_int jit_state;
 } grt_regex;
-
-/* A CIDR network parsed from a list item at load. */
-typedef struct grt_net {
-    uint8_t family; /* 4 or 6 */
-    uint8_t prefix; /* bits */
-    uint8_t addr[16];
-} grt_net;
 
 typedef struct grt_rule {
     uint32_t id, title, description, author, date, modified, status, level;
@@ -97,6 +91,7 @@ struct gantry_pack {
     grt_slice *path_hashes;
     uint64_t *path_hash_items;
     struct grt_corr_table *corr; /* correlate_pack.c; NULL without correlations */
+    gantry_optimize optimize;    /* the load option; matchers of the pack follow it */
 };
 
 /* One value a field yielded for the current event. Text lives either in the
@@ -154,7 +149,8 @@ struct gantry_matcher {
     int value_limit_hit;
     int oom;
 
-    /* GANTRY_OPTIMIZE=0 turns both off: the reference for differential tests */
+    /* GANTRY_OPTIMIZE_OFF (the pack's option) turns both off: the reference
+     * for differential tests */
     int fast_paths;    /* top-level key hash before field extraction */
     int use_prefilter; /* candidate-rule selection (prefilter.c) */
     uint32_t *pf_mark; /* per predicate: generation when its literal was seen */
@@ -171,19 +167,15 @@ typedef struct grt_corr_sections {
 gantry_status grt_pack_read(const unsigned char *data, size_t size, gantry_pack **out,
                             grt_corr_sections *corr, char *err, size_t err_size);
 /* runtime/api/load.c: read, verify and prepare; destroy frees every part. */
-gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_pack **out, char *err,
-                              size_t err_size);
+gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_optimize optimize,
+                              gantry_pack **out, char *err, size_t err_size);
 void grt_pack_destroy(gantry_pack *pack);
 
 /* verify.c: run after decoding, before anything executes. */
 gantry_status grt_verify(const gantry_pack *pack, char *err, size_t err_size);
 
-/* netaddr.c */
-int grt_net_parse(const char *text, size_t len, grt_net *net);
-/* Parses an address (IPv4 or IPv6, no prefix) into family and bytes. */
-int grt_addr_parse(const char *text, size_t len, uint8_t *family, uint8_t addr[16]);
-int grt_net_contains(const grt_net *net, uint8_t family, const uint8_t addr[16]);
-/* Parses the networks of every list a CIDR predicate uses (pk->nets). */
+/* netaddr.c (address parsing itself is base/cidr.h): parses the networks of every list a CIDR
+ * predicate uses (pk->nets). */
 gantry_status grt_net_prepare(gantry_pack *pk, char *err, size_t err_size);
 
 /* vm.c */

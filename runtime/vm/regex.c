@@ -1,5 +1,6 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "regex.h"
+#include "regex_options.h"
 
 #include <pcre2.h>
 #include <stdatomic.h>
@@ -17,15 +18,7 @@ gantry_status grt_regex_compile_all(gantry_pack *pack, char *err, size_t err_siz
         grt_regex *re = &pack->regexes[i];
         atomic_init(&re->jit, NULL);
         atomic_init(&re->jit_state, eager ? 2 : 0);
-        /* NEVER_UTF also refuses an in-pattern (*UTF): event text is arbitrary
-         * bytes, and UTF mode would turn invalid UTF-8 into match errors. */
-        uint32_t options = PCRE2_NEVER_UTF;
-        if (re->flags & GANTRY_RE_I)
-            options |= PCRE2_CASELESS;
-        if (re->flags & GANTRY_RE_M)
-            options |= PCRE2_MULTILINE;
-        if (re->flags & GANTRY_RE_S)
-            options |= PCRE2_DOTALL;
+        uint32_t options = grt_regex_options(re->flags);
         int code = 0;
         PCRE2_SIZE offset = 0;
         pcre2_code *compiled =
@@ -104,16 +97,16 @@ static const pcre2_code *code_for(const grt_regex *cre) {
     return copy ? copy : re->code;
 }
 
-int grt_regex_match(gantry_matcher *m, const grt_regex *re, const char *subject, size_t len) {
+bool grt_regex_match(gantry_matcher *m, const grt_regex *re, const char *subject, size_t len) {
     int rc =
         pcre2_match(code_for(re), (PCRE2_SPTR)(subject ? subject : ""), len, 0, 0,
                     (pcre2_match_data *)m->match_data, (pcre2_match_context *)m->match_context);
     if (rc >= 0)
-        return 1;
+        return true;
     if (rc == PCRE2_ERROR_NOMATCH || rc == PCRE2_ERROR_PARTIAL)
-        return 0;
+        return false;
     /* match, depth, heap or JIT stack limit, or any other run-time failure:
-     * the predicate is false and the event reports the limit */
+     * the predicate is false and the event reports the limit (regex_limit_hit) */
     m->regex_limit_hit = 1;
-    return -1;
+    return false;
 }

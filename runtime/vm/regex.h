@@ -3,6 +3,7 @@
 #ifndef GANTRY_RT_REGEX_H
 #define GANTRY_RT_REGEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "pack.h"
@@ -14,7 +15,8 @@ void grt_regex_free_all(gantry_pack *pack);
 gantry_status grt_regex_matcher_init(gantry_matcher *m);
 void grt_regex_matcher_release(gantry_matcher *m);
 
-/* 1 match, 0 no match, -1 a limit was hit (counts as no match). */
-int grt_regex_match(gantry_matcher *m, const grt_regex *re, const char *subject, size_t len);
+/* Whether the regex matches; a limit hit counts as no match and sets
+ * m->regex_limit_hit. */
+bool grt_regex_match(gantry_matcher *m, const grt_regex *re, const char *subject, size_t len);
 
 #endif

@@ -4,21 +4,16 @@
 #ifndef GANTRY_RT_TIMEPART_H
 #define GANTRY_RT_TIMEPART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "pack.h"
 
-/* Seconds since the epoch of RFC 3339 / ISO 8601 text: `YYYY-MM-DD`, then
- * optionally `T` (or `t` or a space) and `HH:MM[:SS[.fraction]]`, then
- * optionally `Z`, `+HH:MM`, `+HHMM` or `+HH` (a missing zone is UTC).
- * Returns 0, or -1 when the text is not such a timestamp. */
-int gtp_parse_text(const char *s, size_t n, int64_t *secs);
-
 /* Seconds since the epoch of an epoch number: seconds, or milliseconds above
  * 1e11, microseconds above 1e14, nanoseconds above 1e17 (in magnitude).
- * Returns -1 for a number outside the years 0-9999 or not finite. */
-int gtp_parse_number(double d, int64_t *secs);
+ * False for a number outside the years 0-9999 or not finite. */
+bool gtp_parse_number(double d, int64_t *secs);
 
 /* The UTC part `op` (GANTRY_OP_TIME_MINUTE .. GANTRY_OP_TIME_YEAR) of a time
  * in seconds since the epoch; the week is the ISO 8601 week (1-53). */

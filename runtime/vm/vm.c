@@ -30,11 +30,10 @@ gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pk) {
         grt_matcher_release(m);
         return GANTRY_E_NOMEM;
     }
-    /* GANTRY_OPTIMIZE=0 extracts every field the plain way and runs every
+    /* GANTRY_OPTIMIZE_OFF extracts every field the plain way and runs every
      * rule on every event: the reference the differential tests compare the
      * optimised paths against. */
-    const char *env = getenv("GANTRY_OPTIMIZE");
-    m->fast_paths = !(env && strcmp(env, "0") == 0);
+    m->fast_paths = pk->optimize != GANTRY_OPTIMIZE_OFF;
     m->use_prefilter = pk->prefilter != NULL && m->fast_paths;
     return GANTRY_OK;
 }
@@ -151,7 +150,7 @@ static int test_cidr(gantry_matcher *m, unsigned flags, grt_slice vals, uint32_t
         for (uint32_t i = 0; i < vals.count && !found; i++) {
             const grt_value *v = &m->vals[vals.first + i];
             uint8_t family, addr[16];
-            found = v->type == GRT_V_STRING && grt_addr_parse(v->raw, v->len, &family, addr) == 0 &&
+            found = v->type == GRT_V_STRING && grt_addr_parse(v->raw, v->len, &family, addr) &&
                     grt_net_contains(net, family, addr);
         }
         if (found && !(flags & GANTRY_PF_ALL))

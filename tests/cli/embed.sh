@@ -13,40 +13,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "embed.sh: FAIL: $*"; exit 1; }
 
-cat > "$tmp/rules.gantry" <<'RULES'
-rule exec_into_pod {
-    id: "11111111-1111-4111-8111-111111111111"
-    title: "Exec into a pod"
-    level: medium
-    selection sel: {
-        verb: "create"
-        objectRef.subresource: "exec"
-    }
-    condition: sel
-}
-rule forbidden {
-    id: "22222222-2222-4222-8222-222222222222"
-    title: "Forbidden request"
-    level: low
-    selection sel: { responseStatus.code: 403 }
-    condition: sel
-}
-RULES
+. tests/cli/embed_fixture.inc
+embed_fixture "$tmp"
 "$GANTRY" compile -o "$tmp/pack.gpk" "$tmp/rules.gantry" >/dev/null || fail "gantry compile"
 
-cat > "$tmp/events.jsonl" <<'EVENTS'
-{"verb":"create","objectRef":{"resource":"pods","subresource":"exec"},"responseStatus":{"code":201}}
-{"verb":"get","responseStatus":{"code":"403"}}
-not json
-{"verb":"CREATE","objectRef":{"subresource":"exec"},"responseStatus":{"code":403}}
-{"verb":"list"}
-EVENTS
 "$EMBED" "$tmp/pack.gpk" < "$tmp/events.jsonl" > "$tmp/out" 2> "$tmp/err" || fail "embed exited $?"
-printf '1\t11111111-1111-4111-8111-111111111111\tExec into a pod
-2\t22222222-2222-4222-8222-222222222222\tForbidden request
-4\t11111111-1111-4111-8111-111111111111\tExec into a pod
-4\t22222222-2222-4222-8222-222222222222\tForbidden request
-' > "$tmp/expected"
 cmp -s "$tmp/out" "$tmp/expected" || { diff "$tmp/expected" "$tmp/out"; fail "unexpected matches"; }
 grep -q '^line 3: ' "$tmp/err" || fail "malformed line 3 not reported"
 

@@ -191,6 +191,66 @@ printf '\n  \r\n\t\n' >"$T/blank.jsonl"
 run blank "$T/blank.jsonl"
 accounts blank "$T/blank.stats" 3 0 3 0
 
+# ---- request bodies in other shapes (JSON patch, YAML uploads, dockerd) ----
+# Past a parser limit the event is kept and counted (events, not malformed),
+# with error.message and what came before the limit; deploy_body_over_parser_limit
+# reports it. Each finishes within `timeout`.
+LIMIT_RULE=2476dcb9-eefb-4076-acd4-d54cc139f907 # deploy_body_over_parser_limit
+PRIV_RULE=eb937da6-6ac8-4340-be10-b57b0a655f20  # privileged_container_deployed
+AUDIT='{"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"h","stage":"ResponseComplete","verb":"patch","user":{"username":"mallory"},"objectRef":{"resource":"deployments","namespace":"shop","name":"api","apiGroup":"apps"},"requestObject":'
+{ printf '%s[{"op":"add","path":"/spec/template/spec/containers/0/securityContext/privileged","value":true}' "$AUDIT"
+  awk 'BEGIN{for(i=0;i<100000;i++) printf ",{\"op\":\"add\",\"path\":\"/metadata/annotations/p%d\",\"value\":\"x\"}", i}'
+  printf ']}\n'
+  printf '%s[{"op":"add","path":"' "$AUDIT"
+  awk 'BEGIN{for(i=0;i<10000;i++) printf "/k"}'
+  printf '","value":1}]}\n'
+  printf '%s[{"op":"add","path":"/spec/template/spec/containers/999999999999/name","value":"x"}]}\n' "$AUDIT"
+} >"$T/patch.jsonl"
+timeout 60 "$GANTRY" match -p "$T/shipped.gpk" --format jsonl --stats "$T/patch.stats" "$T/patch.jsonl" \
+    >"$T/patch.out" 2>"$T/patch.err"
+check "json patch limits: exit 0 within 60 s" $?
+accounts json_patch "$T/patch.stats" 3 3 0 0
+[ "$(grep -c "$LIMIT_RULE" "$T/patch.out")" -eq 3 ] && grep -q "$PRIV_RULE" "$T/patch.out"
+check "json patch limits: each reported, the op before the limit still read" $?
+
+dash_upload() { # dash_upload FILE: a Dashboard upload line whose content is FILE (JSON-escaped)
+    printf '[2026-11-21T10:00:00Z] Incoming HTTP/1.1 POST /api/v1/appdeploymentfromfile request from 198.51.100.23:1: {"name":"x.yaml","namespace":"default","content":"'
+    sed 's/\\/\\\\/g; s/"/\\"/g' "$1" | awk '{printf "%s\\n", $0}'
+    printf '"}\n'
+}
+# a billion laughs: 10^12 values if aliases were expanded blindly
+{ echo 'a: &a ["x","x","x","x","x","x","x","x","x","x"]'
+  for l in b c d e f g h i j k l; do
+      p=$(echo "abcdefghijkl" | sed "s/$l.*//" | tail -c 2)
+      printf '%s: &%s [*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s,*%s]\n' $l $l $p $p $p $p $p $p $p $p $p $p
+  done; } >"$T/laughs.yaml"
+awk 'BEGIN{for(i=0;i<100000;i++) printf "---\nkind: Pod\n"}' >"$T/docs.yaml"
+awk 'BEGIN{for(i=0;i<20000;i++) printf "["; for(i=0;i<20000;i++) printf "]"; printf "\n"}' >"$T/nest.yaml"
+awk 'BEGIN{printf "a: &a 1\nb: ["; for(i=0;i<200000;i++) printf "*a,"; printf "]\n"}' >"$T/aliases.yaml"
+{ for f in laughs docs nest aliases; do dash_upload "$T/$f.yaml"; done; } >"$T/yaml.log"
+timeout 60 "$GANTRY" match -p "$T/shipped.gpk" --format jsonl --stats "$T/yaml.stats" "$T/yaml.log" \
+    >"$T/yaml.out" 2>"$T/yaml.err"
+check "yaml upload limits: exit 0 within 60 s" $?
+accounts yaml_uploads "$T/yaml.stats" 4 4 0 0
+[ "$(grep -c "$LIMIT_RULE" "$T/yaml.out")" -eq 4 ]
+check "yaml upload limits: each reported" $?
+
+# dockerd: a 10 MB form-data body (the daemon logs none over 4 KiB, a forged
+# log may), a body that is not JSON, and the JSON log form with a huge vars.
+{ printf 'time="2026-11-21T10:00:01Z" level=debug msg="handling POST request" form-data="{\\"Image\\":\\"alpine\\",\\"Env\\":[\\"'
+  head -c 10000000 /dev/zero | tr '\0' 'e'
+  printf '\\"],\\"HostConfig\\":{\\"Privileged\\":true}}" method=POST module=api request-url=/v1.47/containers/create vars="map[]"\n'
+  printf 'time="2026-11-21T10:00:02Z" level=debug msg="handling POST request" form-data="{not json" method=POST module=api request-url=/v1.47/containers/create vars="map[]"\n'
+  printf '{"level":"debug","method":"POST","module":"api","msg":"handling POST request","request-url":"/v1.47/containers/create","form-data":[1,2],"vars":{'
+  awk 'BEGIN{for(i=0;i<100000;i++) printf "%s\"k%d\":\"v\"", (i?",":""), i}'
+  printf '}}\n'; } >"$T/dockerd.log"
+timeout 60 "$GANTRY" match -p "$T/shipped.gpk" --format jsonl --stats "$T/dockerd.stats" "$T/dockerd.log" \
+    >"$T/dockerd.out" 2>"$T/dockerd.err"
+check "dockerd bodies: exit 0 within 60 s" $?
+accounts dockerd_bodies "$T/dockerd.stats" 3 3 0 0
+grep -q "$PRIV_RULE" "$T/dockerd.out" && [ "$(grep -c "$LIMIT_RULE" "$T/dockerd.out")" -eq 1 ]
+check "dockerd bodies: the big body read, the broken one reported" $?
+
 # ASan keeps freed memory in a 256 MB quarantine, which would read as growth.
 ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=1"
 export ASAN_OPTIONS

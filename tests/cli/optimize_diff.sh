@@ -1,8 +1,8 @@
 #!/bin/sh
 # Results are identical with and without every matching optimisation.
 #
-# GANTRY_OPTIMIZE=0 makes the runtime extract every field the plain way and
-# run every rule on every event; GANTRY_OPTIMIZE=all turns on the top-level
+# `gantry match --optimize=0` makes the runtime extract every field the plain way and
+# run every rule on every event; --optimize=all turns on the top-level
 # key hash and builds the candidate-rule index even for small packs. For each
 # pack and input below, `gantry match` output (every match with its line and
 # event) and its --stats accounting must be byte-identical between the two,
@@ -69,7 +69,7 @@ run() {
     out=$2
     pack=$3
     shift 3
-    GANTRY_OPTIMIZE=$mode GANTRY_MATCH_CHUNK_LINES=${GANTRY_MATCH_CHUNK_LINES:-} "$G" match -p "$pack" --format jsonl --quiet --stats "$out.stats" "$@" \
+    GANTRY_MATCH_CHUNK_LINES=${GANTRY_MATCH_CHUNK_LINES:-} "$G" match --optimize="$mode" -p "$pack" --format jsonl --quiet --stats "$out.stats" "$@" \
         $INPUTS >"$out.jsonl" 2>"$out.err"
     echo $? >"$out.rc"
     # seconds and load time differ from run to run; everything else must not

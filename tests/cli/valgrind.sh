@@ -12,7 +12,8 @@ if ! command -v valgrind >/dev/null 2>&1; then
 fi
 VG="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=tests/valgrind.supp"
 fails=0
-for t in test_vm test_loader test_compile_match test_normalize_sources test_sigma_semantics; do
+for t in test_vm test_loader test_compile_match test_normalize_sources test_normalize_channels \
+    test_sigma_semantics; do
     if [ -x "$BUILD/tests/$t" ]; then
         if $VG "$BUILD/tests/$t" >/dev/null 2>"$BUILD/valgrind-$t.log"; then
             echo "ok   valgrind $t"
