@@ -197,8 +197,7 @@ static grt_slice scoped_values(gantry_matcher *m, uint32_t field) {
     size_t before = m->nvals;
     push_ctx ctx = {m, GANTRY_MAX_VALUES_PER_FIELD};
     if (!m->oom)
-        grt_path_walk((const cJSON *)m->scope_elem, pk->strs[s], pk->str_lens[s], push_visit,
-                      &ctx);
+        grt_path_walk((const cJSON *)m->scope_elem, pk->strs[s], pk->str_lens[s], push_visit, &ctx);
     return (grt_slice){(uint32_t)before, (uint32_t)(m->nvals - before)};
 }
 
