@@ -2,7 +2,8 @@
  * program. An n-ary AND is `k1 JFALSE end k2 AND JFALSE end ... kn AND`;
  * JFALSE keeps its operand, so both paths reach `end` with one value on the
  * stack, which is what the verifier demands. OR is the same with JTRUE.
- * Jump targets are instruction indices relative to the rule's first. */
+ * Jump targets are instruction indices relative to the rule's first. An
+ * element scope is `ANY field ->after  body  ANY_END <-body`. */
 #include "ir.h"
 
 #include <stdlib.h>
@@ -16,10 +17,10 @@ typedef struct emit_state {
     int status;
 } emit_state;
 
-static uint32_t put(emit_state *st, uint8_t op, uint32_t b) {
+static uint32_t put_ab(emit_state *st, uint8_t op, uint32_t a, uint32_t b) {
     if (st->status)
         return 0;
-    struct gantry_insn in = {op, 0, 0, 0, b};
+    struct gantry_insn in = {op, 0, 0, a, b};
     uint32_t at = gpw_code(st->w, in);
     if (at == GPW_FAIL) {
         st->status = -1;
@@ -30,6 +31,10 @@ static uint32_t put(emit_state *st, uint8_t op, uint32_t b) {
         return 0;
     }
     return at;
+}
+
+static uint32_t put(emit_state *st, uint8_t op, uint32_t b) {
+    return put_ab(st, op, 0, b);
 }
 
 static void emit_node(emit_state *st, const gir_node *n) {
@@ -50,6 +55,15 @@ static void emit_node(emit_state *st, const gir_node *n) {
         emit_node(st, n->kids[0]);
         put(st, GANTRY_OP_NOT, 0);
         return;
+    case GIR_ANY: {
+        /* ANY field ->after; body; ANY_END <-body start (see opcodes.h) */
+        uint32_t open = put_ab(st, GANTRY_OP_ANY, n->pred, 0);
+        emit_node(st, n->kids[0]);
+        put(st, GANTRY_OP_ANY_END, open - st->first + 1);
+        if (!st->status)
+            gpw_code_patch_b(st->w, open, gpw_code_length(st->w) - st->first);
+        return;
+    }
     case GIR_AND:
     case GIR_OR: {
         uint8_t jump = n->kind == GIR_AND ? GANTRY_OP_JFALSE : GANTRY_OP_JTRUE;

@@ -45,6 +45,16 @@ gir_node *gir_not(gar *arena, gir_node *kid) {
     return n;
 }
 
+gir_node *gir_any(gar *arena, uint32_t field, gir_node *body) {
+    gir_node *n = gir_not(arena, body); /* one kid, hashed */
+    if (!n)
+        return NULL;
+    n->kind = GIR_ANY;
+    n->pred = field;
+    n->hash = mix(mix(mix(0, (uint64_t)GIR_ANY + 1), field), body->hash);
+    return n;
+}
+
 gir_node *gir_nary(gar *arena, gir_kind kind, gir_node *const *kids, size_t count) {
     if (count == 0)
         return gir_bool(arena, kind == GIR_AND);
@@ -73,6 +83,8 @@ bool gir_equal(const gir_node *a, const gir_node *b) {
         return false;
     if (a->kind == GIR_PRED)
         return a->pred == b->pred;
+    if (a->kind == GIR_ANY && a->pred != b->pred)
+        return false;
     for (size_t i = 0; i < a->count; i++)
         if (!gir_equal(a->kids[i], b->kids[i]))
             return false;
@@ -144,6 +156,16 @@ gir_node *gir_fold(gar *arena, const gir_node *node) {
     case GIR_AND:
     case GIR_OR:
         return fold_nary(arena, node);
+    case GIR_ANY: {
+        /* folds inside the body only: no element at all is false too, so a
+         * true body does not make the scope true */
+        gir_node *k = gir_fold(arena, node->kids[0]);
+        if (!k)
+            return NULL;
+        if (k->kind == GIR_FALSE)
+            return k;
+        return gir_any(arena, node->pred, k);
+    }
     }
     return NULL;
 }

@@ -13,11 +13,14 @@
 #include "arena.h"
 #include "pack_writer.h"
 
-typedef enum gir_kind { GIR_FALSE, GIR_TRUE, GIR_PRED, GIR_NOT, GIR_AND, GIR_OR } gir_kind;
+/* GIR_ANY: an element scope (`any container { ... }`): kids[0] holds for some
+ * element of the array field `pred` (a field index); its scoped predicates
+ * carry GANTRY_PF_SCOPED. */
+typedef enum gir_kind { GIR_FALSE, GIR_TRUE, GIR_PRED, GIR_NOT, GIR_AND, GIR_OR, GIR_ANY } gir_kind;
 
 typedef struct gir_node {
     gir_kind kind;
-    uint32_t pred; /* PRED: predicate table index */
+    uint32_t pred; /* PRED: predicate table index; ANY: the array's field index */
     uint64_t hash; /* structural, for cheap equality tests */
     struct gir_node **kids;
     size_t count;
@@ -27,6 +30,8 @@ typedef struct gir_node {
 gir_node *gir_bool(gar *arena, bool value);
 gir_node *gir_pred(gar *arena, uint32_t pred);
 gir_node *gir_not(gar *arena, gir_node *kid);
+/* ANY over the elements of array field `field`. */
+gir_node *gir_any(gar *arena, uint32_t field, gir_node *body);
 /* AND / OR over `count` kids (copied); 0 kids gives the identity, 1 the kid. */
 gir_node *gir_nary(gar *arena, gir_kind kind, gir_node *const *kids, size_t count);
 

@@ -170,6 +170,141 @@ static gir_node *lower_ref(glow_ctx *ctx, const gast_cond *cond, size_t depth) {
     return n;
 }
 
+/* ---- element scopes: `any NAME { condition }` ---- */
+
+/* The one table of scopes: the name written after `any`, the array field
+ * whose objects are the elements (the normalizers fill it, docs/schema.md),
+ * and the prefix of the fields read from the element. */
+static const struct {
+    const char *name, *array, *prefix;
+} scopes[] = {
+    {"container", "container.list", "container."},
+};
+
+typedef struct scope_walk {
+    glow_ctx *ctx;
+    const gast_cond *cond;
+    const char *prefix;
+    size_t scoped; /* scoped predicates made */
+    bool nested, mixed;
+} scope_walk;
+
+static bool in_scope(const scope_walk *sw, uint32_t field) {
+    size_t len, n = strlen(sw->prefix);
+    const char *path = gpw_field_path(sw->ctx->w, field, &len);
+    return path && len > n && memcmp(path, sw->prefix, n) == 0;
+}
+
+/* The body with every predicate on a field under the scope's prefix
+ * replaced by its scoped twin (flag GANTRY_PF_SCOPED: read from the
+ * element). Selections and macros are lowered once, unscoped, and shared;
+ * a scope rewrites the copy it uses, so the same selection means "the pod"
+ * outside and "this container" inside. */
+static gir_node *scope_body(scope_walk *sw, gir_node *n) {
+    gar *a = sw->ctx->arena;
+    switch (n->kind) {
+    case GIR_FALSE:
+    case GIR_TRUE:
+        return n;
+    case GIR_ANY:
+        sw->nested = true;
+        return gir_bool(a, false);
+    case GIR_PRED: {
+        struct gantry_insn in;
+        if (gpw_pred_get(sw->ctx->w, n->pred, &in) != 0)
+            return NULL;
+        const gantry_op_info *oi = gantry_opcode_info(in.op);
+        if (oi->a != GANTRY_OPND_FIELD || !in_scope(sw, in.a)) {
+            if (oi->b == GANTRY_OPND_FIELD && in_scope(sw, in.b))
+                sw->mixed = true;
+            return n;
+        }
+        if (oi->b == GANTRY_OPND_FIELD && !in_scope(sw, in.b)) {
+            sw->mixed = true;
+            return n;
+        }
+        in.flags |= GANTRY_PF_SCOPED;
+        uint32_t p = gpw_pred(sw->ctx->w, in);
+        if (p == GPW_FAIL)
+            return NULL;
+        sw->scoped++;
+        return gir_pred(a, p);
+    }
+    case GIR_NOT:
+    case GIR_AND:
+    case GIR_OR: {
+        gir_node **kids = gar_alloc(a, n->count * sizeof *kids);
+        if (!kids)
+            return NULL;
+        for (size_t i = 0; i < n->count; i++)
+            if (!(kids[i] = scope_body(sw, n->kids[i])))
+                return NULL;
+        return n->kind == GIR_NOT ? gir_not(a, kids[0]) : gir_nary(a, n->kind, kids, n->count);
+    }
+    }
+    return NULL;
+}
+
+static gir_node *lower_scope(glow_ctx *ctx, const gast_cond *cond, size_t depth) {
+    gar *a = ctx->arena;
+    /* lowered first, so its own mistakes are reported whatever the scope */
+    gir_node *body = lower_cond(ctx, cond->left, depth + 1);
+    if (!body)
+        return NULL;
+    size_t k = 0, nscopes = sizeof scopes / sizeof scopes[0];
+    while (k < nscopes && strcmp(scopes[k].name, cond->name) != 0)
+        k++;
+    if (k == nscopes) {
+        const char *names[sizeof scopes / sizeof scopes[0]];
+        for (size_t i = 0; i < nscopes; i++)
+            names[i] = scopes[i].name;
+        const char *hint = gchk_suggest(cond->name, names, nscopes);
+        char known[128] = "";
+        for (size_t i = 0; i < nscopes; i++)
+            snprintf(known + strlen(known), sizeof known - strlen(known), "%s`%s`", i ? ", " : "",
+                     names[i]);
+        if (hint)
+            glow_error(ctx, "E072", cond->name_loc, "unknown scope `%s`; did you mean `%s`?",
+                       cond->name, hint);
+        else
+            glow_error(ctx, "E072", cond->name_loc, "unknown scope `%s`; the scopes are %s",
+                       cond->name, known);
+        return gir_bool(a, false);
+    }
+    scope_walk sw = {ctx, cond, scopes[k].prefix, 0, false, false};
+    gir_node *scoped = scope_body(&sw, body);
+    if (!scoped) {
+        ctx->oom = true;
+        return NULL;
+    }
+    if (sw.nested) {
+        glow_error(ctx, "E073", cond->loc,
+                   "scopes do not nest: this `any %s { ... }` holds "
+                   "another `any` (macros expanded)",
+                   cond->name);
+        return gir_bool(a, false);
+    }
+    if (sw.mixed) {
+        glow_error(ctx, "E074", cond->loc,
+                   "inside `any %s { ... }` a `fieldref` compares a "
+                   "field under `%s` with one outside it; compare two fields of the same "
+                   "element or two of the event",
+                   cond->name, scopes[k].prefix);
+        return gir_bool(a, false);
+    }
+    if (sw.scoped == 0)
+        gdiag_report(ctx->diag, GDIAG_WARNING, "W026", cond->name_loc,
+                     "`any %s { ... }` reads no `%s*` field, so every element gives the same "
+                     "answer",
+                     cond->name, scopes[k].prefix);
+    uint32_t field = gpw_field(ctx->w, scopes[k].array);
+    if (field == GPW_FAIL) {
+        ctx->oom = true;
+        return NULL;
+    }
+    return gir_any(a, field, scoped);
+}
+
 static gir_node *lower_of(glow_ctx *ctx, const gast_cond *cond) {
     gar *a = ctx->arena;
     size_t n = ctx->rule ? ctx->rule->selection_count : 0, count = 0;
@@ -262,6 +397,8 @@ static gir_node *lower_cond(glow_ctx *ctx, const gast_cond *cond, size_t depth) 
         return gir_bool(a, true);
     case GAST_COND_FALSE:
         return gir_bool(a, false);
+    case GAST_COND_ANY:
+        return lower_scope(ctx, cond, depth);
     }
     return gir_bool(a, false);
 }

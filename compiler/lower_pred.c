@@ -48,9 +48,7 @@ typedef struct build {
 } build;
 
 static bool listable(uint8_t op) {
-    return op == GANTRY_OP_EQ || op == GANTRY_OP_CONTAINS || op == GANTRY_OP_STARTSWITH ||
-           op == GANTRY_OP_ENDSWITH || op == GANTRY_OP_GLOB || op == GANTRY_OP_CIDR ||
-           (op >= GANTRY_OP_TIME_MINUTE && op <= GANTRY_OP_TIME_YEAR);
+    return gantry_opcode_has(op, GANTRY_OPP_LISTABLE);
 }
 
 static void fail(build *b, const char *code, gast_loc loc, const char *msg, const char *detail) {
@@ -483,10 +481,9 @@ static gir_node *pred_node(build *b, uint8_t op, uint8_t flags, uint32_t a, uint
 }
 
 static uint8_t flags_for(const build *b, uint8_t op) {
-    if (op == GANTRY_OP_FIELDREF)
+    if (gantry_opcode_has(op, GANTRY_OPP_FIELDREF_MODE))
         return b->flags;
-    if (op == GANTRY_OP_EQ || op == GANTRY_OP_CONTAINS || op == GANTRY_OP_STARTSWITH ||
-        op == GANTRY_OP_ENDSWITH || op == GANTRY_OP_GLOB)
+    if (gantry_opcode_has(op, GANTRY_OPP_CASED))
         return b->flags & GANTRY_PF_CASED;
     return 0;
 }

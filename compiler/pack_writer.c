@@ -43,24 +43,10 @@ struct gpw {
     size_t string_count, string_cap;
     gpw_map string_map;
 
-    gpw_buf fields; /* u32 string index each */
-    gpw_map field_map;
-    gpw_buf consts; /* 16-byte records */
-    gpw_map const_map;
-    gpw_buf lists; /* 8-byte records */
-    gpw_map list_map;
-    gpw_buf list_items; /* u32 const index each */
-    gpw_buf regexes;    /* 8-byte records */
-    gpw_map regex_map;
-    gpw_buf preds; /* 12-byte instructions */
-    gpw_map pred_map;
-    gpw_buf code; /* 12-byte instructions */
-    gpw_buf rules;
-    gpw_buf strlists;
-    gpw_buf named_lists;
-    gpw_buf corrs;       /* GANTRY_CORR_RECORD_SIZE-byte records */
-    gpw_buf corr_refs;   /* u32 each */
-    gpw_buf corr_fields; /* u32 string index each */
+    /* each section's payload, by section id (pack_format.h); STRINGS is
+     * built from string_bytes by gpw_finish */
+    gpw_buf sec[GANTRY_SEC__COUNT + 1];
+    gpw_map field_map, const_map, list_map, regex_map, pred_map;
 };
 
 /* ---- little helpers ------------------------------------------------------ */
@@ -234,11 +220,9 @@ gpw *gpw_new(void) {
 void gpw_free(gpw *w) {
     if (!w)
         return;
-    gpw_buf *bufs[] = {&w->string_bytes, &w->fields, &w->consts,    &w->lists,      &w->list_items,
-                       &w->regexes,      &w->preds,  &w->code,      &w->rules,      &w->strlists,
-                       &w->named_lists,  &w->corrs,  &w->corr_refs, &w->corr_fields};
-    for (size_t i = 0; i < sizeof bufs / sizeof bufs[0]; i++)
-        free(bufs[i]->data);
+    free(w->string_bytes.data);
+    for (size_t i = 0; i <= GANTRY_SEC__COUNT; i++)
+        free(w->sec[i].data);
     gpw_map *maps[] = {&w->string_map, &w->field_map, &w->const_map,
                        &w->list_map,   &w->regex_map, &w->pred_map};
     for (size_t i = 0; i < sizeof maps / sizeof maps[0]; i++)
@@ -293,7 +277,7 @@ uint32_t gpw_field(gpw *w, const char *path) {
         return GPW_FAIL;
     unsigned char rec[4];
     put_u32(rec, s);
-    return intern_record(w, &w->field_map, &w->fields, rec, sizeof rec);
+    return intern_record(w, &w->field_map, &w->sec[GANTRY_SEC_FIELDS], rec, sizeof rec);
 }
 
 static uint32_t add_const(gpw *w, enum gantry_const_kind kind, uint32_t text, double number) {
@@ -309,7 +293,7 @@ static uint32_t add_const(gpw *w, enum gantry_const_kind kind, uint32_t text, do
     rec[0] = (unsigned char)kind;
     put_u32(rec + 4, text);
     put_u64(rec + 8, bits);
-    return intern_record(w, &w->const_map, &w->consts, rec, sizeof rec);
+    return intern_record(w, &w->const_map, &w->sec[GANTRY_SEC_CONSTS], rec, sizeof rec);
 }
 
 uint32_t gpw_const_string(gpw *w, const char *text, size_t len) {
@@ -337,7 +321,7 @@ uint32_t gpw_const_null(gpw *w) {
 uint32_t gpw_list(gpw *w, const uint32_t *consts, size_t count) {
     if (!w || w->failed)
         return GPW_FAIL;
-    size_t n_lists = w->lists.len / 8;
+    size_t n_lists = w->sec[GANTRY_SEC_LISTS].len / 8;
     if ((!consts && count) || count > GANTRY_MAX_LIST_VALUES || n_lists >= GPW_FAIL - 1) {
         w->failed = 1;
         return GPW_FAIL;
@@ -348,7 +332,7 @@ uint32_t gpw_list(gpw *w, const uint32_t *consts, size_t count) {
         return GPW_FAIL;
     }
     for (size_t i = 0; i < count; i++) {
-        if (consts[i] >= w->consts.len / 16)
+        if (consts[i] >= w->sec[GANTRY_SEC_CONSTS].len / 16)
             w->failed = 1; /* a list of constants that do not exist */
         put_u32(key + i * 4, consts[i]);
     }
@@ -356,12 +340,13 @@ uint32_t gpw_list(gpw *w, const uint32_t *consts, size_t count) {
     uint32_t found =
         err ? GPW_FAIL : map_intern(&w->list_map, key, count * 4, (uint32_t)n_lists, &err);
     if (!err && found == GPW_FAIL) {
-        size_t first = w->list_items.len / 4;
+        size_t first = w->sec[GANTRY_SEC_LIST_ITEMS].len / 4;
         unsigned char rec[8];
         put_u32(rec, (uint32_t)first);
         put_u32(rec + 4, (uint32_t)count);
-        if (first + count >= GPW_FAIL || buf_put(&w->list_items, key, count * 4) != 0 ||
-            buf_put(&w->lists, rec, sizeof rec) != 0)
+        if (first + count >= GPW_FAIL ||
+            buf_put(&w->sec[GANTRY_SEC_LIST_ITEMS], key, count * 4) != 0 ||
+            buf_put(&w->sec[GANTRY_SEC_LISTS], rec, sizeof rec) != 0)
             err = 1;
         found = (uint32_t)n_lists;
     }
@@ -382,7 +367,7 @@ uint32_t gpw_regex(gpw *w, const char *pattern, uint32_t flags) {
     unsigned char rec[8];
     put_u32(rec, s);
     put_u32(rec + 4, flags);
-    return intern_record(w, &w->regex_map, &w->regexes, rec, sizeof rec);
+    return intern_record(w, &w->regex_map, &w->sec[GANTRY_SEC_REGEXES], rec, sizeof rec);
 }
 
 uint32_t gpw_pred(gpw *w, struct gantry_insn insn) {
@@ -390,44 +375,65 @@ uint32_t gpw_pred(gpw *w, struct gantry_insn insn) {
         return GPW_FAIL;
     unsigned char rec[12];
     encode_insn(rec, insn);
-    return intern_record(w, &w->pred_map, &w->preds, rec, sizeof rec);
+    return intern_record(w, &w->pred_map, &w->sec[GANTRY_SEC_PREDICATES], rec, sizeof rec);
 }
 
 uint32_t gpw_code(gpw *w, struct gantry_insn insn) {
     if (!w || w->failed)
         return GPW_FAIL;
-    size_t index = w->code.len / 12;
+    size_t index = w->sec[GANTRY_SEC_CODE].len / 12;
     unsigned char rec[12];
     encode_insn(rec, insn);
-    if (index >= GPW_FAIL - 1 || buf_put(&w->code, rec, sizeof rec) != 0) {
+    if (index >= GPW_FAIL - 1 || buf_put(&w->sec[GANTRY_SEC_CODE], rec, sizeof rec) != 0) {
         w->failed = 1;
         return GPW_FAIL;
     }
     return (uint32_t)index;
 }
 
+static uint32_t get_u32(const unsigned char *p) {
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+int gpw_pred_get(const gpw *w, uint32_t index, struct gantry_insn *insn) {
+    if (!w || index >= w->sec[GANTRY_SEC_PREDICATES].len / 12)
+        return -1;
+    const unsigned char *r = w->sec[GANTRY_SEC_PREDICATES].data + (size_t)index * 12;
+    *insn = (struct gantry_insn){r[0], r[1], (uint16_t)(r[2] | r[3] << 8), get_u32(r + 4),
+                                 get_u32(r + 8)};
+    return 0;
+}
+
+const char *gpw_field_path(const gpw *w, uint32_t field, size_t *len) {
+    if (!w || field >= w->sec[GANTRY_SEC_FIELDS].len / 4)
+        return NULL;
+    uint32_t s = get_u32(w->sec[GANTRY_SEC_FIELDS].data + (size_t)field * 4);
+    *len = w->strings[s].len;
+    return (const char *)w->string_bytes.data + w->strings[s].offset;
+}
+
 uint32_t gpw_code_length(const gpw *w) {
-    return w ? (uint32_t)(w->code.len / 12) : 0;
+    return w ? (uint32_t)(w->sec[GANTRY_SEC_CODE].len / 12) : 0;
 }
 
 void gpw_code_patch_b(gpw *w, uint32_t index, uint32_t b) {
     if (!w || w->failed)
         return;
-    if ((size_t)index >= w->code.len / 12) {
+    if ((size_t)index >= w->sec[GANTRY_SEC_CODE].len / 12) {
         w->failed = 1;
         return;
     }
-    put_u32(w->code.data + (size_t)index * 12 + 8, b);
+    put_u32(w->sec[GANTRY_SEC_CODE].data + (size_t)index * 12 + 8, b);
 }
 
 static int add_strlist(gpw *w, const char *const *items, size_t count, uint32_t *first) {
-    size_t start = w->strlists.len / 4;
+    size_t start = w->sec[GANTRY_SEC_STRLISTS].len / 4;
     if ((!items && count) || start + count >= GPW_FAIL)
         return -1;
     *first = (uint32_t)start;
     for (size_t i = 0; i < count; i++) {
         uint32_t s = cstring(w, items[i] ? items[i] : "");
-        if (s == GPW_FAIL || buf_u32(&w->strlists, s) != 0)
+        if (s == GPW_FAIL || buf_u32(&w->sec[GANTRY_SEC_STRLISTS], s) != 0)
             return -1;
     }
     return 0;
@@ -436,7 +442,7 @@ static int add_strlist(gpw *w, const char *const *items, size_t count, uint32_t 
 uint32_t gpw_rule_add(gpw *w, const gpw_rule *r) {
     if (!w || w->failed)
         return GPW_FAIL;
-    size_t index = w->rules.len / GANTRY_RULE_RECORD_SIZE;
+    size_t index = w->sec[GANTRY_SEC_RULES].len / GANTRY_RULE_RECORD_SIZE;
     if (!r || index >= GANTRY_MAX_RULES) {
         w->failed = 1;
         return GPW_FAIL;
@@ -472,7 +478,7 @@ uint32_t gpw_rule_add(gpw *w, const gpw_rule *r) {
     unsigned char rec[GANTRY_RULE_RECORD_SIZE];
     for (size_t i = 0; i < GANTRY_RULE_RECORD_SIZE / 4; i++)
         put_u32(rec + i * 4, f[i]);
-    if (buf_put(&w->rules, rec, sizeof rec) != 0) {
+    if (buf_put(&w->sec[GANTRY_SEC_RULES], rec, sizeof rec) != 0) {
         w->failed = 1;
         return GPW_FAIL;
     }
@@ -485,11 +491,11 @@ uint32_t gpw_named_list(gpw *w, const char *name, uint32_t list) {
     uint32_t s = cstring(w, name);
     if (s == GPW_FAIL)
         return GPW_FAIL;
-    size_t index = w->named_lists.len / 8;
+    size_t index = w->sec[GANTRY_SEC_NAMED_LISTS].len / 8;
     unsigned char rec[8];
     put_u32(rec, s);
     put_u32(rec + 4, list);
-    if (index >= GPW_FAIL - 1 || buf_put(&w->named_lists, rec, sizeof rec) != 0) {
+    if (index >= GPW_FAIL - 1 || buf_put(&w->sec[GANTRY_SEC_NAMED_LISTS], rec, sizeof rec) != 0) {
         w->failed = 1;
         return GPW_FAIL;
     }
@@ -505,7 +511,7 @@ static void put_f64(unsigned char *p, double d) {
 uint32_t gpw_corr_add(gpw *w, const gpw_corr *c) {
     if (!w || w->failed)
         return GPW_FAIL;
-    size_t index = w->corrs.len / GANTRY_CORR_RECORD_SIZE;
+    size_t index = w->sec[GANTRY_SEC_CORRELATIONS].len / GANTRY_CORR_RECORD_SIZE;
     if (!c || index >= GANTRY_CORR_REF_CORRELATION) {
         w->failed = 1;
         return GPW_FAIL;
@@ -523,7 +529,7 @@ uint32_t gpw_corr_add(gpw *w, const gpw_corr *c) {
     put_u32(rec + 28, c->type);
     put_u32(rec + 32, tags[0]);
     put_u32(rec + 36, tags[1]);
-    put_u32(rec + 40, (uint32_t)(w->corr_refs.len / 4));
+    put_u32(rec + 40, (uint32_t)(w->sec[GANTRY_SEC_CORR_REFS].len / 4));
     put_u32(rec + 44, (uint32_t)c->ref_count);
     put_u32(rec + 48, c->flags);
     put_u32(rec + 52, c->cond_flags);
@@ -532,15 +538,15 @@ uint32_t gpw_corr_add(gpw *w, const gpw_corr *c) {
     put_f64(rec + 72, c->hi);
     put_f64(rec + 80, c->percentile);
     put_u32(rec + 88, (uint32_t)c->group_count);
-    put_u32(rec + 92, (uint32_t)(w->corr_fields.len / 4));
+    put_u32(rec + 92, (uint32_t)(w->sec[GANTRY_SEC_CORR_FIELDS].len / 4));
     put_u32(rec + 96, c->source_line);
     for (size_t i = 0; i < c->ref_count; i++)
-        if (buf_u32(&w->corr_refs, c->refs[i]) != 0)
+        if (buf_u32(&w->sec[GANTRY_SEC_CORR_REFS], c->refs[i]) != 0)
             w->failed = 1;
     for (size_t i = 0; i < c->field_count; i++)
-        if (buf_u32(&w->corr_fields, cstring(w, c->fields[i])) != 0)
+        if (buf_u32(&w->sec[GANTRY_SEC_CORR_FIELDS], cstring(w, c->fields[i])) != 0)
             w->failed = 1;
-    if (w->failed || buf_put(&w->corrs, rec, sizeof rec) != 0) {
+    if (w->failed || buf_put(&w->sec[GANTRY_SEC_CORRELATIONS], rec, sizeof rec) != 0) {
         w->failed = 1;
         return GPW_FAIL;
     }
@@ -548,20 +554,14 @@ uint32_t gpw_corr_add(gpw *w, const gpw_corr *c) {
 }
 
 size_t gpw_field_count(const gpw *w) {
-    return w ? w->fields.len / 4 : 0;
+    return w ? w->sec[GANTRY_SEC_FIELDS].len / 4 : 0;
 }
 
 size_t gpw_pred_count(const gpw *w) {
-    return w ? w->preds.len / 12 : 0;
+    return w ? w->sec[GANTRY_SEC_PREDICATES].len / 12 : 0;
 }
 
 /* ---- serialisation ---------------------------------------------------- */
-
-typedef struct gpw_section {
-    uint32_t id;
-    const unsigned char *data;
-    size_t size, count;
-} gpw_section;
 
 static size_t align4(size_t n) {
     return (n + 3u) & ~(size_t)3u;
@@ -576,52 +576,39 @@ int gpw_finish(gpw *w, unsigned char **image, size_t *len) {
         return -1;
 
     /* STRINGS payload: u32 length, bytes, zero padding */
-    gpw_buf strings = {0};
+    gpw_buf *strings = &w->sec[GANTRY_SEC_STRINGS];
+    strings->len = 0;
     for (size_t i = 0; i < w->string_count; i++) {
         const gpw_str *s = &w->strings[i];
         static const unsigned char zeros[4] = {0};
-        if (buf_u32(&strings, (uint32_t)s->len) != 0 ||
-            buf_put(&strings, s->len ? w->string_bytes.data + s->offset : NULL, s->len) != 0 ||
-            buf_put(&strings, zeros, align4(s->len) - s->len) != 0) {
-            free(strings.data);
+        if (buf_u32(strings, (uint32_t)s->len) != 0 ||
+            buf_put(strings, s->len ? w->string_bytes.data + s->offset : NULL, s->len) != 0 ||
+            buf_put(strings, zeros, align4(s->len) - s->len) != 0) {
             w->failed = 1;
             return -1;
         }
     }
 
-    const gpw_section sections[] = {
-        {GANTRY_SEC_STRINGS, strings.data, strings.len, w->string_count},
-        {GANTRY_SEC_FIELDS, w->fields.data, w->fields.len, w->fields.len / 4},
-        {GANTRY_SEC_CONSTS, w->consts.data, w->consts.len, w->consts.len / 16},
-        {GANTRY_SEC_LISTS, w->lists.data, w->lists.len, w->lists.len / 8},
-        {GANTRY_SEC_LIST_ITEMS, w->list_items.data, w->list_items.len, w->list_items.len / 4},
-        {GANTRY_SEC_REGEXES, w->regexes.data, w->regexes.len, w->regexes.len / 8},
-        {GANTRY_SEC_PREDICATES, w->preds.data, w->preds.len, w->preds.len / 12},
-        {GANTRY_SEC_CODE, w->code.data, w->code.len, w->code.len / 12},
-        {GANTRY_SEC_RULES, w->rules.data, w->rules.len, w->rules.len / GANTRY_RULE_RECORD_SIZE},
-        {GANTRY_SEC_STRLISTS, w->strlists.data, w->strlists.len, w->strlists.len / 4},
-        {GANTRY_SEC_NAMED_LISTS, w->named_lists.data, w->named_lists.len, w->named_lists.len / 8},
-        /* optional: only packs with correlations carry these */
-        {GANTRY_SEC_CORRELATIONS, w->corrs.data, w->corrs.len,
-         w->corrs.len / GANTRY_CORR_RECORD_SIZE},
-        {GANTRY_SEC_CORR_REFS, w->corr_refs.data, w->corr_refs.len, w->corr_refs.len / 4},
-        {GANTRY_SEC_CORR_FIELDS, w->corr_fields.data, w->corr_fields.len, w->corr_fields.len / 4},
-    };
-    const size_t nsec = sizeof sections / sizeof sections[0] - (w->corrs.len ? 0 : 3);
+    /* Every required section, and the optional (correlation) ones when the
+     * pack holds correlations, in id order. */
+    uint32_t ids[GANTRY_SEC__COUNT];
+    size_t nsec = 0;
+    for (uint32_t id = 1; id <= GANTRY_SEC__COUNT; id++)
+        if (gantry_section_info_of(id)->presence == GANTRY_SEC_REQUIRED ||
+            w->sec[GANTRY_SEC_CORRELATIONS].len)
+            ids[nsec++] = id;
 
     size_t total = GANTRY_PACK_HEADER_SIZE + nsec * GANTRY_PACK_SECTION_ENTRY_SIZE;
     for (size_t i = 0; i < nsec; i++)
-        total += align4(sections[i].size);
+        total += align4(w->sec[ids[i]].len);
     total += GANTRY_PACK_TRAILER_SIZE;
     if (total > GANTRY_MAX_PACK_BYTES) {
-        free(strings.data);
         w->failed = 1;
         return -1;
     }
 
     unsigned char *out = calloc(1, total);
     if (!out) {
-        free(strings.data);
         w->failed = 1;
         return -1;
     }
@@ -630,21 +617,22 @@ int gpw_finish(gpw *w, unsigned char **image, size_t *len) {
     put_u32(out + 12, (uint32_t)nsec);
     put_u32(out + 16, (uint32_t)total);
     put_u32(out + 20, 0);
-    put_u32(out + 24, (uint32_t)(w->rules.len / GANTRY_RULE_RECORD_SIZE));
+    put_u32(out + 24, (uint32_t)(w->sec[GANTRY_SEC_RULES].len / GANTRY_RULE_RECORD_SIZE));
     put_u32(out + 28, 0);
 
     size_t offset = GANTRY_PACK_HEADER_SIZE + nsec * GANTRY_PACK_SECTION_ENTRY_SIZE;
     for (size_t i = 0; i < nsec; i++) {
         unsigned char *entry = out + GANTRY_PACK_HEADER_SIZE + i * GANTRY_PACK_SECTION_ENTRY_SIZE;
-        put_u32(entry, sections[i].id);
+        const gpw_buf *sec = &w->sec[ids[i]];
+        uint32_t record = gantry_section_info_of(ids[i])->record_size;
+        put_u32(entry, ids[i]);
         put_u32(entry + 4, (uint32_t)offset);
-        put_u32(entry + 8, (uint32_t)sections[i].size);
-        put_u32(entry + 12, (uint32_t)sections[i].count);
-        if (sections[i].size)
-            memcpy(out + offset, sections[i].data, sections[i].size);
-        offset += align4(sections[i].size);
+        put_u32(entry + 8, (uint32_t)sec->len);
+        put_u32(entry + 12, (uint32_t)(record ? sec->len / record : w->string_count));
+        if (sec->len)
+            memcpy(out + offset, sec->data, sec->len);
+        offset += align4(sec->len);
     }
-    free(strings.data);
 
     uLong crc = crc32(0L, Z_NULL, 0);
     size_t body = total - GANTRY_PACK_TRAILER_SIZE;

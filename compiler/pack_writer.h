@@ -48,6 +48,10 @@ uint32_t gpw_list(gpw *w, const uint32_t *consts, size_t count);
 uint32_t gpw_regex(gpw *w, const char *pattern, uint32_t flags);
 uint32_t gpw_pred(gpw *w, struct gantry_insn insn);
 /* Appends to the code section; returns the new instruction's index. */
+/* Reads back predicate `index` (0, or -1 when out of range). */
+int gpw_pred_get(const gpw *w, uint32_t index, struct gantry_insn *insn);
+/* The path of field `field` (not NUL-terminated; *len bytes), or NULL. */
+const char *gpw_field_path(const gpw *w, uint32_t field, size_t *len);
 uint32_t gpw_code(gpw *w, struct gantry_insn insn);
 uint32_t gpw_code_length(const gpw *w);
 /* Patch an already emitted instruction (jump targets). */

@@ -125,15 +125,17 @@ typedef enum gast_cond_kind {
     GAST_COND_PRED,   /* an inline predicate (`field|mods: value`, `field in list`) */
     GAST_COND_TRUE,
     GAST_COND_FALSE,
+    GAST_COND_ANY, /* `any SCOPE { left }`: left holds for some element of the scope */
 } gast_cond_kind;
 
 typedef struct gast_cond {
     gast_cond_kind kind;
     struct gast_cond *left;  /* AND, OR, NOT (operand) */
     struct gast_cond *right; /* AND, OR */
-    char *name;              /* REF: the name; ONE_OF / ALL_OF: pattern with `*`, or "them" */
-    gast_pred *pred;         /* PRED */
+    char *name;      /* REF: the name; ONE_OF / ALL_OF: pattern with `*`, or "them"; ANY: scope */
+    gast_pred *pred; /* PRED */
     gast_loc loc;
+    gast_loc name_loc; /* ANY: the scope name */
 } gast_cond;
 
 /* ---- top-level items ---- */

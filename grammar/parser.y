@@ -720,6 +720,20 @@ primary
         }
         $$.cond->pred = $1;
     }
+    | KW_ANY IDENT '{' expr '}' {
+        /* an element scope: `any container { ... }` (docs/language.md) */
+        gast_cond *scope = new_cond(GAST_COND_ANY, st, @$);
+        if (!scope) {
+            free($2);
+            gast_cond_free($4.cond);
+            OOM();
+        }
+        scope->name = $2;
+        scope->name_loc = AST_LOC(@2);
+        scope->left = $4.cond;
+        $4.cond = scope;
+        $$ = nest(st, $4, @$);
+    }
     | KW_TRUE {
         $$.depth = 0;
         $$.cond = new_cond(GAST_COND_TRUE, st, @$);

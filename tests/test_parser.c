@@ -415,6 +415,40 @@ static void test_recovery_reports_every_error(void **state) {
     done(&p);
 }
 
+/* `any SCOPE { condition }`: an element scope is a primary, binds like
+ * parentheses, and keeps `any of` working beside it. */
+static void test_scopes(void **state) {
+    (void)state;
+    parsed p = parse_ok("rule r { condition: deploy and any container { priv and not "
+                        "container.image.name in allow } or any of sel_* }\n"
+                        "rule q { condition: not any container { x: 1 } }\n");
+    const gast_cond *c = p.unit->rules[0]->condition;
+    assert_int_equal(c->kind, GAST_COND_OR);
+    assert_int_equal(c->right->kind, GAST_COND_ONE_OF);
+    assert_string_equal(c->right->name, "sel_*");
+    const gast_cond *scope = c->left->right;
+    assert_int_equal(c->left->kind, GAST_COND_AND);
+    assert_int_equal(scope->kind, GAST_COND_ANY);
+    assert_string_equal(scope->name, "container");
+    assert_int_equal(scope->name_loc.line, 1);
+    assert_int_equal(scope->name_loc.col, 36);
+    assert_int_equal(scope->left->kind, GAST_COND_AND);
+    assert_string_equal(scope->left->left->name, "priv");
+    assert_int_equal(scope->left->right->kind, GAST_COND_NOT);
+    assert_int_equal(scope->left->right->left->kind, GAST_COND_PRED);
+    assert_string_equal(scope->left->right->left->pred->list_ref, "allow");
+    c = p.unit->rules[1]->condition;
+    assert_int_equal(c->kind, GAST_COND_NOT);
+    assert_int_equal(c->left->kind, GAST_COND_ANY);
+    assert_int_equal(c->left->left->kind, GAST_COND_PRED);
+    done(&p);
+
+    /* a scope needs a name and a braced condition */
+    p = parse("rule r { condition: any { x } }\nrule s { condition: any container x }\n");
+    assert_int_equal(p.errors, 2);
+    done(&p);
+}
+
 static void test_semantic_syntax_errors(void **state) {
     (void)state;
     parsed p = parse("rule a {\n"
@@ -517,6 +551,7 @@ int main(void) {
         cmocka_unit_test(test_values),
         cmocka_unit_test(test_paths),
         cmocka_unit_test(test_condition_tree),
+        cmocka_unit_test(test_scopes),
         cmocka_unit_test(test_inline_predicates),
         cmocka_unit_test(test_comments_and_layout),
         cmocka_unit_test(test_includes),

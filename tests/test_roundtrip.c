@@ -318,6 +318,31 @@ static void test_verdicts_equal_single_rule_packs(void **state) {
     free(ev.items);
 }
 
+/* An element scope survives compile -> bytes -> load -> listing: the
+ * listing shows the scope's opcodes, its array, its jumps and the scoped
+ * predicates, and two compiles give the same bytes. */
+static void test_scope_round_trip(void **state) {
+    (void)state;
+    const char *paths[1] = {"tests/data/scope/scope.gantry"};
+    size_t len = 0, len2 = 0;
+    unsigned char *pack = compile_paths(paths, 1, &len, NULL);
+    unsigned char *again = compile_paths(paths, 1, &len2, NULL);
+    assert_int_equal(len, len2);
+    assert_memory_equal(pack, again, len);
+    gantry_pack *pk = load(pack, len);
+    char *text = listing(pk);
+    gantry_pack_free(pk);
+    assert_non_null(strstr(text, "ANY        container.list ->"));
+    assert_non_null(strstr(text, "ANY_END    <-"));
+    assert_non_null(strstr(text, "EQ         |scoped container.security_context.privileged"));
+    assert_non_null(strstr(text, "STARTSWITH |scoped container.image.name"));
+    /* the flat test of the same selection stays unscoped */
+    assert_non_null(strstr(text, "EQ         verb"));
+    free(text);
+    free(pack);
+    free(again);
+}
+
 /* The pack's CRC covers every byte: a flipped bit is refused. */
 static void test_corruption_is_refused(void **state) {
     (void)state;
@@ -361,6 +386,7 @@ int main(void) {
         cmocka_unit_test(test_pack_file_round_trip),
         cmocka_unit_test(test_metadata_equals_source),
         cmocka_unit_test(test_verdicts_equal_single_rule_packs),
+        cmocka_unit_test(test_scope_round_trip),
         cmocka_unit_test(test_corruption_is_refused),
         cmocka_unit_test(test_shared_sigma_rules),
     };

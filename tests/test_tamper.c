@@ -271,7 +271,9 @@ static void test_huge_counts(void **state) {
     unsigned char *img;
     size_t len;
     good_pack(&img, &len);
-    for (uint32_t id = GANTRY_SEC_FIRST; id <= GANTRY_SEC_LAST; id++) {
+    for (uint32_t id = 1; id <= GANTRY_SEC__COUNT; id++) {
+        if (gantry_section_info_of(id)->presence != GANTRY_SEC_REQUIRED)
+            continue; /* the good pack has no correlations */
         size_t e = entry_of(img, id);
         static const uint32_t counts[] = {0xFFFFFFFFu, 0x80000000u, 0x40000001u, 0x15555556u};
         for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {

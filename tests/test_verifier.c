@@ -136,6 +136,62 @@ static void test_wrong_table(void **state) {
                    "predicate table instruction 1: opcode TRUE does not belong");
 }
 
+/* Element scopes: ANY field ->after, body, ANY_END <-body start. P1 is the
+ * scoped twin of P0. */
+#define SCOPED_P1 INSN(EQ, GANTRY_PF_SCOPED, 0, 0)
+#define REFUSED_SCOPE(part, ...) expect_refused(CODE(__VA_ARGS__), N(__VA_ARGS__), SCOPED_P1, part)
+
+static void test_scopes(void **state) {
+    (void)state;
+    char err[256];
+    /* good: one scope; a scope beside a flat test with a short circuit */
+    assert_int_equal(load_rule(CODE(INSN(ANY, 0, 0, 3), INSN(PRED, 0, 0, 1), INSN(ANY_END, 0, 0, 1),
+                                    INSN(RET, 0, 0, 0)),
+                               4, SCOPED_P1, err, sizeof err),
+                     GANTRY_OK);
+    assert_int_equal(load_rule(CODE(INSN(PRED, 0, 0, 0), INSN(JFALSE, 0, 0, 8), INSN(ANY, 0, 0, 7),
+                                    INSN(PRED, 0, 0, 1), INSN(JFALSE, 0, 0, 6), INSN(PRED, 0, 0, 0),
+                                    INSN(ANY_END, 0, 0, 3), INSN(AND, 0, 0, 0), INSN(RET, 0, 0, 0)),
+                               9, SCOPED_P1, err, sizeof err),
+                     GANTRY_E_VERIFY); /* JFALSE at 4 lands on 6 with depth 1, AND at 5 missing */
+    assert_int_equal(load_rule(CODE(INSN(PRED, 0, 0, 0), INSN(JFALSE, 0, 0, 9), INSN(ANY, 0, 0, 8),
+                                    INSN(PRED, 0, 0, 1), INSN(JFALSE, 0, 0, 7), INSN(PRED, 0, 0, 0),
+                                    INSN(AND, 0, 0, 0), INSN(ANY_END, 0, 0, 3), INSN(AND, 0, 0, 0),
+                                    INSN(RET, 0, 0, 0)),
+                               10, SCOPED_P1, err, sizeof err),
+                     GANTRY_OK);
+
+    REFUSED_SCOPE("scopes do not nest", INSN(ANY, 0, 0, 5), INSN(ANY, 0, 0, 4), INSN(PRED, 0, 0, 1),
+                  INSN(ANY_END, 0, 0, 2), INSN(ANY_END, 0, 0, 1), INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("(ANY_END): no scope is open", INSN(TRUE, 0, 0, 0), INSN(ANY_END, 0, 0, 1),
+                  INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("not just after this ANY_END", INSN(ANY, 0, 0, 4), INSN(PRED, 0, 0, 1),
+                  INSN(ANY_END, 0, 0, 1), INSN(NOT, 0, 0, 0), INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("loops back to 0", INSN(ANY, 0, 0, 3), INSN(PRED, 0, 0, 1),
+                  INSN(ANY_END, 0, 0, 0), INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("the body leaves 2 values", INSN(ANY, 0, 0, 4), INSN(PRED, 0, 0, 1),
+                  INSN(PRED, 0, 0, 1), INSN(ANY_END, 0, 0, 1), INSN(AND, 0, 0, 0),
+                  INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("jump to 6 leaves the scope", INSN(TRUE, 0, 0, 0), INSN(ANY, 0, 0, 5),
+                  INSN(PRED, 0, 0, 1), INSN(JTRUE, 0, 0, 6), INSN(ANY_END, 0, 0, 2),
+                  INSN(AND, 0, 0, 0), INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("an earlier jump lands inside its body", INSN(TRUE, 0, 0, 0),
+                  INSN(JFALSE, 0, 0, 3), INSN(ANY, 0, 0, 5), INSN(PRED, 0, 0, 1),
+                  INSN(ANY_END, 0, 0, 3), INSN(AND, 0, 0, 0), INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("scoped predicate 1 outside a scope", INSN(PRED, 0, 0, 1), INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("RET inside the scope", INSN(ANY, 0, 0, 3), INSN(TRUE, 0, 0, 0),
+                  INSN(RET, 0, 0, 0), INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("leaves no body", INSN(ANY, 0, 0, 1), INSN(RET, 0, 0, 0));
+    REFUSED_SCOPE("a=9 is not a valid field", INSN(ANY, 0, 9, 3), INSN(PRED, 0, 0, 1),
+                  INSN(ANY_END, 0, 0, 1), INSN(RET, 0, 0, 0));
+    /* the scoped flag needs a field to read from the element */
+    const struct gantry_insn code[] = {INSN(TRUE, 0, 0, 0), INSN(RET, 0, 0, 0)};
+    expect_refused(code, 2, INSN(KEYWORD, GANTRY_PF_SCOPED, GANTRY_OP_EQ, 0), "flag bits 0x20");
+    /* CTRL instructions take no flags, ANY included */
+    REFUSED_SCOPE("flag bits 0x20", INSN(ANY, GANTRY_PF_SCOPED, 0, 3), INSN(PRED, 0, 0, 1),
+                  INSN(ANY_END, 0, 0, 1), INSN(RET, 0, 0, 0));
+}
+
 static void test_flags_and_reserved(void **state) {
     (void)state;
     const struct gantry_insn code[] = {INSN(TRUE, 0, 0, 0), INSN(RET, 0, 0, 0)};
@@ -155,10 +211,15 @@ static void test_flags_and_reserved(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_good_rule_passes),     cmocka_unit_test(test_unknown_opcode),
-        cmocka_unit_test(test_operand_out_of_range), cmocka_unit_test(test_jumps),
-        cmocka_unit_test(test_stack_depth),          cmocka_unit_test(test_missing_ret),
-        cmocka_unit_test(test_wrong_table),          cmocka_unit_test(test_flags_and_reserved),
+        cmocka_unit_test(test_good_rule_passes),
+        cmocka_unit_test(test_unknown_opcode),
+        cmocka_unit_test(test_operand_out_of_range),
+        cmocka_unit_test(test_jumps),
+        cmocka_unit_test(test_stack_depth),
+        cmocka_unit_test(test_missing_ret),
+        cmocka_unit_test(test_wrong_table),
+        cmocka_unit_test(test_flags_and_reserved),
+        cmocka_unit_test(test_scopes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,6 +102,9 @@ static void describe_leaf(const gast_rule *rule, const gast_cond *leaf, char *ou
     case GAST_COND_TRUE:
         snprintf(out, size, "true");
         break;
+    case GAST_COND_ANY:
+        snprintf(out, size, "any %s { ... } (line %d)", leaf->name, leaf->loc.line);
+        break;
     default:
         snprintf(out, size, "false");
         break;

@@ -259,6 +259,11 @@ static bool put_cond(FILE *out, const gast_cond *c, int min_prec, const char **w
     case GAST_COND_FALSE:
         fputs("false", out);
         break;
+    case GAST_COND_ANY: /* never from Sigma; written for completeness */
+        fprintf(out, "any %s { ", c->name);
+        ok = put_cond(out, c->left, 0, why);
+        fputs(" }", out);
+        break;
     }
     if (parens)
         fputc(')', out);

@@ -82,7 +82,9 @@ int gsigma_mappings_load_file(gsigma_mappings *maps, gast_unit *unit, gdiag_sink
 void gsigma_mappings_free(gsigma_mappings *maps);
 
 /* The built-in mapping files: name (file name under rules/mappings/) and
- * YAML text. Terminated by a {NULL, NULL} entry. */
+ * YAML text. Terminated by a {NULL, NULL} entry. Generated at build time
+ * from the .yml files of rules/mappings/ (tools/gen_builtin_mappings.sh) into
+ * $(BUILD)/gen/sigma_builtin.c. */
 typedef struct gsigma_builtin_mapping {
     const char *name;
     const char *text;

@@ -170,7 +170,40 @@ static int len_is_zero(uint32_t len) {
     return len == 0;
 }
 
+static const cJSON *next_object(const cJSON *el) {
+    while (el && !cJSON_IsObject(el))
+        el = el->next;
+    return el;
+}
+
+const void *grt_scope_first(const gantry_matcher *m, uint32_t field) {
+    const cJSON *root = m->event;
+    const cJSON *list =
+        cJSON_GetObjectItemCaseSensitive(root, m->pack->strs[m->pack->fields[field]]);
+    if (!list)
+        return root;
+    return cJSON_IsArray(list) ? next_object(list->child) : NULL;
+}
+
+const void *grt_scope_next(const void *elem) {
+    return next_object(((const cJSON *)elem)->next);
+}
+
+/* A field of the current scope element: read afresh, since the element
+ * changes within one event (the caller drops the values afterwards). */
+static grt_slice scoped_values(gantry_matcher *m, uint32_t field) {
+    const gantry_pack *pk = m->pack;
+    uint32_t s = pk->fields[field];
+    size_t before = m->nvals;
+    push_ctx ctx = {m, GANTRY_MAX_VALUES_PER_FIELD};
+    if (!m->oom)
+        grt_path_walk((const cJSON *)m->scope_elem, pk->strs[s], pk->str_lens[s], push_visit, &ctx);
+    return (grt_slice){(uint32_t)before, (uint32_t)(m->nvals - before)};
+}
+
 grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
+    if (m->scope_read)
+        return scoped_values(m, field);
     if (m->field_gen[field] == m->gen)
         return m->field_vals[field];
     const gantry_pack *pk = m->pack;
@@ -329,6 +362,8 @@ gantry_status grt_rule_fields_prepare(gantry_pack *pk) {
         const grt_slice *c = &pk->rules[r].code;
         for (uint32_t i = 0; i < c->count; i++) {
             const struct gantry_insn *in = &pk->code[c->first + i];
+            if (in->op == GANTRY_OP_ANY)
+                pk->rule_field_items[out++] = in->a; /* the scope's array */
             if (in->op != GANTRY_OP_PRED)
                 continue;
             const struct gantry_insn *pred = &pk->preds[in->b];

@@ -13,6 +13,14 @@ gantry_status grt_rule_fields_prepare(gantry_pack *pack);
 
 /* The values of field `field` in m->event (a slice of m->vals). */
 grt_slice grt_field_values(gantry_matcher *m, uint32_t field);
+/* Element scopes (ANY): the first element of the array under the top-level
+ * key `field` (only objects count), or the event itself when the event has
+ * no such key (a source that lists no elements is one element); NULL when
+ * there is none. While m->scope_read is set, grt_field_values() reads from
+ * m->scope_elem and caches nothing. */
+const void *grt_scope_first(const gantry_matcher *m, uint32_t field);
+/* The element after `elem` in its array, or NULL. */
+const void *grt_scope_next(const void *elem);
 /* Every string value anywhere in m->event (for KEYWORD predicates). */
 grt_slice grt_keyword_values(gantry_matcher *m);
 

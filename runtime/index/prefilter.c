@@ -329,6 +329,8 @@ static uint32_t entry_for(builder *b, const struct gantry_insn *in) {
 static int index_pred(builder *b, uint32_t p) {
     const gantry_pack *pk = b->pk;
     const struct gantry_insn *in = &pk->preds[p];
+    if (in->flags & GANTRY_PF_SCOPED)
+        return 0; /* reads a scope element, not the event's top-level fields */
     unsigned op = in->op == GANTRY_OP_KEYWORD ? in->a : in->op;
     if (op == GANTRY_OP_REGEX) {
         const grt_regex *re = &pk->regexes[in->b];
@@ -344,8 +346,7 @@ static int index_pred(builder *b, uint32_t p) {
         b->weight[p] = (uint32_t)n;
         return 1;
     }
-    if (op != GANTRY_OP_EQ && op != GANTRY_OP_CONTAINS && op != GANTRY_OP_STARTSWITH &&
-        op != GANTRY_OP_ENDSWITH && op != GANTRY_OP_GLOB)
+    if (!gantry_opcode_has(op, GANTRY_OPP_STRTEST))
         return 0;
     const grt_slice *l = &pk->lists[in->b];
     uint32_t shortest = UINT32_MAX;
@@ -468,13 +469,13 @@ static int build(builder *b) {
         const struct gantry_insn *in = &pk->preds[p];
         if (!b->used[p])
             continue;
+        if (!gantry_opcode_has(in->op, GANTRY_OPP_INDEXED))
+            continue;
         if (in->op == GANTRY_OP_REGEX) {
             items++;
             bytes += pk->str_lens[pk->regexes[in->b].pattern];
             continue;
         }
-        if (!((in->op >= GANTRY_OP_EQ && in->op <= GANTRY_OP_GLOB) || in->op == GANTRY_OP_KEYWORD))
-            continue;
         const grt_slice *l = &pk->lists[in->b];
         items += l->count;
         for (uint32_t k = 0; k < l->count; k++)

@@ -189,6 +189,11 @@ static int eval3(eval_ctx *e, uint32_t pc, uint8_t *stack, unsigned sp) {
         }
         case GANTRY_OP_RET:
             return stack[sp - 1];
+        case GANTRY_OP_ANY:
+            /* a scope's verdict depends on elements the index never sees */
+            stack[sp++] = GPF_U;
+            pc = in->b;
+            break;
         default:
             return GPF_U;
         }

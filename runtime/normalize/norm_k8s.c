@@ -151,6 +151,39 @@ static void one_container(gnorm_out *o, const cJSON *c, const cJSON *spec, pod_f
     }
 }
 
+static void security_flags(gnorm_out *o, const cJSON *spec, const pod_flags *f) {
+    if (f->containers > 0 || f->privileged >= 0)
+        gnorm_bool(o, "container.security_context.privileged", f->privileged == 1);
+    if (f->escalation >= 0)
+        gnorm_bool(o, "container.security_context.allow_privilege_escalation", f->escalation);
+    static const char *const host[][2] = {{"hostPID", "container.host_pid"},
+                                          {"hostNetwork", "container.host_network"},
+                                          {"hostIPC", "container.host_ipc"}};
+    for (size_t i = 0; i < 3; i++) {
+        int v = gnorm_path_bool(spec, host[i][0]);
+        if (v >= 0 || f->containers > 0)
+            gnorm_bool(o, host[i][1], v == 1);
+    }
+}
+
+/* One element of container.list: this container's own container.* fields
+ * (the pod's host namespaces copied in), so `any container { ... }` judges
+ * each container alone instead of the pod's flattened lists. */
+static void container_element(gnorm_out *o, const cJSON *c, const cJSON *spec) {
+    gnorm_out el = {cJSON_CreateObject(), o->want & GNORM_G_WORKLOAD, 0};
+    if (!el.obj) {
+        o->nomem = 1;
+        return;
+    }
+    pod_flags f = {-1, -1, 0};
+    one_container(&el, c, spec, &f);
+    if (gnorm_wants(&el, GNORM_G_SECURITY))
+        security_flags(&el, spec, &f);
+    if (el.nomem)
+        o->nomem = 1;
+    gnorm_push_item(o, "container.list", el.obj);
+}
+
 static const char *const container_lists[] = {"initContainers", "containers",
                                               "ephemeralContainers"};
 
@@ -163,24 +196,15 @@ static void pod_spec_from(gnorm_out *o, const cJSON *spec, size_t first) {
     for (size_t i = first; i < 3; i++) {
         const cJSON *c;
         cJSON_ArrayForEach(c, gnorm_path(spec, lists[i])) {
-            if (cJSON_IsObject(c))
-                one_container(o, c, spec, &f);
+            if (!cJSON_IsObject(c))
+                continue;
+            one_container(o, c, spec, &f);
+            if (gnorm_wants(o, GNORM_G_SCOPES))
+                container_element(o, c, spec);
         }
     }
-    if (!gnorm_wants(o, GNORM_G_SECURITY))
-        return;
-    if (f.containers > 0 || f.privileged >= 0)
-        gnorm_bool(o, "container.security_context.privileged", f.privileged == 1);
-    if (f.escalation >= 0)
-        gnorm_bool(o, "container.security_context.allow_privilege_escalation", f.escalation);
-    static const char *const host[][2] = {{"hostPID", "container.host_pid"},
-                                          {"hostNetwork", "container.host_network"},
-                                          {"hostIPC", "container.host_ipc"}};
-    for (size_t i = 0; i < 3; i++) {
-        int v = gnorm_path_bool(spec, host[i][0]);
-        if (v >= 0 || f.containers > 0)
-            gnorm_bool(o, host[i][1], v == 1);
-    }
+    if (gnorm_wants(o, GNORM_G_SECURITY))
+        security_flags(o, spec, &f);
 }
 
 void gnorm_pod_spec(gnorm_out *o, const cJSON *spec) {

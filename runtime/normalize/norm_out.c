@@ -96,6 +96,10 @@ static void push(gnorm_out *o, const char *key, cJSON *item) {
         cJSON_Delete(item);
 }
 
+void gnorm_push_item(gnorm_out *o, const char *key, cJSON *item) {
+    push(o, key, item);
+}
+
 void gnorm_push_str(gnorm_out *o, const char *key, const char *value) {
     if (value)
         push(o, key, cJSON_CreateString(value));

@@ -26,7 +26,8 @@ enum {
     GNORM_G_MOUNTS = 1u << 7,    /* container.mounts.* */
     GNORM_G_PROCESS = 1u << 8,   /* process.* */
     GNORM_G_ENV = 1u << 9,       /* container.env.name */
-    GNORM_G_ALL = (1u << 10) - 1,
+    GNORM_G_SCOPES = 1u << 10,   /* container.list: one object per container */
+    GNORM_G_ALL = (1u << 11) - 1,
     /* Anything under a workload's pod spec / create body. */
     GNORM_G_WORKLOAD = GNORM_G_CONTAINER | GNORM_G_IMAGE | GNORM_G_SECURITY | GNORM_G_MOUNTS |
                        GNORM_G_PROCESS | GNORM_G_ENV,
@@ -69,6 +70,7 @@ void gnorm_push_str(gnorm_out *o, const char *key, const char *value);
 void gnorm_push_strn(gnorm_out *o, const char *key, const char *value, size_t len);
 void gnorm_push_num(gnorm_out *o, const char *key, double value);
 void gnorm_push_bool(gnorm_out *o, const char *key, int value);
+void gnorm_push_item(gnorm_out *o, const char *key, cJSON *item); /* takes ownership */
 /* container.image.name plus (when wanted) its parsed parts. */
 void gnorm_image(gnorm_out *o, const char *ref);
 /* process.executable/args/command_line from an argv list (a cJSON array of

@@ -72,6 +72,9 @@ static const gnorm_field schema[] = {
     {"process.command_line", GNORM_G_PROCESS, "command line, arguments joined by spaces"},
     {"process.name", GNORM_G_PROCESS, "process name (Falco proc.name)"},
     {"container.env.name", GNORM_G_ENV, "names of environment variables set (values left out)"},
+    {"container.list", GNORM_G_SCOPES,
+     "one object per container of a pod spec, holding that container's own container.* fields "
+     "(pod-level host_* copied in), for `any container { ... }`"},
     /* Channels read from request bodies in other shapes (JSON patch, new
      * dockerd lines, Docker devices, volumes and builds, Dashboard YAML). */
     {"error.message", GNORM_G_BASE,

@@ -6,17 +6,6 @@
 
 #include "pack.h"
 
-typedef struct dis_op {
-    const char *name;
-    enum gantry_operand a, b;
-} dis_op;
-
-static const dis_op dis_ops[GANTRY_OP__COUNT] = {
-#define GRT_X_DIS(name, kind, a, b, pops, pushes, doc) {#name, GANTRY_OPND_##a, GANTRY_OPND_##b},
-    GANTRY_OPCODES(GRT_X_DIS)
-#undef GRT_X_DIS
-};
-
 static const char *const const_kinds[] = {"string", "number", "bool", "null"};
 
 /* Prints bytes as a quoted C-like string so that control bytes stay visible. */
@@ -84,11 +73,16 @@ static void put_operand(FILE *out, const gantry_pack *pk, enum gantry_operand ki
     case GANTRY_OPND_JUMP:
         fprintf(out, " ->%u", (unsigned)v);
         return;
+    case GANTRY_OPND_LOOP:
+        fprintf(out, " <-%u", (unsigned)v);
+        return;
     case GANTRY_OPND_BOOL:
         fprintf(out, " %s", v ? "true" : "false");
         return;
     case GANTRY_OPND_STROP:
-        fprintf(out, " %s", v < GANTRY_OP__COUNT ? dis_ops[v].name : "?");
+        fprintf(out, " %s", gantry_opcode_info(v) ? gantry_opcode_info(v)->name : "?");
+        return;
+    case GANTRY_OPND__COUNT:
         return;
     }
 }
@@ -97,18 +91,16 @@ static void put_flags(FILE *out, unsigned flags) {
     static const struct {
         unsigned bit;
         const char *name;
-    } names[] = {{GANTRY_PF_CASED, "cased"},
-                 {GANTRY_PF_ALL, "all"},
-                 {GANTRY_PF_FR_CONTAINS, "contains"},
-                 {GANTRY_PF_FR_STARTS, "startswith"},
-                 {GANTRY_PF_FR_ENDS, "endswith"}};
+    } names[] = {{GANTRY_PF_CASED, "cased"},          {GANTRY_PF_ALL, "all"},
+                 {GANTRY_PF_FR_CONTAINS, "contains"}, {GANTRY_PF_FR_STARTS, "startswith"},
+                 {GANTRY_PF_FR_ENDS, "endswith"},     {GANTRY_PF_SCOPED, "scoped"}};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (flags & names[i].bit)
             fprintf(out, " |%s", names[i].name);
 }
 
 static void put_insn(FILE *out, const gantry_pack *pk, const struct gantry_insn *in) {
-    const dis_op *op = &dis_ops[in->op];
+    const gantry_op_info *op = gantry_opcode_info(in->op);
     fprintf(out, "%-10s", op->name);
     put_flags(out, in->flags);
     put_operand(out, pk, op->a, in->a);
@@ -119,12 +111,17 @@ static void put_insn(FILE *out, const gantry_pack *pk, const struct gantry_insn 
 int grt_disasm(const gantry_pack *pk, FILE *out) {
     if (!pk || !out)
         return -1;
-    fprintf(out,
-            "pack format %u: %u rules, %u fields, %u constants, %u lists, %u regexes, "
-            "%u predicates, %u code instructions, %u strings\n",
-            (unsigned)GANTRY_PACK_VERSION, (unsigned)pk->nrules, (unsigned)pk->nfields,
-            (unsigned)pk->nconsts, (unsigned)pk->nlists, (unsigned)pk->nregexes,
-            (unsigned)pk->npreds, (unsigned)pk->ncode, (unsigned)pk->nstrings);
+    /* the section table as loaded, in id order */
+    fprintf(out, "pack format %u:", (unsigned)GANTRY_PACK_VERSION);
+    const char *sep = " ";
+    for (uint32_t id = 1; id <= GANTRY_SEC__COUNT; id++) {
+        if (!pk->sections[id].present)
+            continue;
+        fprintf(out, "%s%s %u", sep, gantry_section_info_of(id)->name,
+                (unsigned)pk->sections[id].count);
+        sep = ", ";
+    }
+    fputc('\n', out);
 
     fputs("\nfields:\n", out);
     for (uint32_t i = 0; i < pk->nfields; i++)

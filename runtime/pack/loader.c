@@ -18,23 +18,11 @@ static uint64_t rd64(const unsigned char *p) {
     return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
 }
 
-typedef struct sec_entry {
-    int present;
-    uint32_t offset, size, count;
-} sec_entry;
-
-static const char *const section_names[] = {
-    "",           "STRINGS",     "FIELDS",       "CONSTS",    "LISTS",
-    "LIST_ITEMS", "REGEXES",     "PREDICATES",   "CODE",      "RULES",
-    "STRLISTS",   "NAMED_LISTS", "CORRELATIONS", "CORR_REFS", "CORR_FIELDS"};
-
-/* Record size of each section; 0 for STRINGS (variable). */
-static const uint32_t record_size[] = {
-    0, 0, 4, 16, 8, 4, 8, 12, 12, GANTRY_RULE_RECORD_SIZE, 4, 8, GANTRY_CORR_RECORD_SIZE, 4, 4};
+typedef grt_section sec_entry;
 
 typedef struct decoder {
     const unsigned char *data;
-    sec_entry sec[GANTRY_SEC_OPTIONAL_LAST + 1];
+    sec_entry sec[GANTRY_SEC__COUNT + 1]; /* by id */
     gantry_pack *pack;
     char *err;
     size_t err_size;
@@ -85,14 +73,17 @@ static gantry_status read_header(decoder *d, size_t size) {
     for (uint32_t i = 0; i < nsec; i++) {
         const unsigned char *e = p + GANTRY_PACK_HEADER_SIZE + (size_t)i * 16;
         uint32_t id = rd32(e), off = rd32(e + 4), sz = rd32(e + 8), count = rd32(e + 12);
-        if (id < GANTRY_SEC_FIRST || id > GANTRY_SEC_OPTIONAL_LAST)
+        const gantry_section_info *si = gantry_section_info_of(id);
+        if (!si)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
-                            "section table entry %u: unknown section id %u", (unsigned)i,
-                            (unsigned)id);
-        const char *name = section_names[id];
+                            "section table entry %u (offset %zu): unknown section id %u",
+                            (unsigned)i, (size_t)(e - p), (unsigned)id);
+        const char *name = si->name;
         if (d->sec[id].present)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
-                            "section %s listed twice in the section table", name);
+                            "section %s listed twice in the section table (entry %u, offset "
+                            "%zu)",
+                            name, (unsigned)i, (size_t)(e - p));
         if (off % 4 != 0)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
                             "section %s: offset %u is not 4-byte aligned", name, (unsigned)off);
@@ -100,16 +91,18 @@ static gantry_status read_header(decoder *d, size_t size) {
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
                             "section %s: bytes %u..%u lie outside the pack payload area", name,
                             (unsigned)off, (unsigned)(off + (uint64_t)sz));
-        if (record_size[id] && (uint64_t)count * record_size[id] != sz)
+        if (si->record_size && (uint64_t)count * si->record_size != sz)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
-                            "section %s: %u records of %u bytes do not fill its %u bytes", name,
-                            (unsigned)count, (unsigned)record_size[id], (unsigned)sz);
+                            "section %s at offset %u: %u records of %u bytes do not fill its %u "
+                            "bytes",
+                            name, (unsigned)off, (unsigned)count, (unsigned)si->record_size,
+                            (unsigned)sz);
         d->sec[id] = (sec_entry){1, off, sz, count};
     }
-    for (uint32_t id = GANTRY_SEC_FIRST; id <= GANTRY_SEC_LAST; id++)
-        if (!d->sec[id].present)
+    for (uint32_t id = 1; id <= GANTRY_SEC__COUNT; id++)
+        if (!d->sec[id].present && gantry_section_info_of(id)->presence == GANTRY_SEC_REQUIRED)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION, "section %s is missing",
-                            section_names[id]);
+                            gantry_section_info_of(id)->name);
     if (rd32(p + 24) != d->sec[GANTRY_SEC_RULES].count)
         return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
                         "header rule count %u differs from the RULES section count %u",
@@ -146,14 +139,16 @@ static gantry_status read_strings(decoder *d) {
     for (uint32_t i = 0; i < s->count; i++) {
         if (s->size - pos < 4)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
-                            "section STRINGS: string %u runs past the section end", (unsigned)i);
+                            "section STRINGS: string %u at offset %zu runs past the section end",
+                            (unsigned)i, s->offset + pos);
         uint32_t len = rd32(p + pos);
         pos += 4;
         size_t padded = ((size_t)len + 3) & ~(size_t)3;
         if (len > GANTRY_MAX_STRING_BYTES || padded > s->size - pos)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
-                            "section STRINGS: string %u (%u bytes) runs past the section end",
-                            (unsigned)i, (unsigned)len);
+                            "section STRINGS: string %u (%u bytes) at offset %zu runs past the "
+                            "section end",
+                            (unsigned)i, (unsigned)len, s->offset + pos - 4);
         memcpy(pk->arena + out, p + pos, len);
         pk->arena[out + len] = 0;
         pk->strs[i] = pk->arena + out;
@@ -177,8 +172,10 @@ static int bad_str(const gantry_pack *pk, uint32_t s, int optional) {
     return s >= pk->nstrings;
 }
 
-#define BAD_STRING(where, ...)                                                                     \
-    grt_fail(d->err, d->err_size, GANTRY_E_SECTION, "bad string index in " where, __VA_ARGS__)
+/* `off` is the record's offset in the file, so a tool can find the bytes. */
+#define BAD_STRING(off, where, ...)                                                                \
+    grt_fail(d->err, d->err_size, GANTRY_E_SECTION, "bad string index at offset %zu in " where,    \
+             (size_t)(off), __VA_ARGS__)
 
 static gantry_status read_tables(decoder *d) {
     gantry_pack *pk = d->pack;
@@ -193,7 +190,7 @@ static gantry_status read_tables(decoder *d) {
     for (uint32_t i = 0; i < s->count; i++) {
         pk->fields[i] = rd32(base + (size_t)i * 4);
         if (bad_str(pk, pk->fields[i], 0))
-            return BAD_STRING("section FIELDS entry %u", (unsigned)i);
+            return BAD_STRING(s->offset + (size_t)i * 4, "section FIELDS entry %u", (unsigned)i);
         uint32_t dots = 0;
         for (uint32_t k = 0; k < pk->str_lens[pk->fields[i]]; k++)
             dots += pk->strs[pk->fields[i]][k] == '.';
@@ -217,10 +214,11 @@ static gantry_status read_tables(decoder *d) {
         memcpy(&c->num, &bits, sizeof c->num);
         if (c->kind > GANTRY_CONST_NULL || r[1] || r[2] || r[3])
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
-                            "section CONSTS entry %u: unknown kind %u or non-zero padding",
-                            (unsigned)i, (unsigned)c->kind);
+                            "section CONSTS entry %u (offset %zu): unknown kind %u or non-zero "
+                            "padding",
+                            (unsigned)i, s->offset + (size_t)i * 16, (unsigned)c->kind);
         if (bad_str(pk, c->text, 0))
-            return BAD_STRING("section CONSTS entry %u", (unsigned)i);
+            return BAD_STRING(s->offset + (size_t)i * 16, "section CONSTS entry %u", (unsigned)i);
         if (c->kind == GANTRY_CONST_NUMBER) {
             c->num_ok = c->num == c->num; /* NaN compares with nothing */
         } else if (c->kind == GANTRY_CONST_STRING && pk->str_lens[c->text] > 0) {
@@ -241,8 +239,9 @@ static gantry_status read_tables(decoder *d) {
         pk->list_items[i] = rd32(base + (size_t)i * 4);
         if (pk->list_items[i] >= pk->nconsts)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
-                            "section LIST_ITEMS entry %u: constant index %u out of range",
-                            (unsigned)i, (unsigned)pk->list_items[i]);
+                            "section LIST_ITEMS entry %u (offset %zu): constant index %u out of "
+                            "range",
+                            (unsigned)i, s->offset + (size_t)i * 4, (unsigned)pk->list_items[i]);
     }
 
     s = &d->sec[GANTRY_SEC_LISTS];
@@ -256,8 +255,9 @@ static gantry_status read_tables(decoder *d) {
         l->count = rd32(base + (size_t)i * 8 + 4);
         if (l->first > pk->nlist_items || l->count > pk->nlist_items - l->first)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
-                            "section LISTS entry %u: items %u+%u outside LIST_ITEMS", (unsigned)i,
-                            (unsigned)l->first, (unsigned)l->count);
+                            "section LISTS entry %u (offset %zu): items %u+%u outside LIST_ITEMS",
+                            (unsigned)i, s->offset + (size_t)i * 8, (unsigned)l->first,
+                            (unsigned)l->count);
     }
 
     s = &d->sec[GANTRY_SEC_REGEXES];
@@ -269,7 +269,7 @@ static gantry_status read_tables(decoder *d) {
         pk->regexes[i].pattern = rd32(base + (size_t)i * 8);
         pk->regexes[i].flags = rd32(base + (size_t)i * 8 + 4);
         if (bad_str(pk, pk->regexes[i].pattern, 0))
-            return BAD_STRING("section REGEXES entry %u", (unsigned)i);
+            return BAD_STRING(s->offset + (size_t)i * 8, "section REGEXES entry %u", (unsigned)i);
         if (pk->regexes[i].flags & ~GANTRY_RE_KNOWN)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
                             "section REGEXES entry %u: unknown flag bits %#x", (unsigned)i,
@@ -308,7 +308,7 @@ static gantry_status read_tables(decoder *d) {
     for (uint32_t i = 0; i < s->count; i++) {
         pk->strlists[i] = rd32(base + (size_t)i * 4);
         if (bad_str(pk, pk->strlists[i], 0))
-            return BAD_STRING("section STRLISTS entry %u", (unsigned)i);
+            return BAD_STRING(s->offset + (size_t)i * 4, "section STRLISTS entry %u", (unsigned)i);
     }
 
     s = &d->sec[GANTRY_SEC_NAMED_LISTS];
@@ -320,7 +320,8 @@ static gantry_status read_tables(decoder *d) {
         pk->named_lists[i][0] = rd32(base + (size_t)i * 8);
         pk->named_lists[i][1] = rd32(base + (size_t)i * 8 + 4);
         if (bad_str(pk, pk->named_lists[i][0], 0))
-            return BAD_STRING("section NAMED_LISTS entry %u", (unsigned)i);
+            return BAD_STRING(s->offset + (size_t)i * 8, "section NAMED_LISTS entry %u",
+                              (unsigned)i);
         if (pk->named_lists[i][1] >= pk->nlists)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
                             "section NAMED_LISTS entry %u: list index %u out of range", (unsigned)i,
@@ -372,8 +373,9 @@ static gantry_status read_rules(decoder *d) {
         static const int string_slots[] = {0, 1, 2, 3, 4, 5, 6, 8, 9, 10, 19};
         for (size_t k = 0; k < sizeof string_slots / sizeof string_slots[0]; k++)
             if (bad_str(pk, f[string_slots[k]], 1))
-                return BAD_STRING("rule %u, record field at byte %d", (unsigned)i,
-                                  string_slots[k] * 4);
+                return BAD_STRING(
+                    s->offset + (size_t)i * GANTRY_RULE_RECORD_SIZE + (size_t)string_slots[k] * 4,
+                    "rule %u, record field at byte %d", (unsigned)i, string_slots[k] * 4);
         if (rule->level > GANTRY_LEVEL_CRITICAL || rule->flags != 0)
             return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
                             "rule %u: unknown level %u or non-zero flags", (unsigned)i,
@@ -426,6 +428,7 @@ gantry_status grt_pack_read(const unsigned char *data, size_t size, gantry_pack 
     d.pack = calloc(1, sizeof *d.pack);
     if (!d.pack)
         return GANTRY_E_NOMEM;
+    memcpy(d.pack->sections, d.sec, sizeof d.sec);
     if ((st = read_strings(&d)) == GANTRY_OK && (st = read_tables(&d)) == GANTRY_OK)
         st = read_rules(&d);
     *corr = corr_sections(&d);

@@ -45,8 +45,14 @@ typedef struct grt_rule {
     uint32_t source_file, source_line, flags;
 } grt_rule;
 
+/* One entry of a loaded pack's section table, by section id. */
+typedef struct grt_section {
+    uint32_t present, offset, size, count;
+} grt_section;
+
 struct gantry_pack {
-    char *arena; /* every string, NUL-terminated */
+    grt_section sections[GANTRY_SEC__COUNT + 1]; /* as the file listed them, by id */
+    char *arena;                                 /* every string, NUL-terminated */
     const char **strs;
     uint32_t *str_lens;
     uint32_t nstrings;
@@ -131,6 +137,12 @@ struct gantry_matcher {
     size_t walk_cap;
 
     uint8_t stack[GANTRY_MAX_STACK];
+    /* The element scope being run (ANY ... ANY_END; scopes do not nest): the
+     * current element and the next one (const cJSON *), and whether field
+     * reads go to the element (while a scoped predicate is computed). */
+    const void *scope_elem;
+    const void *scope_next;
+    int scope_read;
     void *match_data;    /* pcre2_match_data_8 * */
     void *match_context; /* pcre2_match_context_8 * */
     int regex_limit_hit;

@@ -1,5 +1,5 @@
 /* On-disk layout of a Gantry pack (.gpk). docs/pack-format.md is the prose
- * version of this header; keep them in step.
+ * version of this header; its section table is generated from this one.
  *
  * Every integer is little-endian and written field by field. Offsets are
  * from the start of the file. Layout:
@@ -19,8 +19,8 @@
  *   28 u32    reserved (0)
  *
  * Section table entry: u32 id, u32 offset, u32 size in bytes, u32 count.
- * Each id appears at most once; unknown ids are refused. Every section listed
- * below must be present (count may be zero).
+ * Each id appears at most once; unknown ids are refused. Every REQUIRED
+ * section of GANTRY_SECTIONS must be present (count may be zero).
  *
  * String references are u32 indices into STRINGS; GANTRY_NO_STRING means
  * "absent". Index 0 is always the empty string.
@@ -38,53 +38,69 @@
 #define GANTRY_PACK_TRAILER_SIZE 4u
 #define GANTRY_NO_STRING 0xFFFFFFFFu
 
-enum gantry_section_id {
-    /* count strings; each: u32 byte length, then the bytes (no NUL), padded
-     * with zero bytes to a multiple of 4. */
-    GANTRY_SEC_STRINGS = 1,
-    /* count x u32 string index: the field dictionary (dotted paths). */
-    GANTRY_SEC_FIELDS = 2,
-    /* count x 16 bytes: u8 kind (gantry_const_kind), u8 zero, u16 zero,
-     * u32 string index (text of the value; for numbers the source text),
-     * u64 IEEE-754 bits of the number (0 unless kind is NUMBER or BOOL). */
-    GANTRY_SEC_CONSTS = 3,
-    /* count x 8 bytes: u32 first, u32 length, a slice of LIST_ITEMS. */
-    GANTRY_SEC_LISTS = 4,
-    /* count x u32 constant index. */
-    GANTRY_SEC_LIST_ITEMS = 5,
-    /* count x 8 bytes: u32 pattern string index, u32 GANTRY_RE_* flags. */
-    GANTRY_SEC_REGEXES = 6,
-    /* count x 12-byte instructions of kind PRED (see opcodes.h). */
-    GANTRY_SEC_PREDICATES = 7,
-    /* count x 12-byte instructions of kind CTRL; each rule owns a slice. */
-    GANTRY_SEC_CODE = 8,
-    /* count x GANTRY_RULE_RECORD_SIZE bytes, see below. */
-    GANTRY_SEC_RULES = 9,
-    /* count x u32 string index: backing store for the rule string lists
-     * (tags, references, false positives). */
-    GANTRY_SEC_STRLISTS = 10,
-    /* count x 8 bytes: u32 name string index, u32 list index. Named lists as
-     * written in the source, kept for tools (`gantry disasm`, tuning). */
-    GANTRY_SEC_NAMED_LISTS = 11,
-};
-#define GANTRY_SEC_FIRST GANTRY_SEC_STRINGS
-#define GANTRY_SEC_LAST GANTRY_SEC_NAMED_LISTS
+/* The one section table: writer, loader, disassembler and the section table
+ * of docs/pack-format.md (generated, `make docs`) all expand it.
+ * Columns: X(NAME, ID, RECORD_SIZE, PRESENCE, "content")
+ * RECORD_SIZE is the size of one record in bytes, 0 for variable-size
+ * records (STRINGS). PRESENCE is REQUIRED (every pack carries it, count may
+ * be zero) or OPTIONAL (written only by packs that use it: the correlation
+ * sections, docs/correlations.md). ORDER: ids are consecutive from 1, in
+ * table order; a new section takes the next id. */
+#define GANTRY_SECTIONS(X)                                                                         \
+    X(STRINGS, 1, 0, REQUIRED,                                                                     \
+      "per string: u32 byte length, the bytes (no NUL), zero padding to a multiple of 4")          \
+    X(FIELDS, 2, 4, REQUIRED, "string index of a dotted field path: the field dictionary")         \
+    X(CONSTS, 3, 16, REQUIRED,                                                                     \
+      "u8 kind (gantry_const_kind), 3 zero bytes, u32 text (string index; for numbers the "        \
+      "source text), u64 IEEE-754 bits (0 unless NUMBER or BOOL)")                                 \
+    X(LISTS, 4, 8, REQUIRED, "u32 first, u32 length: a slice of LIST_ITEMS")                       \
+    X(LIST_ITEMS, 5, 4, REQUIRED, "constant index")                                                \
+    X(REGEXES, 6, 8, REQUIRED, "u32 pattern (string index), u32 flags (`i`=1, `m`=2, `s`=4)")      \
+    X(PREDICATES, 7, 12, REQUIRED, "instruction of kind PRED (opcodes.h)")                         \
+    X(CODE, 8, 12, REQUIRED, "instruction of kind CTRL; each rule owns a slice")                   \
+    X(RULES, 9, GANTRY_RULE_RECORD_SIZE, REQUIRED, "rule record, below")                           \
+    X(STRLISTS, 10, 4, REQUIRED,                                                                   \
+      "string index; backing store of tags, references, false positives")                          \
+    X(NAMED_LISTS, 11, 8, REQUIRED,                                                                \
+      "u32 name (string index), u32 list index: named lists as written, kept for tools")           \
+    X(CORRELATIONS, 12, GANTRY_CORR_RECORD_SIZE, OPTIONAL,                                         \
+      "correlation record (layout in `pack_format.h`)")                                            \
+    X(CORR_REFS, 13, 4, OPTIONAL,                                                                  \
+      "rule index, or correlation index with bit 31 set, that a correlation refers to")            \
+    X(CORR_FIELDS, 14, 4, OPTIONAL,                                                                \
+      "string index: per correlation its group-by names, then refs x group-by field paths "        \
+      "row-major by reference (aliases applied), then one value-field path per reference when "    \
+      "the type aggregates a field (value_*)")
 
-/* Optional sections (docs/correlations.md), written only by packs that hold
- * correlation rules; a pack without them has no correlations. */
-enum gantry_optional_section_id {
-    /* count x GANTRY_CORR_RECORD_SIZE bytes, see below. */
-    GANTRY_SEC_CORRELATIONS = 12,
-    /* count x u32: the rules a correlation refers to. A value with bit 31
-     * set is a correlation index (bits 0..30), otherwise a rule index. */
-    GANTRY_SEC_CORR_REFS = 13,
-    /* count x u32 string index: for each correlation, first its group_by
-     * names as written, then refs x group_by field paths row-major by
-     * reference (aliases applied), then one value-field path per reference
-     * when the type aggregates a field (value_*). */
-    GANTRY_SEC_CORR_FIELDS = 14,
+enum gantry_section_id {
+#define GANTRY_X_SEC_ID(name, id, size, presence, doc) GANTRY_SEC_##name = id,
+    GANTRY_SECTIONS(GANTRY_X_SEC_ID)
+#undef GANTRY_X_SEC_ID
 };
-#define GANTRY_SEC_OPTIONAL_LAST GANTRY_SEC_CORR_FIELDS
+
+enum gantry_section_presence { GANTRY_SEC_REQUIRED, GANTRY_SEC_OPTIONAL };
+
+/* One row of the section table. */
+typedef struct gantry_section_info {
+    const char *name;
+    uint32_t id;
+    uint32_t record_size; /* 0: variable */
+    uint8_t presence;     /* gantry_section_presence */
+    const char *doc;
+} gantry_section_info;
+
+/* Rows of the section table, counted: ids run 1..GANTRY_SEC__COUNT. */
+enum gantry_section_row {
+#define GANTRY_X_SEC_ROW(name, id, size, presence, doc) GANTRY_SEC_ROW_##name,
+    GANTRY_SECTIONS(GANTRY_X_SEC_ROW)
+#undef GANTRY_X_SEC_ROW
+        GANTRY_SEC__COUNT
+};
+#define GANTRY_X_SEC_ORDER(name, id, size, presence, doc)                                          \
+    _Static_assert(GANTRY_SEC_##name == GANTRY_SEC_ROW_##name + 1, "section ids run 1..n in "      \
+                                                                   "order");
+GANTRY_SECTIONS(GANTRY_X_SEC_ORDER)
+#undef GANTRY_X_SEC_ORDER
 
 enum gantry_corr_type {
     GANTRY_CORR_EVENT_COUNT = 0,
@@ -138,5 +154,16 @@ enum gantry_const_kind {
  * list pairs are slices of STRLISTS. A rule's code slice must end in RET
  * and its jumps stay inside the slice. */
 #define GANTRY_RULE_RECORD_SIZE 88u
+
+/* The one accessor: the row of section `id`, or NULL for an unknown id. */
+static inline const gantry_section_info *gantry_section_info_of(uint32_t id) {
+    enum { REQUIRED = GANTRY_SEC_REQUIRED, OPTIONAL = GANTRY_SEC_OPTIONAL };
+    static const gantry_section_info rows[GANTRY_SEC__COUNT] = {
+#define GANTRY_X_SEC_INFO(name, id, size, presence, doc) {#name, id, size, presence, doc},
+        GANTRY_SECTIONS(GANTRY_X_SEC_INFO)
+#undef GANTRY_X_SEC_INFO
+    };
+    return id >= 1 && id <= GANTRY_SEC__COUNT ? &rows[id - 1] : 0;
+}
 
 #endif

@@ -4,28 +4,22 @@
  * bits are zero, jumps go forward to an instruction of the same rule, the
  * stack depth stays within [0, GANTRY_MAX_STACK] and agrees at every jump
  * target, and every rule ends in RET taking the depth from 1 to 0. Forward
- * jumps alone make every rule terminate after at most its length in steps. */
+ * jumps alone make every rule terminate after at most its length in steps.
+ *
+ * Element scopes (ANY ... ANY_END) are the one loop: ANY_END jumps back to
+ * the first instruction of its body, once per element, so a rule runs at
+ * most its length times the elements of the event's arrays. The verifier
+ * checks their shape: scopes do not nest, ANY's jump lands just after its
+ * ANY_END with one value more than at the ANY (false, when there is no
+ * element), ANY_END jumps back to just after its ANY with the body's one
+ * value on the stack, no other jump enters or leaves a body, and a scoped
+ * predicate (flag GANTRY_PF_SCOPED) is used only inside one. */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "pack.h"
 
-typedef struct op_info {
-    const char *name;
-    enum gantry_op_kind kind;
-    enum gantry_operand a, b;
-    int pops, pushes;
-} op_info;
-
-static const op_info ops[GANTRY_OP__COUNT] = {
-#define GRT_X_INFO(name, kind, a, b, pops, pushes, doc)                                            \
-    {#name, GANTRY_KIND_##kind, GANTRY_OPND_##a, GANTRY_OPND_##b, pops, pushes},
-    GANTRY_OPCODES(GRT_X_INFO)
-#undef GRT_X_INFO
-};
-
-static const char *const operand_names[] = {"none",      "field", "list", "constant",   "regex",
-                                            "predicate", "jump",  "bool", "string test"};
+typedef gantry_op_info op_info;
 
 /* Checks one operand against its table; jumps are checked by the caller. */
 static int operand_ok(const gantry_pack *pk, enum gantry_operand kind, uint32_t v) {
@@ -43,12 +37,14 @@ static int operand_ok(const gantry_pack *pk, enum gantry_operand kind, uint32_t 
     case GANTRY_OPND_PRED:
         return v < pk->npreds;
     case GANTRY_OPND_JUMP:
-        return 1;
+    case GANTRY_OPND_LOOP:
+        return 1; /* checked by verify_rule, which knows the rule */
     case GANTRY_OPND_BOOL:
         return v <= 1;
     case GANTRY_OPND_STROP:
-        return v == GANTRY_OP_EQ || v == GANTRY_OP_CONTAINS || v == GANTRY_OP_STARTSWITH ||
-               v == GANTRY_OP_ENDSWITH || v == GANTRY_OP_GLOB;
+        return gantry_opcode_has(v, GANTRY_OPP_STRTEST);
+    case GANTRY_OPND__COUNT:
+        break;
     }
     return 0;
 }
@@ -56,10 +52,10 @@ static int operand_ok(const gantry_pack *pk, enum gantry_operand kind, uint32_t 
 static gantry_status check_insn(const gantry_pack *pk, const struct gantry_insn *in,
                                 enum gantry_op_kind want, const char *where, uint32_t index,
                                 char *err, size_t err_size) {
-    if (in->op >= GANTRY_OP__COUNT)
+    const op_info *oi = gantry_opcode_info(in->op);
+    if (!oi)
         return grt_fail(err, err_size, GANTRY_E_VERIFY, "%s instruction %u: unknown opcode %u",
                         where, (unsigned)index, (unsigned)in->op);
-    const op_info *oi = &ops[in->op];
     if (oi->kind != want)
         return grt_fail(err, err_size, GANTRY_E_VERIFY,
                         "%s instruction %u: opcode %s does not belong in this table", where,
@@ -69,7 +65,9 @@ static gantry_status check_insn(const gantry_pack *pk, const struct gantry_insn 
                         "%s instruction %u (%s): reserved bits are not zero", where,
                         (unsigned)index, oi->name);
     uint32_t allowed = want == GANTRY_KIND_PRED ? GANTRY_PF_KNOWN : 0;
-    if (in->op != GANTRY_OP_FIELDREF)
+    if (oi->a != GANTRY_OPND_FIELD)
+        allowed &= ~GANTRY_PF_SCOPED; /* a scoped test reads a field of the element */
+    if (!(oi->props & GANTRY_OPP_FIELDREF_MODE))
         allowed &= ~(GANTRY_PF_FR_CONTAINS | GANTRY_PF_FR_STARTS | GANTRY_PF_FR_ENDS);
     uint32_t fr = in->flags & (GANTRY_PF_FR_CONTAINS | GANTRY_PF_FR_STARTS | GANTRY_PF_FR_ENDS);
     if ((in->flags & ~allowed) || (fr & (fr - 1)))
@@ -79,12 +77,79 @@ static gantry_status check_insn(const gantry_pack *pk, const struct gantry_insn 
     if (!operand_ok(pk, oi->a, in->a))
         return grt_fail(err, err_size, GANTRY_E_VERIFY,
                         "%s instruction %u (%s): operand a=%u is not a valid %s", where,
-                        (unsigned)index, oi->name, (unsigned)in->a, operand_names[oi->a]);
+                        (unsigned)index, oi->name, (unsigned)in->a, gantry_operand_name(oi->a));
     if (!operand_ok(pk, oi->b, in->b))
         return grt_fail(err, err_size, GANTRY_E_VERIFY,
                         "%s instruction %u (%s): operand b=%u is not a valid %s", where,
-                        (unsigned)index, oi->name, (unsigned)in->b, operand_names[oi->b]);
+                        (unsigned)index, oi->name, (unsigned)in->b, gantry_operand_name(oi->b));
     return GANTRY_OK;
+}
+
+/* The open element scope of the rule being verified. */
+typedef struct scope_state {
+    int64_t open; /* index of its ANY, -1 outside a scope */
+    uint32_t end; /* ANY's jump target: just after the ANY_END */
+    int depth;    /* stack depth at the ANY */
+} scope_state;
+
+#define VFAIL(...) grt_fail(err, err_size, GANTRY_E_VERIFY, __VA_ARGS__)
+
+/* The scope rules for instruction i (see the comment at the top). */
+static gantry_status check_scope(const gantry_pack *pk, uint32_t r, uint32_t i,
+                                 const struct gantry_insn *in, uint32_t count, int depth,
+                                 const int *depth_at, scope_state *sc, char *err, size_t err_size) {
+    switch (in->op) {
+    case GANTRY_OP_ANY:
+        if (sc->open >= 0)
+            return VFAIL("rule %u instruction %u (ANY): scopes do not nest (scope open at %u)",
+                         (unsigned)r, (unsigned)i, (unsigned)sc->open);
+        if (in->b <= i + 1 || in->b >= count)
+            return VFAIL("rule %u instruction %u (ANY): target %u leaves no body inside the "
+                         "rule",
+                         (unsigned)r, (unsigned)i, (unsigned)in->b);
+        for (uint32_t k = i + 1; k < in->b; k++)
+            if (depth_at[k] >= 0)
+                return VFAIL("rule %u instruction %u (ANY): an earlier jump lands inside its "
+                             "body, at %u",
+                             (unsigned)r, (unsigned)i, (unsigned)k);
+        *sc = (scope_state){i, in->b, depth};
+        return GANTRY_OK;
+    case GANTRY_OP_ANY_END:
+        if (sc->open < 0)
+            return VFAIL("rule %u instruction %u (ANY_END): no scope is open", (unsigned)r,
+                         (unsigned)i);
+        if (i + 1 != sc->end)
+            return VFAIL("rule %u instruction %u (ANY_END): the ANY at %u jumps to %u, not just "
+                         "after this ANY_END",
+                         (unsigned)r, (unsigned)i, (unsigned)sc->open, (unsigned)sc->end);
+        if (in->b != (uint64_t)sc->open + 1)
+            return VFAIL("rule %u instruction %u (ANY_END): loops back to %u, not to the body "
+                         "start %u",
+                         (unsigned)r, (unsigned)i, (unsigned)in->b, (unsigned)(sc->open + 1));
+        if (depth != sc->depth + 1)
+            return VFAIL("rule %u instruction %u (ANY_END): the body leaves %d values, not 1",
+                         (unsigned)r, (unsigned)i, depth - sc->depth);
+        sc->open = -1;
+        return GANTRY_OK;
+    case GANTRY_OP_JFALSE:
+    case GANTRY_OP_JTRUE:
+        if (sc->open >= 0 && in->b >= sc->end)
+            return VFAIL("rule %u instruction %u: jump to %u leaves the scope opened at %u",
+                         (unsigned)r, (unsigned)i, (unsigned)in->b, (unsigned)sc->open);
+        return GANTRY_OK;
+    case GANTRY_OP_PRED:
+        if (sc->open < 0 && (pk->preds[in->b].flags & GANTRY_PF_SCOPED))
+            return VFAIL("rule %u instruction %u (PRED): scoped predicate %u outside a scope",
+                         (unsigned)r, (unsigned)i, (unsigned)in->b);
+        return GANTRY_OK;
+    case GANTRY_OP_RET:
+        if (sc->open >= 0)
+            return VFAIL("rule %u instruction %u: RET inside the scope opened at %u", (unsigned)r,
+                         (unsigned)i, (unsigned)sc->open);
+        return GANTRY_OK;
+    default:
+        return GANTRY_OK;
+    }
 }
 
 static gantry_status verify_rule(const gantry_pack *pk, uint32_t r, int *depth_at, char *err,
@@ -93,12 +158,12 @@ static gantry_status verify_rule(const gantry_pack *pk, uint32_t r, int *depth_a
     const char *id = pk->rules[r].id == GANTRY_NO_STRING ? "" : pk->strs[pk->rules[r].id];
     if (c->count == 0 || c->count > GANTRY_MAX_RULE_CODE || c->first > pk->ncode ||
         c->count > pk->ncode - c->first)
-        return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                        "rule %u (%s): code slice %u+%u is empty, too long or outside CODE",
-                        (unsigned)r, id, (unsigned)c->first, (unsigned)c->count);
+        return VFAIL("rule %u (%s): code slice %u+%u is empty, too long or outside CODE",
+                     (unsigned)r, id, (unsigned)c->first, (unsigned)c->count);
     for (uint32_t i = 0; i < c->count; i++)
         depth_at[i] = -1;
     int depth = 0;
+    scope_state sc = {-1, 0, 0};
     /* formatted once per rule: per instruction it cost more than the checks */
     char where[48];
     snprintf(where, sizeof where, "rule %u", (unsigned)r);
@@ -107,50 +172,47 @@ static gantry_status verify_rule(const gantry_pack *pk, uint32_t r, int *depth_a
         gantry_status st = check_insn(pk, in, GANTRY_KIND_CTRL, where, i, err, err_size);
         if (st != GANTRY_OK)
             return st;
-        const op_info *oi = &ops[in->op];
+        const op_info *oi = gantry_opcode_info(in->op);
         if (depth_at[i] >= 0 && depth_at[i] != depth)
-            return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                            "rule %u instruction %u: stack depth %d on fall-through but %d on "
-                            "a jump here",
-                            (unsigned)r, (unsigned)i, depth, depth_at[i]);
+            return VFAIL("rule %u instruction %u: stack depth %d on fall-through but %d on "
+                         "a jump here",
+                         (unsigned)r, (unsigned)i, depth, depth_at[i]);
+        st = check_scope(pk, r, i, in, c->count, depth, depth_at, &sc, err, err_size);
+        if (st != GANTRY_OK)
+            return st;
         if (depth < oi->pops)
-            return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                            "rule %u instruction %u (%s): stack underflow", (unsigned)r,
-                            (unsigned)i, oi->name);
+            return VFAIL("rule %u instruction %u (%s): stack underflow", (unsigned)r, (unsigned)i,
+                         oi->name);
         depth = depth - oi->pops + oi->pushes;
-        if (depth > (int)GANTRY_MAX_STACK)
-            return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                            "rule %u instruction %u (%s): stack deeper than %u", (unsigned)r,
-                            (unsigned)i, oi->name, (unsigned)GANTRY_MAX_STACK);
+        if (depth + (in->op == GANTRY_OP_ANY) > (int)GANTRY_MAX_STACK)
+            return VFAIL("rule %u instruction %u (%s): stack deeper than %u", (unsigned)r,
+                         (unsigned)i, oi->name, (unsigned)GANTRY_MAX_STACK);
         if (oi->b == GANTRY_OPND_JUMP) {
+            /* ANY's jump (no element) arrives with its false pushed */
+            int arrive = depth + (in->op == GANTRY_OP_ANY);
             if (in->b <= i || in->b >= c->count)
-                return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                                "rule %u instruction %u (%s): jump to %u is not forward inside "
-                                "the rule's %u instructions",
-                                (unsigned)r, (unsigned)i, oi->name, (unsigned)in->b,
-                                (unsigned)c->count);
-            if (depth_at[in->b] >= 0 && depth_at[in->b] != depth)
-                return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                                "rule %u instruction %u (%s): stack depth at jump target %u "
-                                "disagrees",
-                                (unsigned)r, (unsigned)i, oi->name, (unsigned)in->b);
-            depth_at[in->b] = depth;
+                return VFAIL("rule %u instruction %u (%s): jump to %u is not forward inside "
+                             "the rule's %u instructions",
+                             (unsigned)r, (unsigned)i, oi->name, (unsigned)in->b,
+                             (unsigned)c->count);
+            if (depth_at[in->b] >= 0 && depth_at[in->b] != arrive)
+                return VFAIL("rule %u instruction %u (%s): stack depth at jump target %u "
+                             "disagrees",
+                             (unsigned)r, (unsigned)i, oi->name, (unsigned)in->b);
+            depth_at[in->b] = arrive;
         }
         if (in->op == GANTRY_OP_RET) {
             if (i != c->count - 1)
-                return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                                "rule %u instruction %u: RET before the end of the rule",
-                                (unsigned)r, (unsigned)i);
+                return VFAIL("rule %u instruction %u: RET before the end of the rule", (unsigned)r,
+                             (unsigned)i);
             if (depth != 0)
-                return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                                "rule %u instruction %u: RET leaves %d values on the stack",
-                                (unsigned)r, (unsigned)i, depth);
+                return VFAIL("rule %u instruction %u: RET leaves %d values on the stack",
+                             (unsigned)r, (unsigned)i, depth);
             return GANTRY_OK;
         }
     }
-    return grt_fail(err, err_size, GANTRY_E_VERIFY,
-                    "rule %u instruction %u: the rule does not end in RET", (unsigned)r,
-                    (unsigned)(c->count - 1));
+    return VFAIL("rule %u instruction %u: the rule does not end in RET", (unsigned)r,
+                 (unsigned)(c->count - 1));
 }
 
 gantry_status grt_verify(const gantry_pack *pk, char *err, size_t err_size) {

@@ -221,13 +221,12 @@ static int test_fieldref(gantry_matcher *m, unsigned flags, uint32_t fa, uint32_
 }
 
 static int compute_pred(gantry_matcher *m, const struct gantry_insn *in) {
-    switch (in->op) {
-    case GANTRY_OP_EQ:
-    case GANTRY_OP_CONTAINS:
-    case GANTRY_OP_STARTSWITH:
-    case GANTRY_OP_ENDSWITH:
-    case GANTRY_OP_GLOB:
+    unsigned props = gantry_opcode_info(in->op)->props; /* verified: known */
+    if (props & GANTRY_OPP_STRTEST)
         return test_list(m, in->op, in->flags, grt_field_values(m, in->a), in->b);
+    if (props & GANTRY_OPP_TIMEPART)
+        return gtp_test(m, in);
+    switch (in->op) {
     case GANTRY_OP_KEYWORD:
         return test_list(m, in->a, in->flags, grt_keyword_values(m), in->b);
     case GANTRY_OP_REGEX:
@@ -250,24 +249,54 @@ static int compute_pred(gantry_matcher *m, const struct gantry_insn *in) {
     }
     case GANTRY_OP_FIELDREF:
         return test_fieldref(m, in->flags, in->a, in->b);
-    case GANTRY_OP_TIME_MINUTE:
-    case GANTRY_OP_TIME_HOUR:
-    case GANTRY_OP_TIME_DAY:
-    case GANTRY_OP_TIME_WEEK:
-    case GANTRY_OP_TIME_MONTH:
-    case GANTRY_OP_TIME_YEAR:
-        return gtp_test(m, in);
     default:
         return 0; /* unreachable after verification */
     }
 }
 
+/* A scoped predicate reads the current scope element: never memoised, and
+ * the values it extracted are dropped afterwards, so a pod with many
+ * containers costs no scratch growth beyond one predicate's values. */
+static uint8_t eval_scoped(gantry_matcher *m, const struct gantry_insn *in) {
+    size_t nvals = m->nvals, text_len = m->text_len;
+    m->scope_read = 1;
+    uint8_t v = (uint8_t)compute_pred(m, in);
+    m->scope_read = 0;
+    m->nvals = nvals;
+    m->text_len = text_len;
+    return v;
+}
+
 static uint8_t eval_pred(gantry_matcher *m, uint32_t p) {
+    if (m->pack->preds[p].flags & GANTRY_PF_SCOPED)
+        return eval_scoped(m, &m->pack->preds[p]);
     if (m->pred_gen[p] != m->gen) {
         m->pred_val[p] = (uint8_t)compute_pred(m, &m->pack->preds[p]);
         m->pred_gen[p] = m->gen;
     }
     return m->pred_val[p];
+}
+
+/* ANY: enters the scope on the first element of field `field`'s array;
+ * 0 when there is none. */
+static int scope_open(gantry_matcher *m, uint32_t field) {
+    m->scope_elem = grt_scope_first(m, field);
+    if (!m->scope_elem)
+        return 0;
+    m->scope_next = grt_scope_next(m->scope_elem);
+    return 1;
+}
+
+/* ANY_END with the body's verdict for the current element: 1 to run the
+ * body again on the next element, 0 to leave the scope with `verdict`. */
+static int scope_step(gantry_matcher *m, uint8_t verdict) {
+    if (!verdict && m->scope_next) {
+        m->scope_elem = m->scope_next;
+        m->scope_next = grt_scope_next(m->scope_elem);
+        return 1;
+    }
+    m->scope_elem = m->scope_next = NULL;
+    return 0;
 }
 
 /* Runs one verified rule; returns its verdict. Build with
@@ -278,7 +307,7 @@ static uint8_t eval_pred(gantry_matcher *m, uint32_t p) {
 #define GRT_LABEL_PRED(name) &&op_invalid
 static int run_rule(gantry_matcher *m, const struct gantry_insn *code) {
     static const void *const labels[GANTRY_OP__COUNT] = {
-#define GRT_X_LABEL(name, kind, a, b, pops, pushes, doc)                                           \
+#define GRT_X_LABEL(name, kind, a, b, pops, pushes, props, doc)                                    \
     [GANTRY_OP_##name] = GRT_LABEL_##kind(name),
         GANTRY_OPCODES(GRT_X_LABEL)
 #undef GRT_X_LABEL
@@ -322,6 +351,20 @@ op_JTRUE:
     GRT_NEXT();
 op_RET:
     return stack[sp - 1];
+op_ANY:
+    if (!scope_open(m, in->a)) {
+        stack[sp++] = 0;
+        in = code + in->b;
+        goto *labels[in->op];
+    }
+    GRT_NEXT();
+op_ANY_END:
+    if (scope_step(m, stack[sp - 1])) {
+        sp--;
+        in = code + in->b;
+        goto *labels[in->op];
+    }
+    GRT_NEXT();
 op_invalid:
     return 0; /* unreachable after verification */
 #undef GRT_NEXT
@@ -364,6 +407,18 @@ static int run_rule(gantry_matcher *m, const struct gantry_insn *code) {
             break;
         case GANTRY_OP_RET:
             return stack[sp - 1];
+        case GANTRY_OP_ANY:
+            if (!scope_open(m, in->a)) {
+                stack[sp++] = 0;
+                pc = in->b;
+            }
+            break;
+        case GANTRY_OP_ANY_END:
+            if (scope_step(m, stack[sp - 1])) {
+                sp--;
+                pc = in->b;
+            }
+            break;
         default:
             return 0; /* unreachable after verification */
         }
