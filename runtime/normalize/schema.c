@@ -78,6 +78,8 @@ static const gnorm_field schema[] = {
     {"process.stages.program", GNORM_G_PROCESS,
      "program of each stage, base name, after env/exec/nohup/sudo/busybox ... (multi-valued)"},
     {"process.stages.args", GNORM_G_PROCESS, "arguments of every stage, unquoted (multi-valued)"},
+    {"process.stages.command", GNORM_G_PROCESS,
+     "each stage as one text: program base name and arguments joined by blanks"},
     {"process.stages.options", GNORM_G_PROCESS,
      "options of every stage, a separate value joined with = (-o pool:443 -> -o=pool:443)"},
     {"process.stages.writes", GNORM_G_PROCESS,

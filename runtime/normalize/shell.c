@@ -291,7 +291,9 @@ static char *join_words(const gsh_ctx *c, const unsigned *a, unsigned n, int quo
     size_t k = 0;
     for (unsigned j = 0; j < n; j++) {
         const char *t = wtext(c, a, j);
-        int q = quote && n > 1 && (t[0] == '\0' || strpbrk(t, " \t\n;&|<>()") != NULL);
+        /* a process substitution stays one, unquoted */
+        int q = quote && n > 1 && !(c->words[a[j]].flags & GSH_W_PROCSUB) &&
+                (t[0] == '\0' || strpbrk(t, " \t\n;&|<>()") != NULL);
         if (j)
             out[k++] = ' ';
         if (q)
@@ -364,15 +366,13 @@ static size_t cron_schedule(const char *s, size_t n) {
 
 static void download_exec_pass(gsh_ctx *c, unsigned lo, unsigned hi, unsigned flag);
 
-/* Every line of a word that is a crontab entry: its command is read as a
- * script; one that downloads into a shell sets the cron flag only. */
-static void cron_word(gsh_ctx *c, unsigned w, int depth) {
-    const gsh_word *wd = &c->words[w];
-    if (wd->len < 9 || !memchr(c->text + wd->off, ' ', wd->len))
-        return;
-    size_t off = wd->off, len = wd->len;
+/* Every line of a text that is a crontab entry: its command is read as a
+ * script; one that downloads into a shell sets the cron flag only (the
+ * command runs later, from cron). */
+
+static void cron_text(gsh_ctx *c, const char *text, size_t len, int depth) {
     for (size_t i = 0; i < len;) {
-        const char *s = c->text + off + i;
+        const char *s = text + i;
         size_t n = len - i, line = 0;
         while (line < n && s[line] != '\n' &&
                !(s[line] == '\\' && line + 1 < n && s[line + 1] == 'n'))
@@ -395,6 +395,21 @@ static void cron_word(gsh_ctx *c, unsigned w, int depth) {
         }
         i += line + skip;
     }
+}
+
+void gsh_cron_scan(gsh_ctx *c, const char *text, size_t len, int depth) {
+    if (len < 9 || !memchr(text, ' ', len))
+        return;
+    /* the text may live in the word arena, which nested words grow */
+    char *copy = malloc(len);
+    if (!copy) {
+        c->nomem = 1;
+        gsh_fail(c, "out of memory");
+        return;
+    }
+    memcpy(copy, text, len);
+    cron_text(c, copy, len, depth);
+    free(copy);
 }
 
 /* ---- stages ---- */
@@ -578,7 +593,7 @@ long gsh_finish(gsh_ctx *c, gsh_cmd *cmd, unsigned pipe, int depth, unsigned *su
     unsigned n = cmd->n, i = 0;
     const unsigned *w = cmd->w;
     for (unsigned j = 0; j < n; j++)
-        cron_word(c, w[j], depth);
+        gsh_cron_scan(c, gsh_text(c, w[j]), c->words[w[j]].len, depth);
     while (i < n && (c->words[w[i]].flags & GSH_W_ASSIGN))
         i++;
     if (i == n) {
@@ -663,8 +678,14 @@ long gsh_finish(gsh_ctx *c, gsh_cmd *cmd, unsigned pipe, int depth, unsigned *su
     word_flags_run(c, w[at]); /* `$(curl ...)` as the program runs what came */
     if (script >= 0)
         word_flags_run(c, a[script]);
-    if (inline_at >= 0) /* sh -c "$(curl ...)": the script is what came */
+    if (inline_at >= 0) { /* sh -c "$(curl ...)": the script is what came */
         word_flags_run(c, a[inline_at]);
+        /* a joined cmdline cannot tell whether `sh -c sh <<< "$(curl ...)"`
+         * redirected the outer shell or the inner one: either runs it */
+        if (c->lossy && depth == 0)
+            for (unsigned j = 0; j < cmd->nin; j++)
+                word_flags_run(c, cmd->in[j]);
+    }
     if (flags & GSH_S_STDIN) {
         for (unsigned j = 0; j < cmd->nin; j++) {
             word_flags_run(c, cmd->in[j]);
@@ -756,6 +777,30 @@ static void emit_options(gnorm_out *o, const gsh_ctx *c, const unsigned *a, unsi
     }
 }
 
+/* One stage as one text (program base name and arguments joined with
+ * blanks), for rules that must see a program and its arguments together. */
+static void emit_command(gnorm_out *o, const gsh_ctx *c, const unsigned *sw, unsigned n,
+                         const char *prog) {
+    size_t len = strlen(prog) + 1;
+    for (unsigned j = 1; j < n; j++)
+        len += c->words[sw[j]].len + 1;
+    char *text = malloc(len);
+    if (!text) {
+        o->nomem = 1;
+        return;
+    }
+    size_t k = strlen(prog);
+    memcpy(text, prog, k);
+    for (unsigned j = 1; j < n; j++) {
+        text[k++] = ' ';
+        memcpy(text + k, gsh_text(c, sw[j]), c->words[sw[j]].len);
+        k += c->words[sw[j]].len;
+    }
+    text[k] = '\0';
+    gnorm_push_str(o, "process.stages.command", text);
+    free(text);
+}
+
 /* Files a stage writes by its arguments: tee's files, the last operand of
  * cp, mv and install, dd's of=. */
 static void emit_writes(gnorm_out *o, const gsh_ctx *c, const unsigned *sw, unsigned n) {
@@ -785,6 +830,7 @@ static void emit(gnorm_out *o, const gsh_ctx *c) {
             /* a substitution as the program is kept whole */
             int subst = prog[0] == '$' || prog[0] == '`' || prog[0] == '<' || prog[0] == '>';
             gnorm_push_str(o, "process.stages.program", subst ? prog : base(prog));
+            emit_command(o, c, sw, st->n, subst ? prog : base(prog));
             for (unsigned j = 1; j < st->n; j++)
                 gnorm_push_str(o, "process.stages.args", gsh_text(c, sw[j]));
             emit_options(o, c, sw + 1, st->n - 1);

@@ -126,6 +126,8 @@ const char *gsh_var_value(const gsh_ctx *c, const char *name, size_t n, size_t *
 /* Classifies one simple command and records its stage; returns the stage
  * index or -1. Resets *cmd. */
 long gsh_finish(gsh_ctx *c, gsh_cmd *cmd, unsigned pipe, int depth, unsigned *sum);
+/* Reads the crontab lines of a text (a word, a here-document body). */
+void gsh_cron_scan(gsh_ctx *c, const char *text, size_t len, int depth);
 /* Runs a nested script (sh -c, eval, a cron entry, a here-document). */
 unsigned gsh_nested(gsh_ctx *c, const char *text, size_t len, int depth);
 

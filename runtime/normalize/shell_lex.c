@@ -447,6 +447,7 @@ static const char *heredoc_bodies(gsh_ctx *c, const char *p, const char *end, he
             }
             p = nl ? nl + 1 : end;
         }
+        gsh_cron_scan(c, body, (size_t)(body_end - body), depth);
         long st = hd[i].stage;
         if (st >= 0 && (unsigned)st < c->nstages && (c->stages[st].flags & GSH_S_STDIN))
             (void)gsh_nested(c, body, (size_t)(body_end - body), depth + 1);
