@@ -12,17 +12,17 @@
 #include "normalize.h"
 
 enum {
-    GSH_MAX_INPUT = 64 * 1024,  /* bytes of one command text analysed */
-    GSH_MAX_WORDS = 1024,       /* words kept over all stages of one command */
-    GSH_MAX_CMD_WORDS = 128,    /* words of one simple command */
-    GSH_MAX_STAGES = 128,       /* simple commands (stages) of one command */
-    GSH_MAX_DEPTH = 8,          /* nesting of $(...), `...`, <(...), sh -c, eval, cron */
-    GSH_MAX_VARS = 32,          /* shell variables remembered */
-    GSH_MAX_TEXT = 256 * 1024,  /* bytes of word text after expansion */
-    GSH_MAX_WORK = 1024 * 1024, /* bytes scanned, all nesting levels together */
-    GSH_MAX_REDIRS = 8,         /* redirections of one simple command */
-    GSH_MAX_HEREDOCS = 4,       /* here-documents pending on one line */
-    GSH_MAX_K8S_ENV = 64,       /* env entries used to expand $(VAR) */
+    GSH_MAX_INPUT = 64 * 1024, /* bytes of one command text analysed */
+    GSH_MAX_WORDS = 1024,      /* words kept over all stages of one command */
+    GSH_MAX_CMD_WORDS = 128,   /* words of one simple command */
+    GSH_MAX_STAGES = 128,      /* simple commands (stages) of one command */
+    GSH_MAX_DEPTH = 8,         /* nesting of $(...), `...`, <(...), sh -c, eval, cron */
+    GSH_MAX_VARS = 32,         /* shell variables remembered */
+    GSH_MAX_TEXT = 256 * 1024, /* bytes of word text after expansion */
+    GSH_MAX_WORK = 384 * 1024, /* bytes scanned, all nesting levels together (6 x input) */
+    GSH_MAX_REDIRS = 8,        /* redirections of one simple command */
+    GSH_MAX_HEREDOCS = 4,      /* here-documents pending on one line */
+    GSH_MAX_K8S_ENV = 64,      /* env entries used to expand $(VAR) */
 };
 
 /* Word flags. */
@@ -55,6 +55,7 @@ enum {
     GSH_S_DECODER = 1u << 1,    /* base64 and the like, decoding */
     GSH_S_STDIN = 1u << 2,      /* a shell or interpreter running its standard input */
     GSH_S_HIDDEN = 1u << 3,     /* a ( ) or { } group: no program of its own */
+    GSH_S_CRON = 1u << 4,       /* the command of a crontab line: runs later, apart */
 };
 
 typedef struct gsh_word {
@@ -134,5 +135,31 @@ unsigned gsh_nested(gsh_ctx *c, const char *text, size_t len, int depth);
 static inline const char *gsh_text(const gsh_ctx *c, unsigned w) {
     return c->text + c->words[w].off;
 }
+
+static inline const char *gsh_wtext(const gsh_ctx *c, const unsigned *w, unsigned i) {
+    return gsh_text(c, w[i]);
+}
+
+/* Sets GSH_F_DOWNLOAD_EXEC (`flag`) when a file a downloader wrote in
+ * stages [lo, hi) is run by a later one. */
+void gsh_download_exec_pass(gsh_ctx *c, unsigned lo, unsigned hi, unsigned flag);
+
+/* ---- shell_programs.c ---- */
+extern const char *const gsh_downloaders[];
+extern const char *const gsh_shells[];
+extern const char *const gsh_interpreters[];
+extern const char *const gsh_declarers[];
+int gsh_in_list(const char *const *list, const char *s);
+/* Last path component (the whole text when it ends in /). */
+const char *gsh_base(const char *path);
+/* Index of the program word after the wrappers in w[0..n); n when the
+ * command runs nothing (command -v). */
+unsigned gsh_unwrap(const gsh_ctx *c, const unsigned *w, unsigned n);
+int gsh_looks_like_url(const char *t);
+/* The file a curl or wget stage writes: a word index, -1 for standard
+ * output; a file named after the URL is copied to named. */
+long gsh_download_target(const gsh_ctx *c, const char *prog, const unsigned *a, unsigned n,
+                         char *named, size_t cap);
+int gsh_is_decoder(const gsh_ctx *c, const char *prog, const unsigned *a, unsigned n);
 
 #endif

@@ -547,17 +547,20 @@ static int lone(const char *p, const char *end, char word) {
 
 const char *gsh_parse_list(gsh_ctx *c, const char *p, const char *end, int depth, int term,
                            unsigned *sum) {
-    if (c->work + (size_t)(end - p) > GSH_MAX_WORK && c->work > 0) {
-        gsh_fail(c, "shell analysis work limit reached");
-        return term ? skip_balanced(p - 1, end, term == ')' ? '(' : '{', (char)term) : end;
-    }
-    const char *start = p;
     gsh_cmd cmd;
     reset(&cmd);
     heredoc hd[GSH_MAX_HEREDOCS];
     unsigned nhd = 0;
     unsigned pipe = ++c->pipe_seq;
     while (p < end && !c->nomem) {
+        /* Work is counted as it is done: a substitution's bytes count at
+         * each level that reads them, which bounds nested re-reading. */
+        if (c->work > GSH_MAX_WORK) {
+            gsh_fail(c, "shell analysis work limit reached");
+            p = term ? skip_balanced(p, end, term == ')' ? '(' : '{', (char)term) : end;
+            break;
+        }
+        const char *before = p;
         char ch = *p;
         if (is_blank(ch)) {
             p++;
@@ -613,10 +616,12 @@ const char *gsh_parse_list(gsh_ctx *c, const char *p, const char *end, int depth
                 p = read_word(c, p, end, depth, &cmd, 1, &w);
             }
         }
+        c->work += (size_t)(p - before);
     }
     finish(c, &cmd, pipe, depth, sum, hd, nhd);
     if (nhd)
         p = heredoc_bodies(c, p, end, hd, &nhd, depth);
-    c->work += (size_t)(p - start);
+    if (c->work > GSH_MAX_WORK)
+        gsh_fail(c, "shell analysis work limit reached");
     return p;
 }
