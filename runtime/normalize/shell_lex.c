@@ -290,6 +290,14 @@ static const char *dollar(wbuild *b, const char *p, const char *end, int in_dq) 
     }
     size_t vlen = 0;
     const char *val = nlen ? gsh_var_value(c, name, nlen, &vlen) : NULL;
+    /* Unset by the script, IFS is a blank and $@ / $* are empty in a
+     * `sh -c` without arguments: curl${IFS}x and cu$@rl are evasions. */
+    if (!val && nlen == 3 && memcmp(name, "IFS", 3) == 0) {
+        val = " ";
+        vlen = 1;
+    } else if (!val && nx != '{' && (nx == '@' || nx == '*')) {
+        val = "";
+    }
     if (val) {
         wb_add(b, val, vlen);
         if (!in_dq)
@@ -381,6 +389,28 @@ static const char *read_word(gsh_ctx *c, const char *p, const char *end, int dep
             ok &= is_name_char(*s);
         if (ok)
             b.flags |= GSH_W_ASSIGN;
+    }
+    /* Brace expansion of a whole unquoted word: {curl,-s,http://x} */
+    int braces = split_ok && b.first_quote < 0 && b.n > 2 && text[0] == '{' &&
+                 text[b.n - 1] == '}' && memchr(text, ',', b.n) && !memchr(text + 1, '{', b.n - 1);
+    if (braces) {
+        for (size_t s = 1; s < b.n - 1;) {
+            size_t e = s;
+            while (e < b.n - 1 && text[e] != ',')
+                e++;
+            long w = gsh_push_word(c, text + s, e - s, b.flags);
+            if (w < 0)
+                break;
+            text = c->wbuf[depth];
+            c->words[w].stage_lo = stage_lo;
+            c->words[w].stage_hi = c->nstages;
+            if (*index < 0)
+                *index = w;
+            if (cmd && cmd->n < GSH_MAX_CMD_WORDS)
+                cmd->w[cmd->n++] = (unsigned)w;
+            s = e + 1;
+        }
+        return p;
     }
     size_t start = 0, stop = b.n;
     int split = split_ok && (b.flags & GSH_W_SPLIT) && !(b.flags & GSH_W_ASSIGN);
