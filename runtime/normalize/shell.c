@@ -182,7 +182,8 @@ static long record(gsh_ctx *c, const unsigned *w, unsigned n, const gsh_cmd *cmd
     gsh_stage *s = &c->stages[c->nstages];
     s->first = c->nstage_words;
     s->n = n;
-    memcpy(&c->stage_words[c->nstage_words], w, n * sizeof *w);
+    if (n) /* a group has no words */
+        memcpy(&c->stage_words[c->nstage_words], w, n * sizeof *w);
     c->nstage_words += n;
     s->out_first = c->nstage_words;
     s->nout = cmd->nout;

@@ -179,6 +179,8 @@ typedef struct k8s_var {
  * (an unknown name, $(curl x)) stays as written. */
 static char *k8s_expand(const char *in, const k8s_var *vars, size_t nvars, int *cut) {
     size_t cap = strlen(in) + 1, n = 0;
+    if (cap > GSH_MAX_INPUT) /* the output is cut there anyway */
+        cap = GSH_MAX_INPUT;
     char *out = malloc(cap);
     if (!out)
         return NULL;
