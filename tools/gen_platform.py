@@ -792,7 +792,8 @@ def twins():
         ("t1610", "escape_ready_container_deployed", "pos"): priv[1:5],
         ("t1610", "sensitive_host_path_mounted", "pos"): mounts,
         ("t1610", "host_pid_container_deployed", "pos"): mounts[1:],
-        ("doki", "host_root_bind_mounted", "pos"): mounts[1:],
+        # node-exporter mounts / read-only: host_root_bind_mounted asks for a
+        # writable /, sensitive_host_path_mounted above reports these twins
         ("t1610", "dangerous_capability_added", "pos"): caps + priv[5:],
         ("kinsing", "kinsing_process_or_file", "pos"): sweep_twins(),
         ("kinsing", "kinsing_process_or_file", "neg"): sweeps(),

@@ -271,18 +271,20 @@ static void bind_mount(gnorm_out *o, const char *bind) {
         dst_len = c2 ? (size_t)(c2 - dst) : strlen(dst);
         opts = c2 ? c2 + 1 : NULL;
     }
-    gnorm_push_strn(o, "container.mounts.source", src, src_len);
+    gnorm_push_host_path(o, "container.mounts.source", src, src_len, NULL);
     gnorm_push_strn(o, "container.mounts.destination", dst, dst_len);
     int ro = 0;
     if (opts) {
         for (const char *p = opts; *p;) {
             const char *e = strchr(p, ',');
             size_t n = e ? (size_t)(e - p) : strlen(p);
-            if (n == 2 && memcmp(p, "ro", 2) == 0)
+            if ((n == 2 && memcmp(p, "ro", 2) == 0) || (n == 8 && memcmp(p, "readonly", 8) == 0))
                 ro = 1;
             p += n + (e ? 1 : 0);
         }
     }
+    if (!ro && src_len && src[0] == '/')
+        gnorm_push_host_path(o, "container.mounts.writable_source", src, src_len, NULL);
     gnorm_push_bool(o, "container.mounts.read_only", ro);
     gnorm_push_str(o, "container.mounts.type", src_len && src[0] == '/' ? "bind" : "volume");
 }
@@ -422,9 +424,13 @@ void gnorm_docker_body(gnorm_out *o, const cJSON *body) {
                 src = bound;
                 type = "bind";
             }
-            gnorm_push_str(o, "container.mounts.source", src ? src : "");
+            int ro = gnorm_path_bool(m, "ReadOnly") == 1;
+            src = src ? src : "";
+            gnorm_push_host_path(o, "container.mounts.source", src, strlen(src), NULL);
+            if (!ro && src[0] == '/')
+                gnorm_push_host_path(o, "container.mounts.writable_source", src, strlen(src), NULL);
             gnorm_push_str(o, "container.mounts.destination", dst ? dst : "");
-            gnorm_push_bool(o, "container.mounts.read_only", gnorm_path_bool(m, "ReadOnly") == 1);
+            gnorm_push_bool(o, "container.mounts.read_only", ro);
             gnorm_push_str(o, "container.mounts.type", type ? type : "volume");
         }
         devices(o, hc_get(&h, "Devices"));

@@ -68,10 +68,12 @@ static void falco_mounts(gnorm_out *o, const char *mounts) {
             lens[n++] = (size_t)(e - q);
             q = e + 1;
         }
-        gnorm_push_strn(o, "container.mounts.source", parts[0], lens[0]);
+        gnorm_push_host_path(o, "container.mounts.source", parts[0], lens[0], NULL);
         gnorm_push_strn(o, "container.mounts.destination", n > 1 ? parts[1] : "",
                         n > 1 ? lens[1] : 0);
         int rw = n > 3 && lens[3] == 4 && memcmp(parts[3], "true", 4) == 0;
+        if (rw)
+            gnorm_push_host_path(o, "container.mounts.writable_source", parts[0], lens[0], NULL);
         gnorm_push_bool(o, "container.mounts.read_only", n > 3 && !rw);
         gnorm_push_str(o, "container.mounts.type", "bind");
     }

@@ -131,9 +131,18 @@ static void one_container(gnorm_out *o, const cJSON *c, const cJSON *spec, pod_f
             const cJSON *vol = find_volume(volumes, name);
             const char *host = gnorm_path_str(vol, "hostPath.path");
             const char *type = volume_type(vol);
-            gnorm_push_str(o, "container.mounts.source", host ? host : name);
+            /* subPath (subPathExpr taken literally) narrows what is exposed */
+            const char *sub = gnorm_path_str(m, "subPath");
+            if (!sub || !*sub)
+                sub = gnorm_path_str(m, "subPathExpr");
+            int ro = gnorm_path_bool(m, "readOnly") == 1;
+            const char *src = host ? host : name;
+            gnorm_push_host_path(o, "container.mounts.source", src, strlen(src), host ? sub : NULL);
+            if (host && !ro)
+                gnorm_push_host_path(o, "container.mounts.writable_source", host, strlen(host),
+                                     sub);
             gnorm_push_str(o, "container.mounts.destination", dest ? dest : "");
-            gnorm_push_bool(o, "container.mounts.read_only", gnorm_path_bool(m, "readOnly") == 1);
+            gnorm_push_bool(o, "container.mounts.read_only", ro);
             gnorm_push_str(o, "container.mounts.type", type ? type : "unknown");
         }
     }
@@ -141,7 +150,7 @@ static void one_container(gnorm_out *o, const cJSON *c, const cJSON *spec, pod_f
         const cJSON *cmd = gnorm_path(c, "command");
         const cJSON *args = gnorm_path(c, "args");
         if (cmd || args)
-            gnorm_process_argv(o, cmd, args);
+            gnorm_process_argv_env(o, cmd, args, gnorm_path(c, "env"));
     }
     if (gnorm_wants(o, GNORM_G_ENV)) {
         const cJSON *e;
@@ -303,6 +312,8 @@ static void exec_query(gnorm_out *o, const char *uri) {
         return;
     }
     memcpy(copy, q + 1, len + 1);
+    /* the exec argv, for the shell view */
+    cJSON *argv = gnorm_wants(o, GNORM_G_PROCESS) ? cJSON_CreateArray() : NULL;
     size_t line_len = 0;
     int first = 1;
     char *save = NULL;
@@ -319,6 +330,8 @@ static void exec_query(gnorm_out *o, const char *uri) {
                 gnorm_push_str(o, "process.executable", val);
             first = 0;
             gnorm_push_str(o, "process.args", val);
+            if (argv && !cJSON_AddItemToArray(argv, cJSON_CreateString(val)))
+                o->nomem = 1;
             if (line_len)
                 line[line_len++] = ' ';
             memcpy(line + line_len, val, vlen);
@@ -339,6 +352,9 @@ static void exec_query(gnorm_out *o, const char *uri) {
         line[line_len] = '\0';
         gnorm_push_str(o, "process.command_line", line);
     }
+    if (argv && cJSON_GetArraySize(argv) > 0)
+        gnorm_shell_argv(o, argv, NULL, NULL);
+    cJSON_Delete(argv);
     free(copy);
     free(line);
 }

@@ -248,6 +248,11 @@ static void argv_words(gnorm_out *o, const cJSON *part, int *first, char **line,
 }
 
 void gnorm_process_argv(gnorm_out *o, const cJSON *first_part, const cJSON *second_part) {
+    gnorm_process_argv_env(o, first_part, second_part, NULL);
+}
+
+void gnorm_process_argv_env(gnorm_out *o, const cJSON *first_part, const cJSON *second_part,
+                            const cJSON *k8s_env) {
     char *line = NULL;
     size_t len = 0, cap = 0;
     int first = 1;
@@ -256,6 +261,7 @@ void gnorm_process_argv(gnorm_out *o, const cJSON *first_part, const cJSON *seco
     if (line && len)
         gnorm_push_str(o, "process.command_line", line);
     free(line);
+    gnorm_shell_argv(o, first_part, second_part, k8s_env);
 }
 
 void gnorm_process_cmdline(gnorm_out *o, const char *cmdline) {
@@ -277,6 +283,7 @@ void gnorm_process_cmdline(gnorm_out *o, const char *cmdline) {
             gnorm_push_strn(o, "process.args", s, (size_t)(p - s));
         }
     }
+    gnorm_shell_script(o, cmdline);
 }
 
 const cJSON *gnorm_path(const cJSON *obj, const char *path) {

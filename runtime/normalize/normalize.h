@@ -81,8 +81,26 @@ void gnorm_process_cmdline(gnorm_out *o, const char *cmdline);
  * appended, a true flag wins over false, other values are kept when new. */
 void gnorm_fold(gnorm_out *o, cJSON *from);
 /* A parser limit or malformed part of an otherwise good event: pushed to
- * error.message whatever the pack reads ("out of memory" sets nomem). */
+ * error.message whatever the pack reads (out of memory is o->nomem, never a message). */
 void gnorm_error(gnorm_out *o, const char *reason);
+/* The same, for a Kubernetes container: the shell view sees $(VAR)
+ * references expanded from the container's env as the kubelet does. */
+void gnorm_process_argv_env(gnorm_out *o, const cJSON *first, const cJSON *second,
+                            const cJSON *k8s_env);
+
+/* ---- shell view (shell.c, shell_lex.c): process.stages.*, process.shell.* ----
+ * An argv (cJSON arrays of strings; a string part makes it shell text) or
+ * a command line read as POSIX shell text. */
+void gnorm_shell_argv(gnorm_out *o, const cJSON *first, const cJSON *second, const cJSON *k8s_env);
+void gnorm_shell_script(gnorm_out *o, const char *text);
+
+/* ---- host paths (path_clean.c) ---- */
+/* Go's path.Clean of in[0..n) into out (room for n + 2 bytes); its length. */
+size_t gnorm_clean_path(const char *in, size_t n, char *out);
+/* Pushes a mount source: an absolute path cleaned, with `sub` (a subPath,
+ * or NULL) joined under it; anything else (a volume name) as written. */
+void gnorm_push_host_path(gnorm_out *o, const char *key, const char *path, size_t n,
+                          const char *sub);
 /* A run_as_user value: number when numeric text, else the text. */
 void gnorm_push_user(gnorm_out *o, const char *key, const char *user);
 

@@ -147,6 +147,36 @@ check "odd: invalid UTF-8 / NUL / duplicate keys / huge numbers still match ($n)
   printf '%s\n' "$FALCO" | sed 's|.*CMDLINE||'; } >"$T/bomb.jsonl"
 run regex_bomb "$T/bomb.jsonl"
 accounts regex_bomb "$T/regex_bomb.stats" 1 1 0 0
+# The shell view (runtime/normalize/shell*.c) on hostile command lines:
+# substitutions nested 100,000 deep, 100,000 commands, an unclosed quote
+# over 1 MB, 50,000 nested here-document openers. Each ends at a limit with
+# process.shell.error (the low shell_analysis_cut_short rule reports it),
+# never with a crash or unbounded work.
+{ printf '%s\n' "$FALCO" | sed 's|CMDLINE.*||' | tr -d '\n'
+  awk 'BEGIN{for(i=0;i<100000;i++) printf "$("; printf "curl x"; for(i=0;i<100000;i++) printf ")"}'
+  printf '%s\n' "$FALCO" | sed 's|.*CMDLINE||'
+  printf '%s\n' "$FALCO" | sed 's|CMDLINE.*||' | tr -d '\n'
+  awk 'BEGIN{for(i=0;i<100000;i++) printf "a;"}'
+  printf '%s\n' "$FALCO" | sed 's|.*CMDLINE||'
+  printf '%s\n' "$FALCO" | sed 's|CMDLINE.*||' | tr -d '\n'
+  printf "echo \\\"" ; awk 'BEGIN{for(i=0;i<1000000;i++) printf "x"}'
+  printf '%s\n' "$FALCO" | sed 's|.*CMDLINE||'
+  printf '%s\n' "$FALCO" | sed 's|CMDLINE.*||' | tr -d '\n'
+  awk 'BEGIN{for(i=0;i<50000;i++) printf "sh <<E%d\\n", i}'
+  printf '%s\n' "$FALCO" | sed 's|.*CMDLINE||'; } >"$T/shell.jsonl"
+run shell_hostile "$T/shell.jsonl" --min-level low
+accounts shell_hostile "$T/shell_hostile.stats" 4 4 0 0
+[ "$(grep -c "too large or too nested for the shell analysis" "$T/shell_hostile.out")" -eq 4 ]
+check "shell_hostile: every cut-short analysis reported" $?
+# A pod whose env entries double through $(VAR) references (the kubelet's
+# expansion): each value is cut at the analysis input limit.
+awk 'BEGIN{printf "{\"kind\":\"Event\",\"apiVersion\":\"audit.k8s.io/v1\",\"auditID\":\"e\",\"verb\":\"create\",\"objectRef\":{\"resource\":\"pods\",\"namespace\":\"d\"},\"requestObject\":{\"kind\":\"Pod\",\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"x\",\"command\":[\"sh\",\"-c\",\"$(V63)\"],\"env\":[{\"name\":\"V0\",\"value\":\"curl x|sh;\"}";
+  for(i=1;i<64;i++) printf ",{\"name\":\"V%d\",\"value\":\"$(V%d)$(V%d)\"}", i, i-1, i-1;
+  printf "]}],\"volumes\":[{\"name\":\"v\",\"hostPath\":{\"path\":\"";
+  for(i=0;i<200000;i++) printf "../";
+  print "var/run/docker.sock\"}}]}}}"}' >"$T/envbomb.jsonl"
+run env_bomb "$T/envbomb.jsonl" --min-level low
+accounts env_bomb "$T/env_bomb.stats" 1 1 0 0
 # And a catastrophic pattern of our own must hit the limit, not hang.
 cat >"$T/bomb.gantry" <<'R'
 rule bomb {
