@@ -149,12 +149,18 @@ LIB_SONAME := libgantry.so.$(SO_MAJOR)
 LIB_SO_REAL := libgantry.so.$(SO_FULL)
 VERSION := $(shell sed -n 's/^\#define GANTRY_VERSION_STRING "\(.*\)"/\1/p' include/gantry.h)
 FRONT_A := $(BUILD)/libgantryc.a
+# libgantry-compiler: the front ends and compiler as an installed library
+# (include/gantry_compiler.h); it links against libgantry, never the reverse.
+COMPILER_A := $(BUILD)/libgantry-compiler.a
+COMPILER_SO := $(BUILD)/libgantry-compiler.so
+COMPILER_SONAME := libgantry-compiler.so.1
+FILTER := $(BUILD)/examples/filter
 GANTRY := $(BUILD)/gantry
 EMBED := $(BUILD)/examples/embed
 PACK_DOC_GEN := $(BUILD)/tools/gen_pack_doc
 
 .PHONY: all check test demo bench install clean fuzz format tsan-test docs
-all: $(LIB_A) $(LIB_SO) $(GANTRY) $(EMBED) $(PACK_DOC_GEN)
+all: $(LIB_A) $(LIB_SO) $(GANTRY) $(EMBED) $(FILTER) $(COMPILER_A) $(COMPILER_SO) $(PACK_DOC_GEN)
 
 # ---- code generation -----------------------------------------------------
 # Generated sources are kept: make must not delete them as intermediates.
@@ -215,6 +221,14 @@ $(FRONT_A): $(FRONT_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
+$(COMPILER_A): $(FRONT_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(COMPILER_SO): $(FRONT_OBJ) compiler/libgantry-compiler.map $(LIB_SO)
+	$(CC) -shared -o $@ $(FRONT_OBJ) -Wl,--version-script=compiler/libgantry-compiler.map \
+		-Wl,-soname,$(COMPILER_SONAME) $(LDFLAGS_ALL) -L$(BUILD) -lgantry $(PKG_LIBS) -lm
+
 $(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)
 	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(NATS_LIBS) -lm -lpthread
 
@@ -222,6 +236,10 @@ $(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)
 $(EMBED): examples/embed.c $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) -lm
+
+$(FILTER): examples/filter.c $(LIB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(BASE_CFLAGS) -Iinclude -o $@ $< $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) -lm -lpthread
 
 $(BUILD)/tests/%: tests/%.c $(TEST_SUPPORT_OBJ) $(FRONT_A) $(LIB_A)
 	@mkdir -p $(dir $@)
@@ -277,6 +295,19 @@ install: all
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/gantry.pc
 	@# the loader's cache learns the new SONAME at once in the system prefixes
 	@case "$(DESTDIR)$(PREFIX)" in /usr|/usr/local) [ "$$(id -u)" = 0 ] && ldconfig || true;; esac
+
+# The embedding headers and the compiler library, beside what `install`
+# puts in place for the runtime.
+.PHONY: install-embed
+install: install-embed
+install-embed: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include
+	install -m 644 include/gantry_cjson.h include/gantry_compiler.h $(DESTDIR)$(PREFIX)/include/
+	install -m 644 $(COMPILER_A) $(DESTDIR)$(PREFIX)/lib/libgantry-compiler.a
+	install -m 755 $(COMPILER_SO) $(DESTDIR)$(PREFIX)/lib/$(COMPILER_SONAME)
+	ln -sf $(COMPILER_SONAME) $(DESTDIR)$(PREFIX)/lib/libgantry-compiler.so
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' gantry-compiler.pc.in \
+		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/gantry-compiler.pc
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -14,6 +14,7 @@
 
 #include "compiler.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "parse.h"
 
 static const char rules_text[] =
@@ -84,8 +85,8 @@ static int run(const gantry_pack *pack, size_t budget, unsigned long keys) {
         cJSON_SetValuestring(user, key);
         /* one event per millisecond: every key stays inside the 1 h window,
          * so nothing expires and only eviction keeps the state bounded */
-        gantry_correlator_feed(c, 0, event, start_ns + (int64_t)i * 1000000, "bench", i + 1,
-                               on_match, &fired);
+        gantry_correlator_feed(c, 0, gantry_event_from_cjson(event),
+                               start_ns + (int64_t)i * 1000000, "bench", i + 1, on_match, &fired);
         if (i + 1 == keys / 10 || i + 1 == keys / 2 || i + 1 == keys) {
             char when[32];
             snprintf(when, sizeof when, "after %lu", i + 1);

@@ -105,12 +105,10 @@ static int walk(const char *dir, int depth, path_list *out) {
     return rc;
 }
 
-gast_unit *gcomp_parse_paths(const char *const *paths, size_t path_count, gdiag_sink *diag,
-                             const gcomp_options *options) {
-    gast_unit *unit = gast_unit_new();
-    gsigma_ctx *sigma = unit ? gsigma_new(options, diag) : NULL;
+int gcomp_add_paths(gast_unit *unit, gsigma_ctx *sigma, const char *const *paths, size_t path_count,
+                    gdiag_sink *diag) {
     path_list files = {0};
-    bool oom = !unit || !sigma;
+    bool oom = false;
     for (size_t i = 0; i < path_count && !oom; i++) {
         struct stat st;
         if (stat(paths[i], &st) != 0) {
@@ -135,11 +133,21 @@ gast_unit *gcomp_parse_paths(const char *const *paths, size_t path_count, gdiag_
         if (rc < 0)
             oom = true;
     }
-    if (!oom && gsigma_finish(sigma, unit) < 0)
-        oom = true;
     for (size_t i = 0; i < files.count; i++)
         free(files.items[i]);
     free(files.items);
+    return oom ? -1 : 0;
+}
+
+gast_unit *gcomp_parse_paths(const char *const *paths, size_t path_count, gdiag_sink *diag,
+                             const gcomp_options *options) {
+    gast_unit *unit = gast_unit_new();
+    gsigma_ctx *sigma = unit ? gsigma_new(options, diag) : NULL;
+    bool oom = !unit || !sigma;
+    if (!oom && gcomp_add_paths(unit, sigma, paths, path_count, diag) != 0)
+        oom = true;
+    if (!oom && gsigma_finish(sigma, unit) < 0)
+        oom = true;
     gsigma_free(sigma);
     if (oom) {
         gast_unit_free(unit);

@@ -59,7 +59,7 @@ static void gfz_drain(gantry_normalizer *norm, gantry_matcher *m, gfz_tally *t) 
             t->joined += item.last_line - item.first_line;
             size_t hits = 0;
             if (m) {
-                gantry_status st = gantry_match_cjson(m, item.event, gfz_count_match, &hits);
+                gantry_status st = gantry_match_event(m, item.event, gfz_count_match, &hits);
                 GFZ_REQUIRE(st == GANTRY_OK || st == GANTRY_E_REGEX_LIMIT || st == GANTRY_E_LIMIT ||
                             st == GANTRY_E_JSON);
             }

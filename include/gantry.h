@@ -49,7 +49,8 @@ typedef enum gantry_level {
 
 typedef struct gantry_pack gantry_pack;
 typedef struct gantry_matcher gantry_matcher;
-struct cJSON;
+/* One event: a JSON object, read-only to the caller (see "Events" below). */
+typedef struct gantry_event gantry_event;
 
 /* Rule metadata. Strings point into the pack and live as long as it does;
  * absent values are "". */
@@ -134,8 +135,9 @@ void gantry_matcher_free(gantry_matcher *matcher);
 /* Match one JSON event (already normalized, or any JSON object). */
 gantry_status gantry_match_json(gantry_matcher *matcher, const char *json, size_t len,
                                 gantry_match_fn on_match, void *user);
-/* Match an already parsed event. The object is only read. */
-gantry_status gantry_match_cjson(gantry_matcher *matcher, const struct cJSON *event,
+/* Match an already parsed event (from gantry_event_parse or a normalizer).
+ * The event is only read. */
+gantry_status gantry_match_event(gantry_matcher *matcher, const gantry_event *event,
                                  gantry_match_fn on_match, void *user);
 
 /* After a match callback: did the field at dictionary index `field` take part
@@ -174,7 +176,7 @@ typedef struct gantry_item {
     gantry_item_kind kind;
     uint64_t first_line; /* the line numbers given to feed() */
     uint64_t last_line;  /* > first_line when lines were joined into one event */
-    struct cJSON *event; /* owned by the normalizer, valid until the next call */
+    gantry_event *event; /* owned by the normalizer, valid until the next call */
     const char *reason;  /* static text, for MALFORMED */
 } gantry_item;
 
@@ -286,7 +288,7 @@ typedef struct gantry_correlator_stats {
 gantry_status gantry_correlator_new(const gantry_pack *pack, const gantry_correlator_limits *limits,
                                     gantry_correlator **correlator);
 gantry_status gantry_correlator_feed(gantry_correlator *correlator, uint32_t rule,
-                                     const struct cJSON *event, int64_t time_ns, const char *file,
+                                     const gantry_event *event, int64_t time_ns, const char *file,
                                      uint64_t line, gantry_corr_fn on_match, void *user);
 /* End of input: close every open window (conditions with an upper bound are
  * decided when their window closes) and drop all state. */
@@ -297,6 +299,147 @@ void gantry_correlator_free(gantry_correlator *correlator);
 /* RFC 3339 text (a date with a time to the second and a zone; the day must
  * exist in its month) -> ns since the epoch; GANTRY_E_ARG when malformed. */
 gantry_status gantry_parse_time(const char *text, size_t len, int64_t *ns);
+
+/* ---- Events ----
+ * A gantry_event is a parsed JSON object. Events handed out by a normalizer
+ * or a session belong to them and live until their next call; events from
+ * gantry_event_parse belong to the caller (gantry_event_free). Reading an
+ * event from several threads at once is safe; nothing here modifies it.
+ *
+ * A path names a field as rules do: "verb", "objectRef.resource",
+ * "k8s.user.name" (a schema field the normalizer added as one dotted key), or
+ * "spec.containers.image" (arrays on the way yield one value per element).
+ * At each level the longest key that is a dotted prefix of the rest of the
+ * path and yields something wins, as in the VM. */
+typedef enum gantry_value_type {
+    GANTRY_VALUE_STRING = 0,
+    GANTRY_VALUE_NUMBER,
+    GANTRY_VALUE_BOOL,
+    GANTRY_VALUE_NULL,
+    GANTRY_VALUE_OBJECT,
+    GANTRY_VALUE_ARRAY, /* only for an array inside an array */
+} gantry_value_type;
+
+/* One value of a field. `text` points into the event (strings) or to static
+ * "true"/"false" (booleans); NULL for numbers, null, objects and arrays. */
+typedef struct gantry_value {
+    gantry_value_type type;
+    const char *text;
+    size_t len;
+    double number; /* numbers; 1 or 0 for booleans */
+} gantry_value;
+
+/* Parse a JSON object. *event is NULL on failure (GANTRY_E_JSON when the text
+ * is not a JSON object, GANTRY_E_ARG for NULL pointers). */
+gantry_status gantry_event_parse(const char *json, size_t len, gantry_event **event);
+void gantry_event_free(gantry_event *event);
+/* The values of `path`: fills up to `max` of them into `values` (may be NULL
+ * when max is 0) and returns how many there are (0: the path is absent, or
+ * an argument was NULL). */
+size_t gantry_event_get(const gantry_event *event, const char *path, gantry_value *values,
+                        size_t max);
+/* The first value of `path` when it is a string, else NULL. */
+const char *gantry_event_string(const gantry_event *event, const char *path);
+/* The event as compact JSON text, snprintf-style: writes at most `size`
+ * bytes (NUL included) and returns the length of the whole text, so a
+ * second call with a buffer of that length + 1 gets all of it. 0 on a NULL
+ * event or an allocation failure. */
+size_t gantry_event_to_json(const gantry_event *event, char *buf, size_t size);
+
+/* ---- Rule masks ----
+ * A matcher runs every rule of its pack until told otherwise. A mask is per
+ * matcher (so per thread); disabled rules neither match nor feed
+ * correlations. Changing the mask is cheap and may happen between events. */
+typedef enum gantry_select_by {
+    GANTRY_SELECT_ALL = 0,   /* every rule; `value` is ignored */
+    GANTRY_SELECT_ID,        /* the rule id */
+    GANTRY_SELECT_NAME,      /* the rule name (the identifier after `rule`) */
+    GANTRY_SELECT_TAG,       /* rules carrying this tag, e.g. "attack.t1610" */
+    GANTRY_SELECT_LEVEL,     /* rules of this level name, e.g. "high" */
+    GANTRY_SELECT_MIN_LEVEL, /* rules of this level name or above */
+    GANTRY_SELECT__COUNT
+} gantry_select_by;
+
+/* Enable (enable != 0) or disable every rule that `by`/`value` selects.
+ * *changed (may be NULL) gets how many rules the selection named.
+ * GANTRY_E_ARG for a NULL matcher, an unknown `by`, a NULL value or an
+ * unknown level name. */
+gantry_status gantry_matcher_select(gantry_matcher *matcher, gantry_select_by by, const char *value,
+                                    int enable, size_t *selected);
+gantry_status gantry_matcher_enable_rule(gantry_matcher *matcher, size_t rule, int enable);
+/* 1 when the rule runs, 0 when masked (or out of range). */
+int gantry_matcher_rule_enabled(const gantry_matcher *matcher, size_t rule);
+/* The rule's name: the identifier after `rule` in native rules, the name
+ * given to an imported Sigma rule; "" for packs built without names. */
+const char *gantry_pack_rule_name(const gantry_pack *pack, size_t rule);
+
+/* ---- Sessions: the common case in one object ----
+ * A session reads raw input (any format the normalizer knows, multi-line
+ * events joined), matches each event, runs the pack's correlations, and
+ * calls back once per reported match. It owns one normalizer, one matcher
+ * and one correlator. One session per input stream and thread; many
+ * sessions may share one pack. The pack must outlive the session. */
+typedef struct gantry_session gantry_session;
+
+/* The values one field a rule reads took in the event. */
+typedef struct gantry_field_values {
+    const char *path; /* as the rule wrote it (after aliases), e.g. "k8s.verb" */
+    size_t count;
+    const gantry_value *values;
+} gantry_field_values;
+
+/* One match of a base rule. Everything is valid during the callback only. */
+typedef struct gantry_rule_match {
+    const gantry_rule_info *rule; /* id, title, level, status, logsource... */
+    const char *name;             /* gantry_pack_rule_name() */
+    size_t tag_count;
+    const char *const *tags;
+    const char *source;             /* the name given to gantry_session_set_source, "" when none */
+    uint64_t first_line, last_line; /* input lines of the event (joined lines differ) */
+    const gantry_event *event;
+    size_t field_count; /* every field the rule's predicates read, in dictionary order */
+    const gantry_field_values *fields;
+    gantry_session *session; /* for gantry_session_event_json() */
+} gantry_rule_match;
+
+/* Return non-zero to stop looking at further rules for this event. */
+typedef int (*gantry_rule_match_fn)(const gantry_rule_match *match, void *user);
+
+/* on_match may be NULL only when on_correlation is not (and the reverse);
+ * on_correlation gets the same records as gantry_correlator_feed's callback,
+ * and may be NULL when the pack has no correlations. */
+gantry_status gantry_session_new(const gantry_pack *pack, gantry_input_format format,
+                                 gantry_rule_match_fn on_match, gantry_corr_fn on_correlation,
+                                 void *user, gantry_session **session);
+void gantry_session_free(gantry_session *session);
+/* Feed a chunk of bytes: split into lines at '\n', a partial last line kept
+ * until the next chunk or gantry_session_finish(). */
+gantry_status gantry_session_feed(gantry_session *session, const void *bytes, size_t len);
+/* Feed one whole line (without its newline). */
+gantry_status gantry_session_feed_line(gantry_session *session, const char *line, size_t len);
+/* End of the current source: the held partial line and any event waiting
+ * for a continuation line are matched. Correlation windows stay open, so
+ * several sources can form one stream; see gantry_session_flush. */
+gantry_status gantry_session_finish(gantry_session *session);
+/* End of input: finish, then close every correlation window (calls back). */
+gantry_status gantry_session_flush(gantry_session *session);
+/* Start a new source (a file): finish the current one, reset the line count
+ * to 0 and tag later matches and correlation events with `name` (copied). */
+gantry_status gantry_session_set_source(gantry_session *session, const char *name);
+/* Report only rules of this level or above (correlations still see all). */
+gantry_status gantry_session_set_min_level(gantry_session *session, gantry_level level);
+/* The session's matcher, for gantry_matcher_select(). */
+gantry_matcher *gantry_session_matcher(gantry_session *session);
+/* During an on_match callback: the event as JSON text (cached per event). */
+const char *gantry_session_event_json(gantry_session *session);
+
+typedef struct gantry_session_stats {
+    uint64_t lines, events, blank, malformed, matches, correlation_matches;
+    uint64_t match_errors; /* events a match error cut short (regex or value limits) */
+} gantry_session_stats;
+gantry_status gantry_session_get_stats(const gantry_session *session, gantry_session_stats *stats);
+/* Why the last line counted as malformed was refused (static text), or "". */
+const char *gantry_session_last_error(const gantry_session *session);
 
 #ifdef __cplusplus
 }

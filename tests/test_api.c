@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "pack_writer.h"
 
 #define INSN(op_, flags_, a_, b_) ((struct gantry_insn){GANTRY_OP_##op_, (flags_), 0, (a_), (b_)})

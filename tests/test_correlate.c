@@ -17,6 +17,7 @@
 
 #include "compiler.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "parse.h"
 
 #define SEC 1000000000ll
@@ -83,7 +84,9 @@ static void feed(gantry_correlator *c, uint32_t rule, const char *key, double nu
     cJSON *e = cJSON_CreateObject();
     cJSON_AddStringToObject(e, "k", key);
     cJSON_AddNumberToObject(e, "n", num);
-    assert_int_equal(gantry_correlator_feed(c, rule, e, t, "f", 1, on_corr, r), GANTRY_OK);
+    assert_int_equal(
+        gantry_correlator_feed(c, rule, gantry_event_from_cjson(e), t, "f", 1, on_corr, r),
+        GANTRY_OK);
     cJSON_Delete(e);
 }
 
@@ -451,8 +454,8 @@ static void *feed_keys(void *arg) {
             snprintf(key, sizeof key, "key-%d", k);
             cJSON *e = cJSON_CreateObject();
             cJSON_AddStringToObject(e, "k", key);
-            gantry_status st = gantry_correlator_feed(f->stage, 0, e, round * SEC, "f", 1,
-                                                      on_corr_count, f->fired);
+            gantry_status st = gantry_correlator_feed(f->stage, 0, gantry_event_from_cjson(e),
+                                                      round * SEC, "f", 1, on_corr_count, f->fired);
             cJSON_Delete(e);
             if (st != GANTRY_OK)
                 return (void *)1;

@@ -26,6 +26,7 @@
 
 #include "compiler.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "support/file_list.h"
 #include "vm_hooks.h"
 
@@ -49,7 +50,7 @@ static void drain(gantry_normalizer *norm, events *ev) {
     gantry_item item;
     while (gantry_normalizer_next(norm, &item))
         if (item.kind == GANTRY_ITEM_EVENT)
-            keep(ev, item.event);
+            keep(ev, gantry_event_cjson(item.event));
 }
 
 static void load_events(events *ev, const char *dir) {

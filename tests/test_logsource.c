@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "pack_writer.h"
 
 #define INSN(op_, flags_, a_, b_) ((struct gantry_insn){GANTRY_OP_##op_, (flags_), 0, (a_), (b_)})
@@ -161,8 +162,9 @@ static const char *normalize_and_match(gantry_pack *p, gantry_matcher *m, const 
     gantry_item item;
     assert_true(gantry_normalizer_next(n, &item));
     assert_int_equal(item.kind, GANTRY_ITEM_EVENT);
-    *has_module = cJSON_GetObjectItemCaseSensitive(item.event, "event.module") != NULL;
-    assert_int_equal(gantry_match_cjson(m, item.event, collect, &h), GANTRY_OK);
+    *has_module =
+        cJSON_GetObjectItemCaseSensitive(gantry_event_cjson(item.event), "event.module") != NULL;
+    assert_int_equal(gantry_match_event(m, item.event, collect, &h), GANTRY_OK);
     gantry_normalizer_free(n);
     return h.ids;
 }

@@ -26,6 +26,7 @@
 
 #include "compiler.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "support/file_list.h"
 #include "support/shared.h"
 
@@ -104,12 +105,12 @@ static void load_events(events *ev, const char *dir) {
             gantry_normalizer_feed(norm, line, (size_t)len, ++line_no);
             while (gantry_normalizer_next(norm, &item))
                 if (item.kind == GANTRY_ITEM_EVENT)
-                    events_add(ev, item.event);
+                    events_add(ev, gantry_event_cjson(item.event));
         }
         gantry_normalizer_finish(norm);
         while (gantry_normalizer_next(norm, &item))
             if (item.kind == GANTRY_ITEM_EVENT)
-                events_add(ev, item.event);
+                events_add(ev, gantry_event_cjson(item.event));
         gantry_normalizer_free(norm);
         free(line);
         fclose(in);

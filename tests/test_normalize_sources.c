@@ -15,6 +15,7 @@
 
 #include "gantry.h"
 #include "support/shared.h"
+#include "gantry_cjson.h"
 
 #define MAX_ITEMS 256
 
@@ -35,7 +36,7 @@ static void collect(gantry_normalizer *n, run *r) {
         r->kind[i] = it.kind;
         r->first[i] = it.first_line;
         r->last[i] = it.last_line;
-        r->event[i] = it.event ? cJSON_Duplicate(it.event, 1) : NULL;
+        r->event[i] = it.event ? cJSON_Duplicate(gantry_event_cjson(it.event), 1) : NULL;
         r->reason[i] = it.reason;
         if (it.kind == GANTRY_ITEM_EVENT)
             assert_non_null(it.event);

@@ -25,6 +25,7 @@
 #include "compiler.h"
 #include "disasm.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "pack_format.h"
 #include "support/file_list.h"
 #include "support/shared.h"
@@ -209,7 +210,7 @@ static void drain(gantry_normalizer *norm, events *ev) {
             ev->items = realloc(ev->items, ev->cap * sizeof *ev->items);
             assert_non_null(ev->items);
         }
-        ev->items[ev->count] = cJSON_Duplicate(item.event, 1);
+        ev->items[ev->count] = cJSON_Duplicate(gantry_event_cjson(item.event), 1);
         assert_non_null(ev->items[ev->count]);
         ev->count++;
     }

@@ -17,6 +17,7 @@
 
 #include "compiler.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "parse.h"
 
 #define RULES                                                                                      \
@@ -88,7 +89,7 @@ static cJSON *normalize(const gantry_pack *pack, const char *line) {
     gantry_item item;
     assert_int_equal(gantry_normalizer_next(n, &item), 1);
     assert_int_equal(item.kind, GANTRY_ITEM_EVENT);
-    cJSON *copy = cJSON_Duplicate(item.event, 1);
+    cJSON *copy = cJSON_Duplicate(gantry_event_cjson(item.event), 1);
     assert_non_null(copy);
     gantry_normalizer_free(n);
     return copy;

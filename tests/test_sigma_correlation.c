@@ -18,6 +18,7 @@
 #include <cJSON.h>
 
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "parse.h"
 #include "sigma_internal.h"
 
@@ -369,11 +370,12 @@ static void test_chain_compiles_and_fires(void **state) {
     fired f = {0};
     const int64_t sec = 1000000000;
     for (int i = 0; i < 3; i++)
-        gantry_correlator_feed(c, (uint32_t)failed_rule, event, (int64_t)i * sec, "f", 1 + i,
-                               on_match, &f);
+        gantry_correlator_feed(c, (uint32_t)failed_rule, gantry_event_from_cjson(event),
+                               (int64_t)i * sec, "f", 1 + i, on_match, &f);
     assert_int_equal(f.count, 1); /* many_failures, reported through generate */
     assert_string_equal(f.name, "many_failures");
-    gantry_correlator_feed(c, (uint32_t)ok_rule, event, 10 * sec, "f", 4, on_match, &f);
+    gantry_correlator_feed(c, (uint32_t)ok_rule, gantry_event_from_cjson(event), 10 * sec, "f", 4,
+                           on_match, &f);
     gantry_correlator_flush(c, on_match, &f);
     assert_int_equal(f.count, 2);
     assert_string_equal(f.name, "brute_then_success");

@@ -21,6 +21,7 @@
 #include "support/file_list.h"
 #include "support/shared.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 
 typedef struct row {
     const char *what;      /* the SEMANTICS.md case */
@@ -372,7 +373,7 @@ static void drain(gantry_normalizer *norm, gantry_matcher *matcher, fired *f) {
     gantry_item item;
     while (gantry_normalizer_next(norm, &item))
         if (item.kind == GANTRY_ITEM_EVENT)
-            gantry_match_cjson(matcher, item.event, note_rule, f);
+            gantry_match_event(matcher, item.event, note_rule, f);
 }
 
 static void feed_file(gantry_pack *pack, gantry_matcher *matcher, const char *path, fired *f) {

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "drain.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "input.h"
 #include "gantry_limits.h"
 #include "normalize.h"
@@ -22,7 +23,7 @@ static const gopt normalize_rows[] = {
 const gopt_table gcli_normalize_options = GOPT_TABLE_INIT(normalize_rows);
 
 static gantry_status print_event(void *user, const gantry_item *item) {
-    char *text = cJSON_PrintUnformatted(item->event);
+    char *text = cJSON_PrintUnformatted(gantry_event_cjson(item->event));
     if (!text)
         return GANTRY_E_NOMEM;
     fputs(text, stdout);

@@ -24,6 +24,7 @@
 
 #include "commands.h"
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "input.h"
 #include "gantry_limits.h"
 #include "rule_options.h"
@@ -211,7 +212,7 @@ static void corr_feed(gtest_run *run, const gantry_item *item) {
         if (!run->hits[i])
             continue;
         if (run->case_corr >= 0 && !run->golden)
-            trace_add(run, item->first_line, run->rules[i].name, item->event);
+            trace_add(run, item->first_line, run->rules[i].name, gantry_event_cjson(item->event));
         gantry_correlator_feed(run->correlator, (uint32_t)i, item->event, GANTRY_TIME_FROM_EVENT,
                                run->path, item->first_line, on_corr_match, run);
     }
@@ -253,8 +254,9 @@ static void fail_event(gtest_run *run, gtest_rule *rule, const char *path, const
     if (item->last_line > item->first_line)
         printf("-%llu", (unsigned long long)item->last_line);
     printf(": %s\n", what);
-    print_event(item->event);
-    gtest_explain(run->paths, run->path_count, run->comp, rule->name, item->event);
+    print_event(gantry_event_cjson(item->event));
+    gtest_explain(run->paths, run->path_count, run->comp, rule->name,
+                  gantry_event_cjson(item->event));
 }
 
 static void check_event(gtest_run *run, const char *path, gtest_kind kind, long rule_index,
@@ -283,7 +285,7 @@ static void check_event(gtest_run *run, const char *path, gtest_kind kind, long 
             printf("FAIL  benign: %s:%llu fires %s (level %s)\n", path,
                    (unsigned long long)item->first_line, run->rules[i].name,
                    gantry_level_name(info.level));
-            print_event(item->event);
+            print_event(gantry_event_cjson(item->event));
         }
         return;
     }
@@ -371,7 +373,7 @@ static void run_file(gtest_run *run, const char *path) {
             }
             run->events++;
             memset(run->hits, 0, run->rule_count);
-            if (gantry_match_cjson(run->matcher, item.event, collect_hit, run) != GANTRY_OK) {
+            if (gantry_match_event(run->matcher, item.event, collect_hit, run) != GANTRY_OK) {
                 printf("FAIL  %s:%llu: the matcher refused the event\n", path,
                        (unsigned long long)item.first_line);
                 run->malformed_failures++;

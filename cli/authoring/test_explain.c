@@ -9,6 +9,7 @@
 #include <cJSON.h>
 
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "test_explain.h"
 
 /* The rule sources, parsed again for each leaf. */

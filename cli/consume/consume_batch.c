@@ -3,6 +3,7 @@
  * alert, then acks for the messages whose alerts are all stored and delayed
  * naks for the others. */
 #include <cJSON.h>
+#include "gantry_cjson.h"
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +50,8 @@ static int on_match(const gantry_match *match, void *user) {
     gcons_member *m = user;
     const gantry_rule_info *rule = match->rule;
     if (m->correlator)
-        gantry_correlator_feed(m->correlator, rule->index, m->event, GANTRY_TIME_FROM_EVENT,
-                               m->file_name, m->line, on_correlation, m);
+        gantry_correlator_feed(m->correlator, rule->index, gantry_event_from_cjson(m->event),
+                               GANTRY_TIME_FROM_EVENT, m->file_name, m->line, on_correlation, m);
     /* Rules that only feed correlations stay quiet, as in `gantry match`. */
     if ((int)rule->level < m->cfg->out.min_level ||
         !gantry_pack_rule_reported(m->pack, rule->index))
@@ -82,9 +83,9 @@ static void on_note(void *user, int kind, uint64_t count, uint64_t line, const c
 static gantry_status on_event(void *user, const gantry_item *item) {
     gcons_member *m = user;
     m->line = item->first_line;
-    m->event = item->event;
+    m->event = gantry_event_cjson(item->event);
     m->event_matched = 0;
-    return gantry_match_cjson(m->matcher, item->event, on_match, m);
+    return gantry_match_event(m->matcher, item->event, on_match, m);
 }
 
 /* A message's lines form one input stream of their own: a multi-line event

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gantry_cjson.h"
 #include "input.h"
 #include "match_run.h"
 
@@ -33,8 +34,9 @@ static int on_match(const gantry_match *m, void *user) {
     match_run *run = user;
     gmr_pack *pk = &run->packs[run->current];
     if (pk->correlator)
-        gantry_correlator_feed(pk->correlator, m->rule->index, run->event, GANTRY_TIME_FROM_EVENT,
-                               run->file, run->line, gco_on_match, &pk->corr_sink);
+        gantry_correlator_feed(pk->correlator, m->rule->index, gantry_event_from_cjson(run->event),
+                               GANTRY_TIME_FROM_EVENT, run->file, run->line, gco_on_match,
+                               &pk->corr_sink);
     if ((int)m->rule->level < run->cfg->out.min_level ||
         !gantry_pack_rule_reported(pk->pack, m->rule->index))
         return 0;
@@ -53,12 +55,12 @@ static int on_match(const gantry_match *m, void *user) {
 static gantry_status on_event(void *user, const gantry_item *item) {
     match_run *run = user;
     run->line = item->first_line;
-    run->event = item->event;
+    run->event = gantry_event_cjson(item->event);
     run->event_matched = 0;
     gantry_status status = GANTRY_OK;
     for (run->current = 0; run->current < run->pack_count; run->current++) {
         gantry_status st =
-            gantry_match_cjson(run->matchers[run->current], item->event, on_match, run);
+            gantry_match_event(run->matchers[run->current], item->event, on_match, run);
         if (status == GANTRY_OK)
             status = st;
     }

@@ -19,6 +19,17 @@ void gsigma_free(gsigma_ctx *ctx);
  * of errors reported, or -1 on allocation failure. */
 int gsigma_load_file(gsigma_ctx *ctx, gast_unit *unit, const char *path);
 
+/* The same for a Sigma document in memory; `name` stands for its path in
+ * diagnostics and rule names. */
+int gsigma_load_text(gsigma_ctx *ctx, gast_unit *unit, const char *name, const char *text,
+                     size_t len);
+
+/* Read PATHS (files, or directories walked for *.gantry, *.yml and *.yaml
+ * in sorted order) into `unit`, as gcomp_parse_paths does. Returns 0, or -1
+ * on allocation failure (errors go to `diag`). Defined in compile.c. */
+int gcomp_add_paths(gast_unit *unit, gsigma_ctx *sigma, const char *const *paths, size_t path_count,
+                    gdiag_sink *diag);
+
 /* After the last file: apply meta filters (and anything else that needs the
  * whole rule set). Returns the number of errors reported. */
 int gsigma_finish(gsigma_ctx *ctx, gast_unit *unit);

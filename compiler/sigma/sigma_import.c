@@ -278,20 +278,9 @@ static int handle_document(file_state *st, const gsigma_node *doc) {
     return rc;
 }
 
-int gsigma_load_file(gsigma_ctx *ctx, gast_unit *unit, const char *path) {
-    const char *file = gast_unit_intern(unit, path);
-    if (!file)
-        return -1;
-    int errors = load_mappings(ctx, unit);
-    if (errors < 0)
-        return -1;
-    size_t len = 0;
-    char *text = NULL;
-    if (grt_read_file(path, &text, &len) != GANTRY_OK) {
-        gast_loc loc = {file, 1, 1, 1};
-        gdiag_report(ctx->diag, GDIAG_ERROR, "E100", loc, "cannot read the Sigma file");
-        return errors + 1;
-    }
+/* Parses and imports the documents of one file's text (consumed: freed here). */
+static int load_text(gsigma_ctx *ctx, gast_unit *unit, const char *path, const char *file,
+                     char *text, size_t len, int errors) {
     gdiag_add_source(ctx->diag, file, text, len);
     gsigma_yaml_file yaml = {0};
     int n = gsigma_yaml_parse(text, len, file, ctx->diag, &yaml);
@@ -317,6 +306,39 @@ int gsigma_load_file(gsigma_ctx *ctx, gast_unit *unit, const char *path) {
     gsigma_node_free(st.last_rule);
     gsigma_yaml_file_free(&yaml);
     return errors;
+}
+
+int gsigma_load_file(gsigma_ctx *ctx, gast_unit *unit, const char *path) {
+    const char *file = gast_unit_intern(unit, path);
+    if (!file)
+        return -1;
+    int errors = load_mappings(ctx, unit);
+    if (errors < 0)
+        return -1;
+    size_t len = 0;
+    char *text = NULL;
+    if (grt_read_file(path, &text, &len) != GANTRY_OK) {
+        gast_loc loc = {file, 1, 1, 1};
+        gdiag_report(ctx->diag, GDIAG_ERROR, "E100", loc, "cannot read the Sigma file");
+        return errors + 1;
+    }
+    return load_text(ctx, unit, path, file, text, len, errors);
+}
+
+int gsigma_load_text(gsigma_ctx *ctx, gast_unit *unit, const char *name, const char *text,
+                     size_t len) {
+    const char *file = gast_unit_intern(unit, name);
+    if (!file)
+        return -1;
+    int errors = load_mappings(ctx, unit);
+    if (errors < 0)
+        return -1;
+    char *copy = malloc(len + 1);
+    if (!copy)
+        return -1;
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    return load_text(ctx, unit, name, file, copy, len, errors);
 }
 
 int gsigma_finish(gsigma_ctx *ctx, gast_unit *unit) {

@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gantry_cjson.h"
 #include "logsource.h"
 #include "pack.h"
 
@@ -184,17 +185,23 @@ GRT_API gantry_status gantry_matcher_new(const gantry_pack *pack, gantry_matcher
 GRT_API void gantry_matcher_free(gantry_matcher *matcher) {
     if (!matcher)
         return;
+    free(matcher->rule_mask);
     grt_matcher_release(matcher);
     free(matcher);
 }
 
-GRT_API gantry_status gantry_match_cjson(gantry_matcher *matcher, const struct cJSON *event,
+GRT_API gantry_status gantry_match_event(gantry_matcher *matcher, const gantry_event *event,
                                          gantry_match_fn on_match, void *user) {
     if (!matcher || !event)
         return GANTRY_E_ARG;
-    if (!cJSON_IsObject(event))
+    if (!cJSON_IsObject((const cJSON *)event))
         return GANTRY_E_JSON;
     return grt_match_event(matcher, event, on_match, user);
+}
+
+GRT_API gantry_status gantry_match_cjson(gantry_matcher *matcher, const struct cJSON *event,
+                                         gantry_match_fn on_match, void *user) {
+    return gantry_match_event(matcher, gantry_event_from_cjson(event), on_match, user);
 }
 
 GRT_API gantry_status gantry_match_json(gantry_matcher *matcher, const char *json, size_t len,

@@ -33,6 +33,7 @@ void grt_pack_destroy(gantry_pack *pk) {
     free(pk->nets);
     free(pk->rule_fields);
     free(pk->rule_field_items);
+    free(pk->rule_names);
     gpf_free(pk->prefilter);
     gls_free(pk->dispatch);
     free(pk->path_hashes);

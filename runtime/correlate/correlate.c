@@ -555,13 +555,14 @@ static gantry_status intern_file(gantry_correlator *c, const char *file, uint32_
     return GANTRY_OK;
 }
 
-gantry_status gantry_correlator_feed(gantry_correlator *c, uint32_t rule, const cJSON *event,
+gantry_status gantry_correlator_feed(gantry_correlator *c, uint32_t rule, const gantry_event *ev,
                                      int64_t time_ns, const char *file, uint64_t line,
                                      gantry_corr_fn on_match, void *user) {
     if (!c)
         return GANTRY_E_ARG;
     if (!c->t || rule >= c->pack->nrules || c->t->rule_uses[rule].count == 0)
         return GANTRY_OK;
+    const cJSON *event = (const cJSON *)ev; /* an event is a cJSON object (api/event.c) */
     pthread_mutex_lock(&c->mu);
     c->fn = on_match;
     c->user = user;

@@ -94,7 +94,7 @@ void gantry_normalizer_free(gantry_normalizer *n) {
         return;
     release_handed(n);
     for (size_t i = 0; i < n->count; i++)
-        cJSON_Delete(n->items[n->head + i].event);
+        cJSON_Delete((cJSON *)n->items[n->head + i].event);
     cJSON_Delete(n->held);
     free(n->items);
     free(n->body);
@@ -122,7 +122,7 @@ static gantry_status push(gantry_normalizer *n, gantry_item_kind kind, uint64_t 
     it->kind = kind;
     it->first_line = first;
     it->last_line = last;
-    it->event = event;
+    it->event = (gantry_event *)event; /* an event is a cJSON object (api/event.c) */
     it->reason = reason;
     return GANTRY_OK;
 }
@@ -136,7 +136,7 @@ int gantry_normalizer_next(gantry_normalizer *n, gantry_item *item) {
     *item = n->items[n->head++];
     if (--n->count == 0)
         n->head = 0;
-    n->handed = item->event;
+    n->handed = (cJSON *)item->event;
     return 1;
 }
 

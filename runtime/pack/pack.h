@@ -92,6 +92,9 @@ struct gantry_pack {
     uint64_t *path_hash_items;
     struct grt_corr_table *corr; /* correlate_pack.c; NULL without correlations */
     gantry_optimize optimize;    /* the load option; matchers of the pack follow it */
+    /* Per rule, the string index of its name (optional RULE_NAMES section);
+     * NULL for packs written without it. */
+    uint32_t *rule_names;
 };
 
 /* One value a field yielded for the current event. Text lives either in the
@@ -155,6 +158,9 @@ struct gantry_matcher {
     int use_prefilter; /* candidate-rule selection (prefilter.c) */
     uint32_t *pf_mark; /* per predicate: generation when its literal was seen */
     uint64_t *pf_cand; /* bitset of rules to run for this event */
+    /* Rules the embedder disabled (runtime/api/mask.c): bit set = rule runs.
+     * NULL until the first gantry_matcher_select, so it costs nothing. */
+    uint64_t *rule_mask;
 };
 
 /* The optional correlation sections, as the loader found them. */

@@ -450,6 +450,8 @@ void grt_matcher_set_generation(gantry_matcher *m, uint32_t gen) {
 /* Runs rule r; returns non-zero when the caller asked to stop. */
 static int run_and_report(gantry_matcher *m, uint32_t r, gantry_match_fn on_match, void *user) {
     const gantry_pack *pk = m->pack;
+    if (m->rule_mask && !((m->rule_mask[r / 64] >> (r % 64)) & 1))
+        return 0;
     if (!run_rule(m, pk->code + pk->rules[r].code.first))
         return 0;
     gantry_match match = {.rule = &pk->infos[r]};
