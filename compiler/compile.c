@@ -180,6 +180,7 @@ static uint32_t rule_level(gast_level level) {
 
 static int add_rule(gpw *w, const gast_rule *r, uint32_t first, uint32_t length) {
     gpw_rule rec = {0};
+    rec.name = r->name;
     rec.id = r->id;
     rec.title = r->title ? r->title : r->name;
     rec.description = r->description;

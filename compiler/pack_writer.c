@@ -47,6 +47,7 @@ struct gpw {
      * built from string_bytes by gpw_finish */
     gpw_buf sec[GANTRY_SEC__COUNT + 1];
     gpw_map field_map, const_map, list_map, regex_map, pred_map;
+    int has_names; /* some rule has a name: write RULE_NAMES */
 };
 
 /* ---- little helpers ------------------------------------------------------ */
@@ -473,6 +474,10 @@ uint32_t gpw_rule_add(gpw *w, const gpw_rule *r) {
     f[19] = cstring(w, r->source_file);
     f[20] = r->source_line;
     f[21] = 0;
+    if (r->name)
+        w->has_names = 1;
+    if (buf_u32(&w->sec[GANTRY_SEC_RULE_NAMES], cstring(w, r->name)) != 0)
+        w->failed = 1;
     if (w->failed)
         return GPW_FAIL;
     unsigned char rec[GANTRY_RULE_RECORD_SIZE];
@@ -589,13 +594,13 @@ int gpw_finish(gpw *w, unsigned char **image, size_t *len) {
         }
     }
 
-    /* Every required section, and the optional (correlation) ones when the
-     * pack holds correlations, in id order. */
+    /* Every required section, the correlation ones when the pack holds
+     * correlations, and RULE_NAMES when some rule has a name, in id order. */
     uint32_t ids[GANTRY_SEC__COUNT];
     size_t nsec = 0;
     for (uint32_t id = 1; id <= GANTRY_SEC__COUNT; id++)
         if (gantry_section_info_of(id)->presence == GANTRY_SEC_REQUIRED ||
-            w->sec[GANTRY_SEC_CORRELATIONS].len)
+            (id == GANTRY_SEC_RULE_NAMES ? w->has_names : w->sec[GANTRY_SEC_CORRELATIONS].len > 0))
             ids[nsec++] = id;
 
     size_t total = GANTRY_PACK_HEADER_SIZE + nsec * GANTRY_PACK_SECTION_ENTRY_SIZE;

@@ -21,6 +21,7 @@
 typedef struct gpw gpw;
 
 typedef struct gpw_rule {
+    const char *name; /* the identifier after `rule`; NULL: none */
     const char *id, *title, *description, *author, *date, *modified, *status; /* NULL: absent */
     uint32_t level;                                                           /* gantry_level */
     const char *product, *category, *service;

@@ -404,6 +404,29 @@ static gantry_status read_rules(decoder *d) {
     return GANTRY_OK;
 }
 
+/* The optional RULE_NAMES section: one name (or none) per rule. */
+static gantry_status read_rule_names(decoder *d) {
+    const sec_entry *s = &d->sec[GANTRY_SEC_RULE_NAMES];
+    gantry_pack *pk = d->pack;
+    if (!s->present)
+        return GANTRY_OK;
+    if (s->count != pk->nrules)
+        return grt_fail(d->err, d->err_size, GANTRY_E_SECTION,
+                        "section RULE_NAMES: %u names for %u rules", (unsigned)s->count,
+                        (unsigned)pk->nrules);
+    pk->rule_names = alloc_array(s->count, sizeof *pk->rule_names);
+    if (!pk->rule_names)
+        return GANTRY_E_NOMEM;
+    for (uint32_t i = 0; i < s->count; i++) {
+        uint32_t name = rd32(d->data + s->offset + (size_t)i * 4);
+        if (bad_str(pk, name, 1))
+            return BAD_STRING(s->offset + (size_t)i * 4, "section RULE_NAMES entry %u",
+                              (unsigned)i);
+        pk->rule_names[i] = name;
+    }
+    return GANTRY_OK;
+}
+
 static grt_corr_sections corr_sections(const decoder *d) {
     grt_corr_sections cs;
     for (int k = 0; k < 3; k++) {
@@ -429,8 +452,9 @@ gantry_status grt_pack_read(const unsigned char *data, size_t size, gantry_pack 
     if (!d.pack)
         return GANTRY_E_NOMEM;
     memcpy(d.pack->sections, d.sec, sizeof d.sec);
-    if ((st = read_strings(&d)) == GANTRY_OK && (st = read_tables(&d)) == GANTRY_OK)
-        st = read_rules(&d);
+    if ((st = read_strings(&d)) == GANTRY_OK && (st = read_tables(&d)) == GANTRY_OK &&
+        (st = read_rules(&d)) == GANTRY_OK)
+        st = read_rule_names(&d);
     *corr = corr_sections(&d);
     *out = d.pack;
     return st;

@@ -44,8 +44,8 @@
  * RECORD_SIZE is the size of one record in bytes, 0 for variable-size
  * records (STRINGS). PRESENCE is REQUIRED (every pack carries it, count may
  * be zero) or OPTIONAL (written only by packs that use it: the correlation
- * sections, docs/correlations.md). ORDER: ids are consecutive from 1, in
- * table order; a new section takes the next id. */
+ * sections, docs/correlations.md; RULE_NAMES when some rule has a name). ORDER: ids are consecutive
+ * from 1, in table order; a new section takes the next id. */
 #define GANTRY_SECTIONS(X)                                                                         \
     X(STRINGS, 1, 0, REQUIRED,                                                                     \
       "per string: u32 byte length, the bytes (no NUL), zero padding to a multiple of 4")          \
@@ -70,7 +70,10 @@
     X(CORR_FIELDS, 14, 4, OPTIONAL,                                                                \
       "string index: per correlation its group-by names, then refs x group-by field paths "        \
       "row-major by reference (aliases applied), then one value-field path per reference when "    \
-      "the type aggregates a field (value_*)")
+      "the type aggregates a field (value_*)")                                                     \
+    X(RULE_NAMES, 15, 4, OPTIONAL,                                                                 \
+      "string index of each rule's name, the identifier after `rule` (0xFFFFFFFF: none); count "   \
+      "= the rule count")
 
 enum gantry_section_id {
 #define GANTRY_X_SEC_ID(name, id, size, presence, doc) GANTRY_SEC_##name = id,
