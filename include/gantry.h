@@ -18,6 +18,12 @@
 extern "C" {
 #endif
 
+/* Everything declared here is exported from libgantry.so, even though the
+ * library is built with hidden visibility by default. */
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 #define GANTRY_VERSION_STRING "0.1.0"
 
 typedef enum gantry_status {
@@ -440,6 +446,10 @@ typedef struct gantry_session_stats {
 gantry_status gantry_session_get_stats(const gantry_session *session, gantry_session_stats *stats);
 /* Why the last line counted as malformed was refused (static text), or "". */
 const char *gantry_session_last_error(const gantry_session *session);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

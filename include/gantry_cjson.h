@@ -11,6 +11,10 @@
 extern "C" {
 #endif
 
+#if defined(__GNUC__)
+#pragma GCC visibility push(default)
+#endif
+
 struct cJSON;
 
 /* The tree behind an event (read-only). */
@@ -21,6 +25,10 @@ const gantry_event *gantry_event_from_cjson(const struct cJSON *object);
 /* Match a cJSON object: gantry_match_event on gantry_event_from_cjson(event). */
 gantry_status gantry_match_cjson(gantry_matcher *matcher, const struct cJSON *event,
                                  gantry_match_fn on_match, void *user);
+
+#if defined(__GNUC__)
+#pragma GCC visibility pop
+#endif
 
 #ifdef __cplusplus
 }

@@ -82,6 +82,18 @@ for pair in libgantry.so:GANTRY_1 libgantry-compiler.so:GANTRY_COMPILER_1; do
         grep -v ' gantry_' > "$tmp/other"
     [ -s "$tmp/other" ] && { cat "$tmp/other"; fail "$so exports non-gantry functions"; }
 done
+# every function the installed headers declare is exported (none left hidden)
+declared() { (cd "$prefix/include" && grep -ohE "\\b$1[a-z0-9_]*\\(" $2) | tr -d '(' | sort -u; }
+exported() { readelf --dyn-syms -W "$lib/$1" | awk '$7 != "UND" {print $8}' | sed 's/@.*//' | sort -u; }
+declared gantry_ "gantry.h gantry_cjson.h" > "$tmp/declared"
+exported libgantry.so > "$tmp/exported"
+missing=$(comm -23 "$tmp/declared" "$tmp/exported")
+[ -z "$missing" ] || fail "libgantry.so does not export: $missing"
+declared gantry_compiler_ gantry_compiler.h > "$tmp/declared"
+exported libgantry-compiler.so > "$tmp/exported"
+missing=$(comm -23 "$tmp/declared" "$tmp/exported")
+[ -z "$missing" ] || fail "libgantry-compiler.so does not export: $missing"
+[ "$(wc -l < "$tmp/declared")" -ge 10 ] || fail "too few compiler functions found in its header"
 readelf --dyn-syms -W "$tmp/prog" | grep -q 'gantry_session_new@GANTRY_1' ||
     fail "the program's references are not versioned"
 readelf --dyn-syms -W "$tmp/prog" | grep -q 'gantry_compiler_new@GANTRY_COMPILER_1' ||
