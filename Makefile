@@ -31,8 +31,9 @@ PKGS := libcjson libpcre2-8 zlib yaml-0.1
 # Everything a build or a test uses, tools included: a test never skips for
 # want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
-	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3
-DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3
+	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3 \
+	python3-venv python3-setuptools golang-go
+DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3 go
 DEP_PKGS := $(PKGS) cmocka libnats
 
 ifeq ($(GANTRY_DEPS_CHECKED),)
