@@ -1,0 +1,7 @@
+package gantry
+
+import "os/exec"
+
+func runCmd(name string, args ...string) error {
+	return exec.Command(name, args...).Run()
+}

@@ -1,0 +1,3 @@
+module gantry.dev/gantry
+
+go 1.19
