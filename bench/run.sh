@@ -170,6 +170,10 @@ echo "-j 2 / -j 1 (ten rules):           $(awk -v a="$TEN_J2_EPS" -v b="$TEN_EPS
 echo "10,000 vs 1,000 synthetic rules:   $(awk -v a="$S10K" -v b="$S1K" 'BEGIN{printf "%.2f", a/b}') of the throughput (target above 0.50)"
 echo "machine load while running: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min; above 1 the ratios suffer)"
 
+echo
+echo "embedding, shipped packs over the mixed sources ($(wc -l <"$W/mixed.log") lines), per event:"
+sh bench/bindings.sh "$BUILD" "$W/shipped.gpk" "$W/mixed.log"
+
 # correlation state on a stream of many distinct keys (docs/correlations.md):
 # flat memory under the budget, full mode only
 if [ "$MODE" = full ]; then

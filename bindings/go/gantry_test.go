@@ -311,3 +311,45 @@ func versioned(t *testing.T, version byte) []byte {
 	b[8] = version
 	return b
 }
+
+// BenchmarkSession feeds GANTRY_BENCH_INPUT to a session over
+// GANTRY_BENCH_PACK once per iteration (bench/bindings.sh).
+func BenchmarkSession(b *testing.B) {
+	packPath, input := os.Getenv("GANTRY_BENCH_PACK"), os.Getenv("GANTRY_BENCH_INPUT")
+	if packPath == "" || input == "" {
+		b.Skip("GANTRY_BENCH_PACK and GANTRY_BENCH_INPUT not set")
+	}
+	pk, err := LoadPack(packPath)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pk.Close()
+	data, err := os.ReadFile(input)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var events, matches uint64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s, err := NewSession(pk, SessionOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := 0
+		for at := 0; at < len(data); at += 65536 {
+			end := at + 65536
+			if end > len(data) {
+				end = len(data)
+			}
+			ms, _ := s.Feed(data[at:end])
+			n += len(ms)
+		}
+		ms, _ := s.Flush()
+		n += len(ms)
+		st, _ := s.Stats()
+		events, matches = st.Events, uint64(n)
+		s.Close()
+	}
+	b.ReportMetric(float64(events), "events")
+	b.ReportMetric(float64(matches), "matches")
+}

@@ -7,7 +7,7 @@
 set -u
 BUILD=${BUILD:-build}
 SAN=${SAN:-0}
-for b in gen_events gen_rules parse_floor; do
+for b in gen_events gen_rules parse_floor session_bench; do
     if [ ! -x "$BUILD/bench/$b" ]; then
         make --no-print-directory BUILD="$BUILD" "$BUILD/bench/$b" >/dev/null || {
             echo "FAIL cannot build $BUILD/bench/$b"
@@ -21,7 +21,7 @@ echo "$out"
 fails=0
 if [ "$rc" -eq 0 ]; then echo "ok   bench/run.sh quick exits 0"; else echo "FAIL bench/run.sh quick exited $rc"; fails=1; fi
 for line in "gantry/floor (ten rules):" "10,000 vs 1,000 synthetic rules:" "-j 2 / -j 1 (ten rules):" \
-    "cpu/wall" "machine load while running:"; do
+    "cpu/wall" "machine load while running:" "ns/event       x-C"; do
     if echo "$out" | grep -qF -- "$line"; then
         echo "ok   prints \"$line\""
     else
