@@ -138,7 +138,8 @@ int gantry_pack_scopes_sources(const gantry_pack *pack);
 gantry_status gantry_matcher_new(const gantry_pack *pack, gantry_matcher **matcher);
 void gantry_matcher_free(gantry_matcher *matcher);
 
-/* Match one JSON event (already normalized, or any JSON object). */
+/* Match one JSON event (already normalized, or any JSON object). A NULL
+ * matcher, event or callback is GANTRY_E_ARG. */
 gantry_status gantry_match_json(gantry_matcher *matcher, const char *json, size_t len,
                                 gantry_match_fn on_match, void *user);
 /* Match an already parsed event (from gantry_event_parse or a normalizer).

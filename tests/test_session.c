@@ -376,12 +376,91 @@ static void buffer_not_kept(void **state) {
     gantry_pack_free(pack);
 }
 
+static int ignore_base(const gantry_match *m, void *user) {
+    (void)m;
+    (void)user;
+    return 0;
+}
+
+/* The lower-level functions refuse NULL objects, NULL callbacks and empty
+ * buffers with a status (or an empty answer), never a crash. */
+static void misuse_lower_level(void **state) {
+    (void)state;
+    gantry_pack *pack = compile(RULES);
+    gantry_matcher *m = NULL;
+    assert_int_equal(gantry_matcher_new(NULL, &m), GANTRY_E_ARG);
+    assert_int_equal(gantry_matcher_new(pack, NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_matcher_new(pack, &m), GANTRY_OK);
+    assert_int_equal(gantry_match_json(NULL, "{}", 2, ignore_base, NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_match_json(m, "{}", 2, NULL, NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_match_json(m, "", 0, ignore_base, NULL), GANTRY_E_JSON);
+    assert_int_equal(gantry_match_json(m, NULL, 0, ignore_base, NULL), GANTRY_E_JSON);
+    assert_int_equal(gantry_match_json(m, NULL, 4, ignore_base, NULL), GANTRY_E_ARG);
+    gantry_event *ev = NULL;
+    assert_int_equal(gantry_event_parse("{}", 2, &ev), GANTRY_OK);
+    assert_int_equal(gantry_match_event(m, ev, NULL, NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_match_event(m, ev, ignore_base, NULL), GANTRY_OK);
+    gantry_event_free(ev);
+    gantry_matcher_free(m);
+    gantry_matcher_free(NULL);
+
+    gantry_pack *p = (gantry_pack *)1;
+    assert_int_equal(gantry_pack_load_buffer("", 0, &p, NULL, 0), GANTRY_E_TRUNCATED);
+    assert_null(p);
+    assert_int_equal(gantry_pack_load_buffer("x", 1, NULL, NULL, 0), GANTRY_E_ARG);
+    assert_int_equal(gantry_pack_load_file(NULL, &p, NULL, 0), GANTRY_E_ARG);
+    gantry_pack_free(NULL);
+    assert_int_equal(gantry_pack_rule_count(NULL), 0);
+    gantry_rule_info info;
+    assert_int_equal(gantry_pack_rule_info(NULL, 0, &info), GANTRY_E_ARG);
+    assert_int_equal(gantry_pack_rule_info(pack, 0, NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_pack_rule_info(pack, 99, &info), GANTRY_E_ARG);
+    assert_null(gantry_pack_rule_tag(NULL, 0, 0));
+    assert_null(gantry_pack_rule_tag(pack, 0, 99));
+    assert_null(gantry_pack_rule_reference(pack, 99, 0));
+    assert_null(gantry_pack_rule_falsepositive(NULL, 0, 0));
+    assert_int_equal(gantry_pack_field_count(NULL), 0);
+    assert_null(gantry_pack_field_name(pack, 9999));
+    assert_int_equal(gantry_rule_reads_field(NULL, 0, 0), 0);
+    assert_int_equal(gantry_pack_correlation_count(NULL), 0);
+    gantry_correlation_info ci;
+    assert_int_equal(gantry_pack_correlation_info(pack, 0, &ci), GANTRY_E_ARG);
+    assert_int_equal(gantry_pack_correlation_info(NULL, 0, &ci), GANTRY_E_ARG);
+    assert_null(gantry_pack_correlation_tag(NULL, 0, 0));
+    assert_int_equal(gantry_pack_rule_reported(NULL, 0), 0);
+    assert_non_null(gantry_strerror((gantry_status)1000));
+    assert_string_equal(gantry_level_name((gantry_level)77), "unknown");
+
+    gantry_normalizer *n = NULL;
+    assert_int_equal(gantry_normalizer_new(pack, GANTRY_FORMAT_AUTO, NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_normalizer_new(pack, (gantry_input_format)42, &n), GANTRY_E_ARG);
+    assert_int_equal(gantry_normalizer_feed(NULL, "x", 1, 1), GANTRY_E_ARG);
+    assert_int_equal(gantry_normalizer_finish(NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_normalizer_set_max_depth(NULL, 3), GANTRY_E_ARG);
+    gantry_item item;
+    assert_int_equal(gantry_normalizer_next(NULL, &item), 0);
+    gantry_normalizer_free(NULL);
+    assert_int_equal(gantry_input_format_parse(NULL), -1);
+
+    gantry_correlator *c = NULL;
+    assert_int_equal(gantry_correlator_new(NULL, NULL, &c), GANTRY_E_ARG);
+    assert_int_equal(gantry_correlator_new(pack, NULL, NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_correlator_feed(NULL, 0, NULL, 0, "f", 1, NULL, NULL), GANTRY_E_ARG);
+    assert_int_equal(gantry_correlator_flush(NULL, NULL, NULL), GANTRY_E_ARG);
+    gantry_correlator_get_stats(NULL, NULL);
+    gantry_correlator_limits_default(NULL);
+    gantry_correlator_free(NULL);
+    int64_t ns;
+    assert_int_equal(gantry_parse_time(NULL, 0, &ns), -1);
+    gantry_pack_free(pack);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(session_chunks),  cmocka_unit_test(session_masks),
         cmocka_unit_test(event_paths),     cmocka_unit_test(compiler_diagnostics),
         cmocka_unit_test(compiler_sigma),  cmocka_unit_test(misuse),
-        cmocka_unit_test(buffer_not_kept),
+        cmocka_unit_test(buffer_not_kept), cmocka_unit_test(misuse_lower_level),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

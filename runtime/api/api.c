@@ -192,7 +192,7 @@ GRT_API void gantry_matcher_free(gantry_matcher *matcher) {
 
 GRT_API gantry_status gantry_match_event(gantry_matcher *matcher, const gantry_event *event,
                                          gantry_match_fn on_match, void *user) {
-    if (!matcher || !event)
+    if (!matcher || !event || !on_match)
         return GANTRY_E_ARG;
     if (!cJSON_IsObject((const cJSON *)event))
         return GANTRY_E_JSON;
@@ -206,7 +206,7 @@ GRT_API gantry_status gantry_match_cjson(gantry_matcher *matcher, const struct c
 
 GRT_API gantry_status gantry_match_json(gantry_matcher *matcher, const char *json, size_t len,
                                         gantry_match_fn on_match, void *user) {
-    if (!matcher || (!json && len))
+    if (!matcher || (!json && len) || !on_match)
         return GANTRY_E_ARG;
     if (!json)
         return GANTRY_E_JSON;
