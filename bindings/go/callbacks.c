@@ -15,8 +15,8 @@ static void corr_trampoline(const gantry_corr_match *m, void *user) {
 
 gantry_status gantry_go_session_new(const gantry_pack *pack, int format, uintptr_t handle,
                                     gantry_session **session) {
-    return gantry_session_new(pack, (gantry_input_format)format, rule_trampoline,
-                              corr_trampoline, (void *)handle, session);
+    return gantry_session_new(pack, (gantry_input_format)format, rule_trampoline, corr_trampoline,
+                              (void *)handle, session);
 }
 
 /* Element access, so that Go never does pointer arithmetic on C arrays. */
