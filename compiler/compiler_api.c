@@ -207,8 +207,7 @@ static unsigned num_of(const cJSON *obj, const char *key) {
 }
 
 /* Reads the JSON lines reported since the last call into records. */
-static void sync_diags(gantry_compiler *cc) {
-    gantry_compiler *c = cc;
+static void sync_diags(gantry_compiler *c) {
     const char *text = gdiag_text(c->diag);
     if (!text)
         return;
