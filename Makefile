@@ -226,8 +226,12 @@ $(COMPILER_A): $(FRONT_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(COMPILER_SO): $(FRONT_OBJ) compiler/libgantry-compiler.map $(LIB_SO)
-	$(CC) -shared -o $@ $(FRONT_OBJ) -Wl,--version-script=compiler/libgantry-compiler.map \
+# The front ends use runtime/base helpers (number text, CIDR, file reading),
+# which libgantry.so keeps hidden: the shared compiler library carries its
+# own copy of those objects, local to it.
+COMPILER_SO_OBJ := $(FRONT_OBJ) $(filter $(BUILD)/obj/runtime/base/%,$(RUNTIME_OBJ))
+$(COMPILER_SO): $(COMPILER_SO_OBJ) compiler/libgantry-compiler.map $(LIB_SO)
+	$(CC) -shared -o $@ $(COMPILER_SO_OBJ) -Wl,--version-script=compiler/libgantry-compiler.map \
 		-Wl,-soname,$(COMPILER_SONAME) $(LDFLAGS_ALL) -L$(BUILD) -lgantry $(PKG_LIBS) -lm
 
 $(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)

@@ -343,7 +343,9 @@ static void test_group_by_reads_paths_as_rules_do(void **state) {
         assert_non_null(e);
         gantry_correlator *c = stage(pack, 0);
         record r = {0};
-        assert_int_equal(gantry_correlator_feed(c, u, e, 1 * SEC, "f", 1, on_corr, &r), GANTRY_OK);
+        assert_int_equal(
+            gantry_correlator_feed(c, u, gantry_event_from_cjson(e), 1 * SEC, "f", 1, on_corr, &r),
+            GANTRY_OK);
         gantry_correlator_flush(c, on_corr, &r);
         if (r.fired != 1 || strcmp(r.group, "alice") != 0)
             fail_msg("event %s: correlation fired %d time(s), group \"%s\"; rule saw alice",

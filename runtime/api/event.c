@@ -1,7 +1,7 @@
 /* The opaque event of include/gantry.h. A gantry_event is a cJSON object
  * seen through a pointer type of its own: no copy, no wrapper to allocate,
- * and gantry_cjson.h converts both ways for free. Path lookup follows the
- * VM's field extraction (runtime/index/fields.c) so an embedder reads the
+ * and gantry_cjson.h converts both ways for free. Paths are read by the one
+ * path walker rules use (runtime/index/path.c), so an embedder reads the
  * values a rule saw. */
 #include <cJSON.h>
 #include <stdlib.h>
@@ -10,18 +10,15 @@
 #include "gantry_cjson.h"
 #include "gantry_limits.h"
 #include "pack.h"
-
-/* Nesting bound for the walk, as in fields.c: a hostile event cannot
- * exhaust the stack. */
-#define EV_MAX_DEPTH (GANTRY_DEFAULT_MAX_DEPTH + GANTRY_MAX_FIELD_DEPTH)
-#define EV_MAX_CANDIDATES GANTRY_MAX_FIELD_DEPTH
+#include "path.h"
 
 typedef struct ev_sink {
     gantry_value *out;
     size_t max, n;
 } ev_sink;
 
-static void put(ev_sink *s, const cJSON *node) {
+static int put(const cJSON *node, void *user) {
+    ev_sink *s = user;
     if (s->n < s->max) {
         gantry_value *v = &s->out[s->n];
         memset(v, 0, sizeof *v);
@@ -46,56 +43,8 @@ static void put(ev_sink *s, const cJSON *node) {
         }
     }
     s->n++;
-}
-
-static void walk(ev_sink *s, const cJSON *node, const char *path, size_t len, unsigned depth) {
-    if (depth > EV_MAX_DEPTH || s->n >= GANTRY_MAX_VALUES_PER_FIELD)
-        return;
-    if (cJSON_IsArray(node)) {
-        for (const cJSON *el = node->child; el; el = el->next) {
-            if (len == 0)
-                put(s, el);
-            else
-                walk(s, el, path, len, depth + 1);
-        }
-        return;
-    }
-    if (len == 0) {
-        put(s, node);
-        return;
-    }
-    if (!cJSON_IsObject(node))
-        return;
-    struct {
-        const cJSON *child;
-        size_t key_len;
-    } cand[EV_MAX_CANDIDATES];
-    size_t ncand = 0;
-    for (const cJSON *ch = node->child; ch; ch = ch->next) {
-        const char *k = ch->string;
-        if (!k || k[0] != path[0])
-            continue;
-        size_t klen = strlen(k);
-        if (klen > len || memcmp(k, path, klen) != 0 || (klen < len && path[klen] != '.'))
-            continue;
-        if (ncand == EV_MAX_CANDIDATES)
-            break;
-        size_t at = ncand++; /* longest first; equal lengths keep document order */
-        while (at > 0 && cand[at - 1].key_len < klen) {
-            cand[at] = cand[at - 1];
-            at--;
-        }
-        cand[at].child = ch;
-        cand[at].key_len = klen;
-    }
-    for (size_t i = 0; i < ncand; i++) {
-        size_t before = s->n;
-        size_t klen = cand[i].key_len;
-        size_t skip = klen < len ? klen + 1 : klen;
-        walk(s, cand[i].child, path + skip, len - skip, depth + 1);
-        if (s->n > before)
-            return; /* a longer key that yields values wins over shorter ones */
-    }
+    /* the VM's bound on the values one field yields */
+    return s->n >= GANTRY_MAX_VALUES_PER_FIELD;
 }
 
 GRT_API size_t gantry_event_get(const gantry_event *event, const char *path, gantry_value *values,
@@ -103,7 +52,7 @@ GRT_API size_t gantry_event_get(const gantry_event *event, const char *path, gan
     if (!event || !path || (!values && max))
         return 0;
     ev_sink s = {values, max, 0};
-    walk(&s, (const cJSON *)event, path, strlen(path), 0);
+    grt_path_walk((const cJSON *)event, path, strlen(path), put, &s);
     return s.n;
 }
 

@@ -82,6 +82,11 @@ for pair in libgantry.so:GANTRY_1 libgantry-compiler.so:GANTRY_COMPILER_1; do
         grep -v ' gantry_' > "$tmp/other"
     [ -s "$tmp/other" ] && { cat "$tmp/other"; fail "$so exports non-gantry functions"; }
 done
+# every symbol the libraries need resolves (none hidden in the other library)
+for so in libgantry.so libgantry-compiler.so; do
+    LD_LIBRARY_PATH="$lib" ldd -r "$lib/$so" > "$tmp/ldd" 2>&1
+    grep -q 'undefined symbol' "$tmp/ldd" && { cat "$tmp/ldd"; fail "$so has undefined symbols"; }
+done
 # every function the installed headers declare is exported (none left hidden)
 declared() { (cd "$prefix/include" && grep -ohE "\\b$1[a-z0-9_]*\\(" $2) | tr -d '(' | sort -u; }
 exported() { readelf --dyn-syms -W "$lib/$1" | awk '$7 != "UND" {print $8}' | sed 's/@.*//' | sort -u; }
