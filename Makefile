@@ -233,6 +233,7 @@ COMPILER_SO_OBJ := $(FRONT_OBJ) $(filter $(BUILD)/obj/runtime/base/%,$(RUNTIME_O
 $(COMPILER_SO): $(COMPILER_SO_OBJ) compiler/libgantry-compiler.map $(LIB_SO)
 	$(CC) -shared -o $@ $(COMPILER_SO_OBJ) -Wl,--version-script=compiler/libgantry-compiler.map \
 		-Wl,-soname,$(COMPILER_SONAME) $(LDFLAGS_ALL) -L$(BUILD) -lgantry $(PKG_LIBS) -lm
+	ln -sf libgantry-compiler.so $(BUILD)/$(COMPILER_SONAME)
 
 $(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)
 	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(NATS_LIBS) -lm -lpthread

@@ -15,6 +15,7 @@
 #include <cJSON.h>
 
 #include "gantry.h"
+#include "gantry_cjson.h"
 #include "gantry_limits.h"
 #include "normalize.h"
 
@@ -75,7 +76,7 @@ static cJSON *one_event(const char *text) {
         assert_int_equal(it.kind, GANTRY_ITEM_EVENT);
         events++;
         cJSON_Delete(event);
-        event = cJSON_Duplicate(it.event, 1);
+        event = cJSON_Duplicate(gantry_event_cjson(it.event), 1);
     }
     gantry_normalizer_free(n);
     assert_int_equal(events, 1);
