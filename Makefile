@@ -312,7 +312,7 @@ install-embed: all
 	install -m 644 $(COMPILER_A) $(DESTDIR)$(PREFIX)/lib/libgantry-compiler.a
 	install -m 755 $(COMPILER_SO) $(DESTDIR)$(PREFIX)/lib/$(COMPILER_SONAME)
 	ln -sf $(COMPILER_SONAME) $(DESTDIR)$(PREFIX)/lib/libgantry-compiler.so
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|0.1.0|g' gantry-compiler.pc.in \
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' gantry-compiler.pc.in \
 		> $(DESTDIR)$(PREFIX)/lib/pkgconfig/gantry-compiler.pc
 
 format:
