@@ -63,7 +63,8 @@ PROG
 cc -std=c11 -Wall -Werror -o "$tmp/prog" "$tmp/prog.c" \
     $(pkg-config --cflags gantry-compiler gantry) $(pkg-config --libs gantry-compiler gantry) \
     -Wl,-rpath,"$lib" || fail "building against the installed library"
-printf '1 exec_into_pod 11111111-1111-4111-8111-111111111111 medium\nversion 0.1.0\n' > "$tmp/want"
+printf '1 exec_into_pod 11111111-1111-4111-8111-111111111111 medium\nversion %s\n' \
+    "$("$BUILD/gantry" version | awk '{print $2}')" > "$tmp/want"
 "$tmp/prog" > "$tmp/got1" || fail "program exited $? against the first library"
 cmp -s "$tmp/want" "$tmp/got1" || { diff "$tmp/want" "$tmp/got1"; fail "first run"; }
 # it really uses the installed shared libraries

@@ -12,6 +12,11 @@ PY=/usr/bin/python3
 for so in libgantry.so libgantry-compiler.so; do
     [ -f "$BUILD/$so" ] || { echo "python.sh: $BUILD/$so is not built"; exit 1; }
 done
+# The package's version is the one of include/gantry.h (the one source):
+# pyproject.toml cannot read a C header, so this check keeps it honest.
+want=$(sed -n 's/^#define GANTRY_VERSION_STRING "\(.*\)"/\1/p' include/gantry.h)
+have=$(sed -n 's/^version = "\(.*\)"/\1/p' bindings/python/pyproject.toml)
+[ "$want" = "$have" ] || { echo "python.sh: pyproject.toml says $have, include/gantry.h $want"; exit 1; }
 export GANTRY_LIBRARY_DIR="$BUILD"
 export LD_LIBRARY_PATH="$BUILD${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export PYTHONPATH=bindings/python
