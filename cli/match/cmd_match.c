@@ -112,7 +112,11 @@ void gmr_show_progress(match_run *run, uint64_t bytes_in_file) {
 }
 
 /* Returns 0, or -1 when the file could not be read (reported, run goes on). */
-static int match_file(match_run *run, const char *path) {
+static int match_file(match_run *run, long index, const char *path) {
+    if (gmr_use_file_logsource(run, index, path) != 0) {
+        fprintf(stderr, "gantry match: out of memory\n");
+        return -1;
+    }
     const char *error = NULL;
     gin_reader *reader = gin_open(path, run->cfg->max_line_bytes, &error);
     if (!reader) {
@@ -196,6 +200,25 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
                 return usage_error("-r takes a rule file or directory", NULL);
             cfg->rule_paths[cfg->rule_path_count++] = next;
             i += 2;
+        } else if (strcmp(a, "--logsource") == 0) {
+            const char *error = NULL;
+            if (!next)
+                return usage_error("--logsource takes product=P,service=S,category=C", NULL);
+            if (gmr_logsource_parse(next, &cfg->logsources[cfg->logsource_count], &error) != 0)
+                return usage_error(error, next);
+            cfg->logsource_count++;
+            i += 2;
+        } else if (strcmp(a, "--logsource-map") == 0) {
+            if (!next)
+                return usage_error("--logsource-map takes a file", NULL);
+            if (cfg->ls_map.count)
+                return usage_error("only one --logsource-map per run", NULL);
+            if (gmr_ls_map_load(next, &cfg->ls_map) != 0)
+                return -1;
+            i += 2;
+        } else if (strcmp(a, "--logsource-any") == 0) {
+            cfg->logsource_any = 1;
+            i++;
         } else if (strcmp(a, "--format") == 0) {
             if (!next || (strcmp(next, "jsonl") && strcmp(next, "text")))
                 return usage_error("--format takes jsonl or text", NULL);
@@ -281,14 +304,21 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
         } else if (a[0] == '-' && a[1] != '\0') {
             return usage_error("unknown option", a);
         } else {
+            cfg->input_ls[cfg->input_count] =
+                cfg->logsource_count ? &cfg->logsources[cfg->logsource_count - 1] : NULL;
             cfg->inputs[cfg->input_count++] = a;
             i++;
         }
     }
     if (!cfg->pack_path == !cfg->rule_path_count)
         return usage_error("give exactly one of -p PACK or -r RULES", NULL);
-    if (cfg->input_count == 0)
+    if (cfg->input_count == 0) {
+        cfg->input_ls[cfg->input_count] =
+            cfg->logsource_count ? &cfg->logsources[cfg->logsource_count - 1] : NULL;
         cfg->inputs[cfg->input_count++] = "-";
+    }
+    if (cfg->logsource_any && (cfg->logsource_count || cfg->ls_map.count))
+        return usage_error("--logsource-any runs every rule: give it without --logsource", NULL);
     if (!format_set)
         cfg->out.format = isatty(STDOUT_FILENO) ? GMO_TEXT : GMO_JSONL;
     if (!cfg->out.color)
@@ -318,6 +348,44 @@ static gantry_pack *load_pack(const match_config *cfg) {
     return pack;
 }
 
+/* The input files, each input expanded in turn so that every file keeps the
+ * --logsource given before its input (cfg->file_ls). Returns the count, or
+ * -1 after a message. */
+static long expand_inputs(match_config *cfg, char ***out) {
+    char **files = NULL;
+    long total = 0;
+    for (size_t k = 0; k < cfg->input_count; k++) {
+        char **part = NULL;
+        const char *bad = NULL;
+        long n = gin_expand(&cfg->inputs[k], 1, &part, &bad);
+        if (n < 0) {
+            fprintf(stderr, "gantry match: %s: %s\n", bad ? bad : "?", strerror(errno));
+            gin_free_list(files, total);
+            return -1;
+        }
+        char **grown = realloc(files, (size_t)(total + n + 1) * sizeof *files);
+        const gmr_logsource **ls =
+            grown ? realloc(cfg->file_ls, (size_t)(total + n + 1) * sizeof *ls) : NULL;
+        if (grown)
+            files = grown;
+        if (!ls) {
+            fprintf(stderr, "gantry match: out of memory\n");
+            gin_free_list(part, n);
+            gin_free_list(files, total);
+            return -1;
+        }
+        cfg->file_ls = ls;
+        for (long i = 0; i < n; i++) {
+            files[total + i] = part[i];
+            cfg->file_ls[total + i] = cfg->input_ls[k];
+        }
+        free(part);
+        total += n;
+    }
+    *out = files;
+    return total;
+}
+
 static int run_match(match_config *cfg) {
     match_run run = {.cfg = cfg};
     int status = 2;
@@ -344,12 +412,11 @@ static int run_match(match_config *cfg) {
             (gco_sink){run.pack,           stdout, cfg->out.format == GMO_TEXT, cfg->out.count_only,
                        cfg->out.min_level, 0};
     }
-    const char *bad = NULL;
-    file_count = gin_expand(cfg->inputs, cfg->input_count, &files, &bad);
-    if (file_count < 0) {
-        fprintf(stderr, "gantry match: %s: %s\n", bad ? bad : "?", strerror(errno));
+    file_count = expand_inputs(cfg, &files);
+    if (file_count < 0)
         goto done;
-    }
+    if (gantry_matcher_set_logsource_any(run.matcher, cfg->logsource_any) != GANTRY_OK)
+        goto done;
     run.stats.load_seconds = load_seconds;
     run.progress = !cfg->quiet && isatty(STDERR_FILENO);
     run.started = now_seconds();
@@ -365,7 +432,7 @@ static int run_match(match_config *cfg) {
         io_failed = rc;
     } else {
         for (long i = 0; i < file_count; i++)
-            if (match_file(&run, files[i]) != 0)
+            if (match_file(&run, i, files[i]) != 0)
                 io_failed = 1;
     }
     gantry_correlator_stats corr_stats = {0};
@@ -416,12 +483,21 @@ int gcli_cmd_match(int argc, char **argv) {
     gantry_correlator_limits_default(&cfg.corr_limits);
     cfg.rule_paths = calloc((size_t)argc + 1, sizeof *cfg.rule_paths);
     cfg.inputs = calloc((size_t)argc + 2, sizeof *cfg.inputs);
+    cfg.input_ls = calloc((size_t)argc + 2, sizeof *cfg.input_ls);
+    cfg.logsources = calloc((size_t)argc + 1, sizeof *cfg.logsources);
     int status = 2;
-    if (!cfg.rule_paths || !cfg.inputs || gcli_rule_options_init(&cfg.rules, argc) != 0)
+    if (!cfg.rule_paths || !cfg.inputs || !cfg.input_ls || !cfg.logsources ||
+        gcli_rule_options_init(&cfg.rules, argc) != 0)
         fprintf(stderr, "gantry match: out of memory\n");
     else if (parse_args(&cfg, argc, argv) == 0)
         status = run_match(&cfg);
     gcli_rule_options_free(&cfg.rules);
+    for (size_t i = 0; cfg.logsources && i < cfg.logsource_count; i++)
+        gmr_logsource_free(&cfg.logsources[i]);
+    gmr_ls_map_free(&cfg.ls_map);
+    free(cfg.logsources);
+    free(cfg.input_ls);
+    free(cfg.file_ls);
     free(cfg.rule_paths);
     free(cfg.inputs);
     return status;

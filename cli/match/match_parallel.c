@@ -115,6 +115,8 @@ static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files)
     run->stats.rule_count = rule_count;
     run->file = strcmp(files[c->file], "-") == 0 ? "<stdin>" : files[c->file];
     gmo_set_file(run->printer, run->file);
+    if (gmr_use_file_logsource(run, c->file, files[c->file]) != 0)
+        return -1;
     if (!norm && gantry_normalizer_new(run->pack, run->cfg->input_format, &norm) != GANTRY_OK)
         return -1;
     if (run->cfg->max_depth)
@@ -203,6 +205,7 @@ static int worker_init(worker *w, match_run *parent, pool *p) {
         return -1;
     w->run.notes = w->notes;
     if (gantry_matcher_new(parent->pack, &w->run.matcher) != GANTRY_OK ||
+        gantry_matcher_set_logsource_any(w->run.matcher, parent->cfg->logsource_any) != GANTRY_OK ||
         gmo_stats_init(&w->run.stats, gantry_pack_rule_count(parent->pack)) != 0 ||
         !(w->run.printer = gmo_printer_new(parent->pack, &parent->cfg->out, w->out)))
         return -1;

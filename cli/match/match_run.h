@@ -15,6 +15,18 @@
 /* Messages about input lines shown per kind before the rest are counted. */
 #define GMR_SHOWN 10
 
+/* A logsource given on the command line; NULL values are unset. */
+typedef struct gmr_logsource {
+    char *product, *service, *category;
+} gmr_logsource;
+
+/* --logsource-map: path patterns and their logsources, first match wins. */
+typedef struct gmr_ls_map {
+    char **patterns;
+    gmr_logsource *ls;
+    size_t count;
+} gmr_ls_map;
+
 typedef struct match_config {
     const char *pack_path;
     const char **rule_paths;
@@ -32,6 +44,13 @@ typedef struct match_config {
     gantry_options load_options;          /* hidden --optimize=0|1|all, for differential tests */
     gcli_rule_options rules;
     gmo_options out;
+    /* logsource of events of no recognised source (match_logsource.c) */
+    gmr_logsource *logsources; /* each --logsource, in order */
+    size_t logsource_count;
+    const gmr_logsource **input_ls; /* per input: the --logsource before it, or NULL */
+    const gmr_logsource **file_ls;  /* per expanded input file */
+    gmr_ls_map ls_map;              /* --logsource-map */
+    int logsource_any;              /* --logsource-any */
 } match_config;
 
 typedef struct match_run {
@@ -51,6 +70,8 @@ typedef struct match_run {
     /* With -j, a worker's run collects the messages of one chunk here (one
      * line each, led by the note kind) for the merger to show in input order. */
     FILE *notes;
+    const gmr_logsource *ls_current; /* what the matcher was last given */
+    int ls_set;
 } match_run;
 
 enum { NOTE_MALFORMED = 'M', NOTE_REGEX_LIMIT = 'R', NOTE_ERROR = 'E' };
@@ -67,6 +88,15 @@ void gmr_report_malformed(match_run *run, uint64_t first, uint64_t last, const c
  * last input line the items accounted for (at least `covered`). */
 uint64_t gmr_drain(match_run *run, gantry_normalizer *norm, uint64_t covered);
 void gmr_show_progress(match_run *run, uint64_t bytes_in_file);
+
+/* match_logsource.c */
+int gmr_logsource_parse(const char *spec, gmr_logsource *ls, const char **error);
+void gmr_logsource_free(gmr_logsource *ls);
+int gmr_ls_map_load(const char *path, gmr_ls_map *map);
+void gmr_ls_map_free(gmr_ls_map *map);
+/* Gives run->matcher the logsource of files[file_index] (path): the first
+ * --logsource-map pattern it matches, else the --logsource before it. */
+int gmr_use_file_logsource(match_run *run, long file_index, const char *path);
 
 /* -j N over the files: returns 0, 1 when some input could not be read, -1
  * when the threads could not run (out of memory). */

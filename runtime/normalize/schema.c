@@ -9,6 +9,9 @@
 static const gnorm_field schema[] = {
     {"@timestamp", GNORM_G_BASE, "time of the event as the source wrote it (RFC 3339 when known)"},
     {"event.module", GNORM_G_BASE, "source kind: " GRT_SOURCE_NAME_LIST},
+    {"event.category", GNORM_G_BASE,
+     "Sigma logsource category, where the source decides one per event (Falco: "
+     "process_creation, file_event, network_connection)"},
     {"event.action", GNORM_G_BASE,
      "normalized action: create update patch delete get list watch exec attach portforward "
      "start stop die kill pull build deploy"},
@@ -27,7 +30,7 @@ static const gnorm_field schema[] = {
     {"user.name", GNORM_G_ACTOR, "who made the request (audit user, GKE principal, Falco user)"},
     {"user.id", GNORM_G_ACTOR, "user id (audit user.uid, Falco user.uid)"},
     {"user.group.name", GNORM_G_ACTOR, "groups of the requesting user (multi-valued)"},
-    {"source.ip", GNORM_G_ACTOR, "client address of the request"},
+    {"source.ip", GNORM_G_ACTOR, "client address of the request (of a connection, Falco fd.cip)"},
     {"user_agent.original", GNORM_G_ACTOR, "user agent of the request"},
     {"url.original", GNORM_G_HTTP, "request URI or API path with its query"},
     {"http.request.method", GNORM_G_HTTP, "HTTP method of an API call seen in a log"},
@@ -71,6 +74,22 @@ static const gnorm_field schema[] = {
     {"process.args", GNORM_G_PROCESS, "command and arguments, one value each"},
     {"process.command_line", GNORM_G_PROCESS, "command line, arguments joined by spaces"},
     {"process.name", GNORM_G_PROCESS, "process name (Falco proc.name)"},
+    {"process.pid", GNORM_G_PROCESS, "process id (Falco proc.pid)"},
+    {"process.working_directory", GNORM_G_PROCESS, "current directory (Falco proc.cwd)"},
+    {"process.parent.executable", GNORM_G_PROCESS,
+     "parent program (Falco proc.pexepath, else proc.pexe)"},
+    {"process.parent.name", GNORM_G_PROCESS, "parent process name (Falco proc.pname)"},
+    {"process.parent.command_line", GNORM_G_PROCESS, "parent command line (Falco proc.pcmdline)"},
+    {"process.parent.pid", GNORM_G_PROCESS, "parent process id (Falco proc.ppid)"},
+    {"file.path", GNORM_G_PROCESS, "file a file event acted on (Falco fd.name)"},
+    {"file.directory", GNORM_G_PROCESS, "its directory (Falco fd.directory)"},
+    {"destination.ip", GNORM_G_PROCESS, "server address of a connection (Falco fd.sip)"},
+    {"destination.port", GNORM_G_PROCESS, "server port of a connection (Falco fd.sport)"},
+    {"destination.domain", GNORM_G_PROCESS, "server name of a connection (Falco fd.sip.name)"},
+    {"source.port", GNORM_G_PROCESS, "client port of a connection (Falco fd.cport)"},
+    {"network.transport", GNORM_G_PROCESS, "tcp or udp (Falco fd.l4proto)"},
+    {"network.initiated", GNORM_G_PROCESS,
+     "true when the process opened the connection (connect), false when it accepted it"},
     {"container.env.name", GNORM_G_ENV, "names of environment variables set (values left out)"},
 };
 

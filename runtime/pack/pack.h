@@ -143,6 +143,12 @@ struct gantry_matcher {
     int use_prefilter; /* candidate-rule selection (prefilter.c) */
     uint32_t *pf_mark; /* per predicate: generation when its literal was seen */
     uint64_t *pf_cand; /* bitset of rules to run for this event */
+
+    /* events of no recognised source (gantry_matcher_set_logsource*): run
+     * every rule, or the rules of ls_allowed (a bitset) when not NULL, else
+     * only the rules without a logsource */
+    int ls_any;
+    uint64_t *ls_allowed;
 };
 
 /* The optional correlation sections, as the loader found them. */
