@@ -112,7 +112,8 @@ RUNTIME_SRC := $(sort $(wildcard runtime/*/*.c))
 FRONT_SRC := $(sort $(wildcard grammar/*.c compiler/*.c compiler/*/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c cli/*/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
-TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+# field_knowledge: what the CLI gives the compiler for W030, for the golden diagnostics
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c)) cli/common/field_knowledge.c
 LEXER := $(wildcard grammar/*.l)
 PARSER := $(wildcard grammar/*.y)
 GEN_C := $(patsubst grammar/%.y,$(BUILD)/gen/%.tab.c,$(PARSER)) \

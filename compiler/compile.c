@@ -246,8 +246,10 @@ int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *o
     size_t pred_uses = 0;
     if (!oom)
         gph_load(&arena, unit, diag, options, &values);
-    if (!oom && !gdiag_oom(diag))
+    if (!oom && !gdiag_oom(diag)) {
         gchk_unit(diag, unit);
+        gchk_fields(diag, unit, options);
+    }
     oom = oom || gdiag_oom(diag);
     glow_ctx ctx = {0};
     ctx.arena = &arena;

@@ -40,7 +40,7 @@ typedef struct source_row {
         *event_categories[GRT_LS_MAX + 1];
 } source_row;
 
-#define ROW(id, name, p, s, c, e)                                                                  \
+#define ROW(id, name, p, s, c, e, raw)                                                             \
     {name, GRT_LS_INIT(p), GRT_LS_INIT(s), GRT_LS_INIT(c), GRT_LS_INIT(e)},
 static const source_row rows[] = {GRT_SOURCES(ROW)};
 

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "field_knowledge.h"
 #include "rule_options.h"
 
 int gcli_rule_options_init(gcli_rule_options *opts, int argc) {
@@ -14,6 +15,7 @@ int gcli_rule_options_init(gcli_rule_options *opts, int argc) {
     }
     opts->comp.defines = opts->defines;
     opts->comp.mapping_files = opts->mappings;
+    opts->comp.field_known = gcli_field_known;
     return 0;
 }
 

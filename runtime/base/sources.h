@@ -5,7 +5,7 @@
  * of event.module (schema.c) and the logsources each source's events can be
  * (index/logsource.c, docs/sigma.md "Logsource semantics").
  *
- * X(ID, name, products, services, categories, event_categories):
+ * X(ID, name, products, services, categories, event_categories, raw):
  *   ID        GRT_SRC_<ID>, and GANTRY_FORMAT_<ID> in gantry.h, in this order
  *   name      the input format name (--input-format) and the event.module
  *             its normalizer writes
@@ -23,7 +23,12 @@
  *             the categories an event of the source may have one of, decided
  *             per event by its normalizer and written to event.category
  *             (Falco: from evt.type and fd.type, norm_falco.c)
- * Each list is parenthesised, (NULL) when empty, at most GRT_LS_MAX values.
+ *   raw       the top-level keys of the source's own records, which its
+ *             normalizer keeps beside the schema fields: a rule may read
+ *             paths below them (`gantry check` warns, W030, on a field that
+ *             is neither this nor a schema field; GRT_RAW_MAX at most)
+ * Each logsource list is parenthesised, (NULL) when empty, at most
+ * GRT_LS_MAX values.
  * Keep the order of gantry_input_format (new sources go last). */
 #ifndef GANTRY_RT_SOURCES_H
 #define GANTRY_RT_SOURCES_H
@@ -36,17 +41,34 @@
 #define GRT_CAT_FILE_EVENT "file_event"
 #define GRT_CAT_NETWORK_CONNECTION "network_connection"
 
+/* Kubernetes audit: audit.k8s.io Event keys and the AKS (properties) and GKE
+ * (protoPayload) envelopes. */
+#define GRT_RAW_K8S_AUDIT                                                                          \
+    ("kind", "apiVersion", "level", "auditID", "stage", "requestURI", "verb", "user",              \
+     "impersonatedUser", "sourceIPs", "userAgent", "objectRef", "responseStatus", "requestObject", \
+     "responseObject", "requestReceivedTimestamp", "stageTimestamp", "annotations", "properties",  \
+     "protoPayload", "resource", "insertId", "labels", "category", "operationName", "time",        \
+     "resourceId", "logName", "timestamp", "severity", NULL)
+#define GRT_RAW_DOCKER_EVENTS                                                                      \
+    ("Type", "Action", "Actor", "id", "from", "status", "time", "timeNano", "scope", NULL)
+#define GRT_RAW_FALCO                                                                              \
+    ("output", "priority", "rule", "time", "output_fields", "source", "hostname", "tags", NULL)
+
 #define GRT_SOURCES(X)                                                                             \
-    X(K8S_AUDIT, "k8s_audit", ("kubernetes", "containers"), ("audit"), ("application"), (NULL))    \
-    X(DOCKER_EVENTS, "docker_events", ("docker", "containers"), (NULL), (NULL), (NULL))            \
-    X(DOCKERD, "dockerd", ("docker", "containers"), (NULL), (NULL), (NULL))                        \
+    X(K8S_AUDIT, "k8s_audit", ("kubernetes", "containers"), ("audit"), ("application"), (NULL),    \
+      GRT_RAW_K8S_AUDIT)                                                                           \
+    X(DOCKER_EVENTS, "docker_events", ("docker", "containers"), (NULL), (NULL), (NULL),            \
+      GRT_RAW_DOCKER_EVENTS)                                                                       \
+    X(DOCKERD, "dockerd", ("docker", "containers"), (NULL), (NULL), (NULL), (NULL))                \
     X(FALCO, "falco", ("falco", "linux", "containers", "kubernetes"), (NULL), (NULL),              \
-      (GRT_CAT_PROCESS_CREATION, GRT_CAT_FILE_EVENT, GRT_CAT_NETWORK_CONNECTION))                  \
-    X(K8S_DASHBOARD, "k8s_dashboard", ("kubernetes", "containers"), (NULL), (NULL), (NULL))        \
-    X(CONTAINERD, "containerd", ("containerd", "containers"), (NULL), (NULL), (NULL))
+      (GRT_CAT_PROCESS_CREATION, GRT_CAT_FILE_EVENT, GRT_CAT_NETWORK_CONNECTION), GRT_RAW_FALCO)   \
+    X(K8S_DASHBOARD, "k8s_dashboard", ("kubernetes", "containers"), (NULL), (NULL), (NULL),        \
+      (NULL))                                                                                      \
+    X(CONTAINERD, "containerd", ("containerd", "containers"), (NULL), (NULL), (NULL), (NULL))
 
 /* The most values one list of GRT_SOURCES holds. */
 #define GRT_LS_MAX 4
+#define GRT_RAW_MAX 32
 /* A parenthesised list of GRT_SOURCES as initialiser items. */
 #define GRT_LS_ITEMS(...) __VA_ARGS__
 #define GRT_LS_INIT(list)                                                                          \

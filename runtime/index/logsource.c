@@ -17,7 +17,7 @@ typedef struct {
     const char *event_categories[GRT_LS_MAX + 1];
 } source_ls;
 
-#define GLS_SOURCE(id, name, products, services, categories, event_categories)                     \
+#define GLS_SOURCE(id, name, products, services, categories, event_categories, raw)                \
     [GRT_SRC_##id] = {name, GRT_LS_INIT(products), GRT_LS_INIT(services), GRT_LS_INIT(categories), \
                       GRT_LS_INIT(event_categories)},
 static const source_ls sources[GRT_NSOURCES] = {GRT_SOURCES(GLS_SOURCE)};
