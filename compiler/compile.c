@@ -244,8 +244,8 @@ int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *o
     gph_table values;
     bool oom = !w;
     size_t pred_uses = 0;
-    if (!oom)
-        gph_load(&arena, unit, diag, options, &values);
+    if (!oom && gph_load(&arena, unit, diag, options, &values) == 0 && !gdiag_oom(diag))
+        gph_check_names(&arena, unit, diag, options, &values);
     if (!oom && !gdiag_oom(diag)) {
         gchk_unit(diag, unit);
         gchk_fields(diag, unit, options);

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -83,6 +84,19 @@ int gcli_rule_option(gcli_rule_options *opts, int argc, char **argv, int *i) {
         opts->comp.placeholders_empty = strcmp(v, "empty") == 0;
         return 1;
     }
+    if (strcmp(argv[*i], "--werror") == 0) {
+        opts->werror = 1;
+        *i += 1;
+        return 1;
+    }
+    if ((v = option_value("-W", argc, argv, i))) {
+        if (strcmp(v, "error") != 0) {
+            opts->error = "-W takes 'error' (warnings fail the compile)";
+            return -1;
+        }
+        opts->werror = 1;
+        return 1;
+    }
     if ((v = option_value("--diagnostics-format", argc, argv, i))) {
         if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
             opts->error = "--diagnostics-format takes 'text' or 'json'";
@@ -106,7 +120,15 @@ int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, 
     gast_unit *unit = gcomp_parse_paths(paths, count, diag, &opts->comp);
     if (unit && gdiag_error_count(diag) == 0)
         rc = gcomp_compile_unit(unit, diag, &opts->comp, image, len, stats);
-    else if (!unit)
+    if (unit && opts->werror && gdiag_warning_count(diag) > 0) {
+        fprintf(stderr, "gantry: %zu warning%s treated as errors (-W error)\n",
+                gdiag_warning_count(diag), gdiag_warning_count(diag) == 1 ? "" : "s");
+        free(*image);
+        *image = NULL;
+        *len = 0;
+        rc = -1;
+    }
+    if (!unit)
         fputs("gantry: out of memory while reading rules\n", stderr);
     gast_unit_free(unit);
     gdiag_free(diag);

@@ -1,6 +1,6 @@
 /* Options shared by every command that compiles rules (compile, check,
- * match -r, test): -D, --values, --placeholders, --mapping and
- * --diagnostics-format. */
+ * match -r, test): -D, --values, --placeholders, --mapping,
+ * --diagnostics-format and -W error (--werror). */
 #ifndef GANTRY_CLI_RULE_OPTIONS_H
 #define GANTRY_CLI_RULE_OPTIONS_H
 
@@ -12,6 +12,7 @@ typedef struct gcli_rule_options {
     const char **defines; /* backing arrays for comp.defines / comp.mapping_files */
     const char **mappings;
     int json_diagnostics;
+    int werror;        /* -W error / --werror: a compile with warnings fails */
     const char *error; /* set when a recognised option is malformed */
 } gcli_rule_options;
 

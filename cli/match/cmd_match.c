@@ -312,6 +312,12 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
     }
     if (!cfg->pack_path == !cfg->rule_path_count)
         return usage_error("give exactly one of -p PACK or -r RULES", NULL);
+    /* a pack is already compiled: these would silently change nothing */
+    if (cfg->pack_path && (cfg->rules.comp.define_count || cfg->rules.comp.values_file ||
+                           cfg->rules.comp.mapping_file_count || cfg->rules.werror))
+        return usage_error("-D, --values, --mapping and -W error apply when compiling rules "
+                           "(-r), not to a compiled pack (-p)",
+                           NULL);
     if (cfg->input_count == 0) {
         cfg->input_ls[cfg->input_count] =
             cfg->logsource_count ? &cfg->logsources[cfg->logsource_count - 1] : NULL;
