@@ -135,6 +135,53 @@ check "usage error exits 2" $?
 jq -e '.malformed == 5 and .events == 1 and .lines == 8' "$T/stats-long.json" >/dev/null
 check "--max-line-bytes counts long lines as malformed" $?
 
+# Logsource semantics: JSON of no recognised source has no logsource, so
+# only rules without one run on it, unless --logsource (for the inputs after
+# it), --logsource-map or --logsource-any says otherwise.
+cat >"$T/zeek.gantry" <<'EOF'
+rule rdp_open {
+    title: "RDP from outside"
+    logsource: { product: zeek, service: rdp }
+    selection sel: { id.resp_p: 3389 }
+    condition: not sel
+}
+rule plain {
+    title: "Any kind"
+    selection sel: { kind: 0 }
+    condition: sel
+}
+EOF
+echo '{"kind": 0}' >"$T/kind.json"
+cp "$T/kind.json" "$T/kind2.json"
+"$GANTRY" match -r "$T/zeek.gantry" --format jsonl "$T/kind.json" >"$T/ls.out" 2>/dev/null
+[ "$(jq -r .rule.title "$T/ls.out" | tr '\n' ,)" = "Any kind," ]
+check "a rule with a logsource does not run on unrecognised JSON" $?
+"$GANTRY" match -r "$T/zeek.gantry" --format jsonl "$T/kind.json" \
+    --logsource product=zeek,service=rdp "$T/kind2.json" >"$T/ls.out" 2>/dev/null
+[ "$(jq -r '.file + ":" + .rule.title' "$T/ls.out" | sed "s|$T/||" | tr '\n' ,)" = \
+    "kind.json:Any kind,kind2.json:RDP from outside,kind2.json:Any kind," ]
+check "--logsource applies to the inputs after it" $?
+printf '# pattern logsource\n*/kind2.json product=zeek,service=rdp\n' >"$T/ls.map"
+"$GANTRY" match -r "$T/zeek.gantry" --format jsonl --logsource-map "$T/ls.map" \
+    "$T/kind.json" "$T/kind2.json" >"$T/ls.out" 2>/dev/null
+[ "$(jq -r '.file + ":" + .rule.title' "$T/ls.out" | sed "s|$T/||" | tr '\n' ,)" = \
+    "kind.json:Any kind,kind2.json:RDP from outside,kind2.json:Any kind," ]
+check "--logsource-map gives files their logsource" $?
+"$GANTRY" match -r "$T/zeek.gantry" --format jsonl --logsource-any -j 2 "$T/kind.json" \
+    >"$T/ls.out" 2>/dev/null
+[ "$(wc -l <"$T/ls.out")" -eq 2 ]
+check "--logsource-any runs every rule (-j 2)" $?
+"$GANTRY" match -r "$T/zeek.gantry" --logsource product=zeek,bogus=1 "$T/kind.json" \
+    >/dev/null 2>&1
+[ $? -eq 2 ]
+check "a malformed --logsource is a usage error" $?
+"$GANTRY" match -p "$T/rules.gpk" -D trusted=x "$T/kind.json" >/dev/null 2>"$T/d.err"
+[ $? -eq 2 ] && grep -q "not to a compiled pack" "$T/d.err"
+check "-D with -p is a usage error" $?
+"$GANTRY" match -r "$T/zeek.gantry" -D nothing=x "$T/kind.json" >/dev/null 2>"$T/d.err"
+[ $? -eq 2 ] && grep -q "E072" "$T/d.err"
+check "-D naming nothing fails the compile" $?
+
 "$GANTRY" version | grep -q "^gantry "
 check "version" $?
 "$GANTRY" help match | grep -q -- "--fail-on-match"
