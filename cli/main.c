@@ -22,6 +22,7 @@ static const gcli_command commands[] = {
      "  --placeholders empty     unfilled placeholders match nothing instead of failing\n"
      "  --mapping FILE           extra Sigma field mapping (repeatable)\n"
      "  --diagnostics-format F   text (default) or json\n"
+     "  -W error, --werror       warnings fail the compile\n"
      "Exit 0 with a one-line summary, or 1 with every diagnostic."},
     {"check", gcli_cmd_check, "gantry check [-D NAME=VALUE]... PATH...",
      "Parse and check rules without writing a pack (for editors and CI).\n"
@@ -45,7 +46,11 @@ static const gcli_command commands[] = {
      "  --state-memory BYTES     memory budget of correlation state (default 256 MiB)\n"
      "  --out-of-order SECONDS   how late an event may arrive for correlations (default 5)\n"
      "  --quiet                  no summary line on stderr\n"
-     "  -D, --values, --mapping, --placeholders   as for compile (with -r)\n"
+     "  --logsource SPEC         logsource of unrecognised JSON in the inputs after it:\n"
+     "                           product=P,service=S,category=C (any of the three)\n"
+     "  --logsource-map FILE     lines 'PATTERN SPEC': logsource per input path pattern\n"
+     "  --logsource-any          run every rule on unrecognised JSON, whatever its logsource\n"
+     "  -D, --values, --mapping, --placeholders, -W error   as for compile (with -r)\n"
      "Exit 0 when the run completed, 1 with --fail-on-match and a match, 2 on error."},
     {"normalize", gcli_cmd_normalize, "gantry normalize [--input-format F] [FILE...|-]",
      "Print each input event as the normalized JSON a rule sees."},
@@ -63,7 +68,7 @@ static const gcli_command commands[] = {
      "corpus must stay quiet at medium and above.\n"
      "  --corpus DIR             where the cases are (default: corpus)\n"
      "  --golden                 print every match over the corpus instead (the golden file)\n"
-     "  -D, --values, --mapping, --placeholders   as for compile\n"
+     "  -D, --values, --mapping, --placeholders, -W error   as for compile\n"
      "Exit 0 when every rule passes and has cases, 1 otherwise."},
 };
 
