@@ -122,12 +122,13 @@ static void test_products_by_source(void **state) {
     static const struct {
         const char *event, *expect;
     } cases[] = {
-        {"{" EVENT_BODY ",\"event.module\":\"k8s_audit\"}", "k8s,ctr,any,empty,audit,app"},
+        {"{" EVENT_BODY ",\"event.module\":\"k8s_audit\"}", "k8s,ctr,any,empty,audit,app,catonly"},
         {"{" EVENT_BODY ",\"event.module\":\"k8s_dashboard\"}", "k8s,ctr,any,empty"},
-        {"{\"event\":{\"module\":\"k8s_audit\"}," EVENT_BODY "}", "k8s,ctr,any,empty,audit,app"},
-        {"{" EVENT_BODY ",\"event.module\":\"docker_events\"}", "ctr,any,dkr,empty"},
-        {"{" EVENT_BODY ",\"event.module\":\"dockerd\"}", "ctr,any,dkr,empty"},
-        {"{" EVENT_BODY ",\"event.module\":\"containerd\"}", "ctr,any,empty"},
+        {"{\"event\":{\"module\":\"k8s_audit\"}," EVENT_BODY "}",
+         "k8s,ctr,any,empty,audit,app,catonly"},
+        {"{" EVENT_BODY ",\"event.module\":\"docker_events\"}", "ctr,any,dkr,empty,catonly"},
+        {"{" EVENT_BODY ",\"event.module\":\"dockerd\"}", "ctr,any,dkr,empty,catonly"},
+        {"{" EVENT_BODY ",\"event.module\":\"containerd\"}", "ctr,any,empty,catonly"},
         {"{" EVENT_BODY ",\"event.module\":\"falco\"}", "k8s,ctr,lnx,any,empty"},
         /* Falco's category is per event */
         {"{" EVENT_BODY ",\"event.module\":\"falco\",\"event.category\":\"process_creation\"}",
@@ -139,8 +140,9 @@ static void test_products_by_source(void **state) {
         {"{" EVENT_BODY ",\"event.module\":\"falco\",\"event.category\":\"dns_query\"}",
          "k8s,ctr,lnx,any,empty"},
         /* a category the source does not decide per event is not taken */
-        {"{" EVENT_BODY ",\"event.module\":\"k8s_audit\",\"event.category\":\"process_creation\"}",
-         "k8s,ctr,any,empty,audit,app"},
+        {"{" EVENT_BODY
+         ",\"event.module\":\"k8s_audit\",\"event.category\":\"network_connection\"}",
+         "k8s,ctr,any,empty,audit,app,catonly"},
         /* unrecognised sources have no logsource: only rules without one run */
         {"{" EVENT_BODY "}", "any,empty"},
         {"{" EVENT_BODY ",\"event.module\":\"json\"}", "any,empty"},
@@ -150,7 +152,7 @@ static void test_products_by_source(void **state) {
         {"{" EVENT_BODY ",\"event\":\"k8s_audit\"}", "any,empty"},
         /* the dotted key wins over the nested object, as for field paths */
         {"{\"event\":{\"module\":\"json\"},\"event.module\":\"k8s_audit\"," EVENT_BODY "}",
-         "k8s,ctr,any,empty,audit,app"},
+         "k8s,ctr,any,empty,audit,app,catonly"},
         /* nothing else changes: a rule still needs its predicates */
         {"{\"verb\":\"get\",\"event.module\":\"json\"}", ""},
     };
@@ -213,7 +215,7 @@ static void test_normalized_events(void **state) {
         assert_int_equal(gantry_matcher_new(p, &m), GANTRY_OK);
         int has_module = 0;
         assert_string_equal(normalize_and_match(p, m, audit_line, &has_module),
-                            "k8s,ctr,any,empty,audit,app");
+                            "k8s,ctr,any,empty,audit,app,catonly");
         assert_true(has_module);
         /* a plain JSON object is of no known source */
         assert_string_equal(normalize_and_match(p, m, "{" EVENT_BODY "}", &has_module),
@@ -259,7 +261,7 @@ static void test_given_logsource(void **state) {
         assert_int_equal(gantry_matcher_new(p, &m), GANTRY_OK);
         assert_int_equal(gantry_matcher_set_logsource(m, "zeek", "conn", NULL), GANTRY_OK);
         assert_string_equal(run(m, plain), "any,empty,zeek");
-        assert_string_equal(run(m, audit), "k8s,ctr,any,empty,audit,app");
+        assert_string_equal(run(m, audit), "k8s,ctr,any,empty,audit,app,catonly");
         assert_int_equal(gantry_matcher_set_logsource(m, "Linux", "", "process_creation"),
                          GANTRY_OK);
         assert_string_equal(run(m, plain), "lnx,any,empty,lproc,catonly");
@@ -267,7 +269,7 @@ static void test_given_logsource(void **state) {
         assert_string_equal(run(m, plain),
                             "win,k8s,ctr,lnx,any,dkr,win_image,empty,audit,app,lproc,lnet,lfile,"
                             "zeek,catonly");
-        assert_string_equal(run(m, audit), "k8s,ctr,any,empty,audit,app");
+        assert_string_equal(run(m, audit), "k8s,ctr,any,empty,audit,app,catonly");
         assert_int_equal(gantry_matcher_set_logsource_any(m, 0), GANTRY_OK);
         assert_int_equal(gantry_matcher_set_logsource(m, NULL, NULL, NULL), GANTRY_OK);
         assert_string_equal(run(m, plain), "any,empty");

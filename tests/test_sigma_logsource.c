@@ -28,7 +28,7 @@
 typedef struct source_row {
     const char *name;
     const char *products[GRT_LS_MAX + 1], *services[GRT_LS_MAX + 1], *categories[GRT_LS_MAX + 1],
-        *event_categories[GRT_LS_MAX + 1];
+        *event_categories[GRT_EVENT_CAT_MAX + 1];
 } source_row;
 
 #define ROW(id, name, p, s, c, e, raw)                                                             \

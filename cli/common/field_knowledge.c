@@ -11,7 +11,7 @@
 
 typedef struct source_row {
     const char *products[GRT_LS_MAX + 1], *services[GRT_LS_MAX + 1], *categories[GRT_LS_MAX + 1],
-        *event_categories[GRT_LS_MAX + 1];
+        *event_categories[GRT_EVENT_CAT_MAX + 1];
     const char *raw[GRT_RAW_MAX + 1];
 } source_row;
 

@@ -18,7 +18,10 @@
  *             shipped container rules are written to fire on them. SigmaHQ
  *             writes Kubernetes audit as product kubernetes, service audit,
  *             often with category application. Falco watches Linux hosts,
- *             containers and Kubernetes at once.
+ *             containers and Kubernetes at once. Container sources have
+ *             Gantry's categories container_deployment and container_exec,
+ *             and process_creation where they carry the commands containers
+ *             run (pod specs, create and exec requests).
  *   event_categories
  *             the categories an event of the source may have one of, decided
  *             per event by its normalizer and written to event.category
@@ -40,6 +43,10 @@
 #define GRT_CAT_PROCESS_CREATION "process_creation"
 #define GRT_CAT_FILE_EVENT "file_event"
 #define GRT_CAT_NETWORK_CONNECTION "network_connection"
+/* Gantry's own categories of container activity (the shipped rules'):
+ * deploying a workload, and running a command in a running container. */
+#define GRT_CAT_DEPLOYMENT "container_deployment"
+#define GRT_CAT_EXEC "container_exec"
 
 /* Kubernetes audit: audit.k8s.io Event keys and the AKS (properties) and GKE
  * (protoPayload) envelopes. */
@@ -55,19 +62,25 @@
     ("output", "priority", "rule", "time", "output_fields", "source", "hostname", "tags", NULL)
 
 #define GRT_SOURCES(X)                                                                             \
-    X(K8S_AUDIT, "k8s_audit", ("kubernetes", "containers"), ("audit"), ("application"), (NULL),    \
+    X(K8S_AUDIT, "k8s_audit", ("kubernetes", "containers"), ("audit"),                             \
+      ("application", GRT_CAT_DEPLOYMENT, GRT_CAT_EXEC, GRT_CAT_PROCESS_CREATION), (NULL),         \
       GRT_RAW_K8S_AUDIT)                                                                           \
-    X(DOCKER_EVENTS, "docker_events", ("docker", "containers"), (NULL), (NULL), (NULL),            \
-      GRT_RAW_DOCKER_EVENTS)                                                                       \
-    X(DOCKERD, "dockerd", ("docker", "containers"), (NULL), (NULL), (NULL), (NULL))                \
+    X(DOCKER_EVENTS, "docker_events", ("docker", "containers"), (NULL),                            \
+      (GRT_CAT_DEPLOYMENT, GRT_CAT_EXEC, GRT_CAT_PROCESS_CREATION), (NULL), GRT_RAW_DOCKER_EVENTS) \
+    X(DOCKERD, "dockerd", ("docker", "containers"), (NULL),                                        \
+      (GRT_CAT_DEPLOYMENT, GRT_CAT_EXEC, GRT_CAT_PROCESS_CREATION), (NULL), (NULL))                \
     X(FALCO, "falco", ("falco", "linux", "containers", "kubernetes"), (NULL), (NULL),              \
       (GRT_CAT_PROCESS_CREATION, GRT_CAT_FILE_EVENT, GRT_CAT_NETWORK_CONNECTION), GRT_RAW_FALCO)   \
-    X(K8S_DASHBOARD, "k8s_dashboard", ("kubernetes", "containers"), (NULL), (NULL), (NULL),        \
-      (NULL))                                                                                      \
-    X(CONTAINERD, "containerd", ("containerd", "containers"), (NULL), (NULL), (NULL), (NULL))
+    X(K8S_DASHBOARD, "k8s_dashboard", ("kubernetes", "containers"), ("dashboard"),                 \
+      (GRT_CAT_DEPLOYMENT, GRT_CAT_EXEC), (NULL), (NULL))                                          \
+    X(CONTAINERD, "containerd", ("containerd", "containers"), (NULL),                              \
+      (GRT_CAT_DEPLOYMENT, GRT_CAT_EXEC, GRT_CAT_PROCESS_CREATION), (NULL), (NULL))
 
 /* The most values one list of GRT_SOURCES holds. */
-#define GRT_LS_MAX 4
+#define GRT_LS_MAX 6
+/* The most event categories of one source (each is a class of
+ * index/logsource.c). */
+#define GRT_EVENT_CAT_MAX 3
 #define GRT_RAW_MAX 32
 /* A parenthesised list of GRT_SOURCES as initialiser items. */
 #define GRT_LS_ITEMS(...) __VA_ARGS__

@@ -14,7 +14,7 @@ typedef struct {
     const char *products[GRT_LS_MAX + 1];
     const char *services[GRT_LS_MAX + 1];
     const char *categories[GRT_LS_MAX + 1];
-    const char *event_categories[GRT_LS_MAX + 1];
+    const char *event_categories[GRT_EVENT_CAT_MAX + 1];
 } source_ls;
 
 #define GLS_SOURCE(id, name, products, services, categories, event_categories, raw)                \
@@ -44,7 +44,7 @@ static void classes_build(void) {
     nclasses = n;
 }
 
-_Static_assert(GRT_NSOURCES *(GRT_LS_MAX + 1) + 2 <= GLS_MAX_CLASSES,
+_Static_assert(GRT_NSOURCES *(GRT_EVENT_CAT_MAX + 1) + 2 <= GLS_MAX_CLASSES,
                "GLS_MAX_CLASSES holds every class of base/sources.h");
 
 static void classes_init(void) {
