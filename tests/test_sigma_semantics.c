@@ -228,8 +228,11 @@ static gantry_pack *compile_yaml(const char *yaml, const char *what) {
     fputs(yaml, f);
     fclose(f);
     gdiag_sink *diag = gdiag_new(NULL, 0, 0);
+    /* the rows that expand %servers% get it from -D (a -D naming nothing
+     * of the rule is an error, E072) */
     const char *defines[] = {"servers=srv1,srv2"};
-    gcomp_options opts = {.defines = defines, .define_count = 1};
+    gcomp_options opts = {.defines = defines,
+                          .define_count = strstr(yaml, "|expand: '%servers%'") ? 1 : 0};
     const char *paths[] = {path};
     gast_unit *unit = gcomp_parse_paths(paths, 1, diag, &opts);
     unsigned char *image = NULL;
