@@ -451,6 +451,83 @@ static bool logsource(build_ctx *b, const gsigma_node *doc, gast_rule *rule) {
            meta_string(b, ls, "service", &rule->logsource_service);
 }
 
+static void warn_at(build_ctx *b, const gsigma_node *at, const char *code, const char *fmt,
+                    const char *arg) {
+    gdiag_report(b->diag, GDIAG_WARNING, code, gsigma_loc(b->file, at), fmt, arg ? arg : "");
+}
+
+static bool is_uuid(const char *s) {
+    static const int dash[] = {8, 13, 18, 23};
+    if (strlen(s) != 36)
+        return false;
+    for (int i = 0, d = 0; i < 36; i++) {
+        if (d < 4 && i == dash[d]) {
+            if (s[i] != '-')
+                return false;
+            d++;
+        } else if (!strchr("0123456789abcdefABCDEF", s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* YYYY-MM-DD (1 when so), YYYY/MM/DD, Sigma's old form (2), else 0. */
+static int date_form(const char *s) {
+    if (strlen(s) != 10)
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+    if (month < 1 || month > 12 || day < 1 || day > 31 || s[4] != s[7])
+        return 0;
+    return s[4] == '-' ? 1 : s[4] == '/' ? 2 : 0;
+}
+
+/* Metadata as the Sigma specification writes it (warnings: W054-W058). A
+ * missing level reads as medium, as for native rules. */
+static void check_metadata(build_ctx *b, const gsigma_node *doc, const gast_rule *rule) {
+    static const char *const statuses[] = {"stable", "test", "experimental", "deprecated",
+                                           "unsupported"};
+    const gsigma_node *id = gsigma_map_get(doc, "id");
+    if (!rule->id)
+        warn_at(b, doc, "W054", "the rule has no `id`; Sigma rules are named by a UUID%s", NULL);
+    else if (!is_uuid(rule->id))
+        warn_at(b, id, "W054", "`id` '%s' is not a UUID", rule->id);
+    if (!rule->title)
+        warn_at(b, doc, "W055", "the rule has no `title`%s", NULL);
+    if (rule->level == GAST_LEVEL_UNSET)
+        warn_at(b, doc, "W056", "the rule has no `level`; it is reported as medium%s", NULL);
+    const gsigma_node *status = gsigma_map_get(doc, "status");
+    if (rule->status) {
+        bool known = false;
+        for (size_t i = 0; i < 5 && !known; i++)
+            known = strcmp(rule->status, statuses[i]) == 0;
+        if (!known) {
+            const char *hint = gparse_suggest(rule->status, statuses, 5);
+            gdiag_report(b->diag, GDIAG_WARNING, "W057", gsigma_loc(b->file, status),
+                         "unknown status '%s' (stable, test, experimental, deprecated or "
+                         "unsupported)%s%s%s",
+                         rule->status, hint ? "; did you mean '" : "", hint ? hint : "",
+                         hint ? "'?" : "");
+        }
+    }
+    const char *keys[] = {"date", "modified"};
+    const char *vals[] = {rule->date, rule->modified};
+    for (int k = 0; k < 2; k++) {
+        if (!vals[k])
+            continue;
+        int form = date_form(vals[k]);
+        if (form != 1)
+            gdiag_report(b->diag, GDIAG_WARNING, "W058",
+                         gsigma_loc(b->file, gsigma_map_get(doc, keys[k])),
+                         form == 2 ? "`%s` %s uses the old YYYY/MM/DD form; Sigma writes YYYY-MM-DD"
+                                   : "`%s` %s is not a date of the form YYYY-MM-DD",
+                         keys[k], vals[k]);
+    }
+}
+
 /* A condition naming no search identifier (E040, as for native rules): the
  * rule never reaches the compiler's check when it has other errors, so the
  * front end reports it itself, with "did you mean". */
@@ -506,6 +583,8 @@ gast_rule *gsigma_rule_build(gast_unit *unit, gdiag_sink *diag, const char *file
     ok = meta_strings(&b, doc, "falsepositives", &rule->falsepositives) && ok;
     ok = meta_strings(&b, doc, "fields", &rule->fields) && ok;
     ok = logsource(&b, doc, rule) && ok;
+    if (ok)
+        check_metadata(&b, doc, rule);
     if (ok && !rule->license && !(rule->license = gsigma_strdup("DRL-1.1")))
         b.oom = true;
     const gsigma_node *detection = gsigma_map_get(doc, "detection");
