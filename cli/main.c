@@ -23,7 +23,9 @@ static const gcli_command commands[] = {
      "  --mapping FILE           extra Sigma field mapping (repeatable)\n"
      "  --diagnostics-format F   text (default) or json\n"
      "  -W error, --werror       warnings fail the compile\n"
-     "Exit 0 with a one-line summary, or 1 with every diagnostic."},
+     "  --keep-going             write the rules that compile, report the others (exit 3)\n"
+     "Exit 0 with a one-line summary, 1 with every diagnostic, 3 when --keep-going left\n"
+     "rules out."},
     {"check", gcli_cmd_check, "gantry check [-D NAME=VALUE]... PATH...",
      "Parse and check rules without writing a pack (for editors and CI).\n"
      "Takes the options of `compile` except -o. Exit 0 when clean of errors, 1 otherwise."},
@@ -50,7 +52,7 @@ static const gcli_command commands[] = {
      "                           product=P,service=S,category=C (any of the three)\n"
      "  --logsource-map FILE     lines 'PATTERN SPEC': logsource per input path pattern\n"
      "  --logsource-any          run every rule on unrecognised JSON, whatever its logsource\n"
-     "  -D, --values, --mapping, --placeholders, -W error   as for compile (with -r)\n"
+     "  -D, --values, --mapping, --placeholders, -W error, --keep-going   as for compile (-r)\n"
      "Exit 0 when the run completed, 1 with --fail-on-match and a match, 2 on error."},
     {"normalize", gcli_cmd_normalize, "gantry normalize [--input-format F] [FILE...|-]",
      "Print each input event as the normalized JSON a rule sees."},

@@ -39,6 +39,9 @@ typedef struct gcomp_options {
      * logsource fits no recognised source. NULL: no field checks. */
     int (*field_known)(const char *product, const char *service, const char *category,
                        const char *field, const char **suggestion);
+    /* --keep-going: rules that do not compile are reported and left out,
+     * the pack holds the others (gcomp_stats.rules_failed counts them). */
+    int keep_going;
 } gcomp_options;
 
 /* Parse every PATH (file, or directory walked recursively for *.gantry,
@@ -57,6 +60,7 @@ typedef struct gcomp_stats {
     size_t instructions;   /* rule code */
     size_t fields;
     size_t bytes;
+    size_t rules_failed; /* --keep-going: rules left out */
 } gcomp_stats;
 
 /* Check and lower a unit into a pack image. On success returns 0 and sets

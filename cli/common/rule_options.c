@@ -84,6 +84,11 @@ int gcli_rule_option(gcli_rule_options *opts, int argc, char **argv, int *i) {
         opts->comp.placeholders_empty = strcmp(v, "empty") == 0;
         return 1;
     }
+    if (strcmp(argv[*i], "--keep-going") == 0) {
+        opts->comp.keep_going = 1;
+        *i += 1;
+        return 1;
+    }
     if (strcmp(argv[*i], "--werror") == 0) {
         opts->werror = 1;
         *i += 1;
@@ -112,13 +117,20 @@ int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, 
                        unsigned char **image, size_t *len, gcomp_stats *stats) {
     *image = NULL;
     *len = 0;
+    gcomp_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
     gdiag_sink *diag =
         gdiag_new(stderr, opts->json_diagnostics, !opts->json_diagnostics && isatty(STDERR_FILENO));
     if (!diag)
         return -1;
     int rc = -1;
     gast_unit *unit = gcomp_parse_paths(paths, count, diag, &opts->comp);
-    if (unit && gdiag_error_count(diag) == 0)
+    /* --keep-going compiles what parsed; the files and rules that did not
+     * are already reported and absent from the unit */
+    size_t parse_errors = unit ? gdiag_error_count(diag) : 0;
+    if (unit && (parse_errors == 0 || opts->comp.keep_going))
         rc = gcomp_compile_unit(unit, diag, &opts->comp, image, len, stats);
     if (unit && opts->werror && gdiag_warning_count(diag) > 0) {
         fprintf(stderr, "gantry: %zu warning%s treated as errors (-W error)\n",
@@ -127,6 +139,14 @@ int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, 
         *image = NULL;
         *len = 0;
         rc = -1;
+    }
+    if (rc == 0 && (parse_errors > 0 || stats->rules_failed > 0)) {
+        fprintf(stderr,
+                "gantry: --keep-going: left out %zu rule%s that do not compile and what %zu "
+                "error%s while reading stopped; the pack holds the rest\n",
+                stats->rules_failed, stats->rules_failed == 1 ? "" : "s", parse_errors,
+                parse_errors == 1 ? "" : "s");
+        rc = 1;
     }
     if (!unit)
         fputs("gantry: out of memory while reading rules\n", stderr);

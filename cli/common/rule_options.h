@@ -1,6 +1,6 @@
 /* Options shared by every command that compiles rules (compile, check,
  * match -r, test): -D, --values, --placeholders, --mapping,
- * --diagnostics-format and -W error (--werror). */
+ * --diagnostics-format, -W error (--werror) and --keep-going. */
 #ifndef GANTRY_CLI_RULE_OPTIONS_H
 #define GANTRY_CLI_RULE_OPTIONS_H
 
@@ -25,7 +25,8 @@ int gcli_rule_options_init(gcli_rule_options *opts, int argc);
 void gcli_rule_options_free(gcli_rule_options *opts);
 
 /* Parse and compile PATHS into a pack image, printing diagnostics on
- * stderr. Returns 0 and the image (caller frees), or -1. */
+ * stderr. Returns 0 and the image (caller frees), 1 and the image when
+ * --keep-going left rules or files out, or -1. */
 int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, size_t count,
                        unsigned char **image, size_t *len, gcomp_stats *stats);
 

@@ -238,8 +238,9 @@ static gantry_pack *load_pack(const gcons_config *cfg) {
     }
     unsigned char *image = NULL;
     size_t len = 0;
-    if (gcli_compile_paths(&cfg->rules, cfg->rule_paths, cfg->rule_path_count, &image, &len,
-                           NULL) != 0)
+    /* 1: --keep-going left rules out (reported); the others run */
+    if (gcli_compile_paths(&cfg->rules, cfg->rule_paths, cfg->rule_path_count, &image, &len, NULL) <
+        0)
         return NULL;
     if (gantry_pack_load_buffer(image, len, &pack, err, sizeof err) != GANTRY_OK)
         fprintf(stderr, "gantry consume: compiled pack refused: %s\n", err);

@@ -344,8 +344,9 @@ static gantry_pack *load_pack(const match_config *cfg) {
     }
     unsigned char *image = NULL;
     size_t len = 0;
-    if (gcli_compile_paths(&cfg->rules, cfg->rule_paths, cfg->rule_path_count, &image, &len,
-                           NULL) != 0)
+    /* 1: --keep-going left rules out (reported); the others run */
+    if (gcli_compile_paths(&cfg->rules, cfg->rule_paths, cfg->rule_path_count, &image, &len, NULL) <
+        0)
         return NULL;
     st = gantry_pack_load_buffer_opts(image, len, &cfg->load_options, &pack, err, sizeof err);
     if (st != GANTRY_OK)

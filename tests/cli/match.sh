@@ -182,6 +182,41 @@ check "-D with -p is a usage error" $?
 [ $? -eq 2 ] && grep -q "E072" "$T/d.err"
 check "-D naming nothing fails the compile" $?
 
+# Directories of real rule repositories: YAML that is no rule is skipped with
+# W059; --keep-going writes the rules that compile and exits 3.
+mkdir -p "$T/repo"
+cat >"$T/repo/good.yml" <<'EOF'
+title: Pod exec
+id: 0b6f2f0e-3c1a-4d2b-9e8f-1a2b3c4d5e6f
+status: test
+level: medium
+logsource: { product: kubernetes, service: audit }
+detection:
+    selection: { verb: create, objectRef.subresource: exec }
+    condition: selection
+EOF
+cat >"$T/repo/bad.yml" <<'EOF'
+title: Bad
+id: 1c7a3f1e-4d2b-4e3c-8f9a-2b3c4d5e6f70
+level: hihg
+logsource: { product: kubernetes, service: audit }
+detection:
+    selection: { verb|contans: create }
+    condition: selectoin
+EOF
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n' >"$T/repo/manifest.yaml"
+"$GANTRY" compile -o "$T/repo.gpk" "$T/repo" >/dev/null 2>"$T/repo.err"
+[ $? -eq 1 ] && [ "$(grep -c 'error\[' "$T/repo.err")" -eq 3 ]
+check "strict compile fails with every error of the bad file" $?
+grep -q "manifest.yaml:1:1: warning\[W059\]" "$T/repo.err"
+check "a Kubernetes manifest is skipped with W059" $?
+"$GANTRY" compile --keep-going -o "$T/repo.gpk" "$T/repo" >"$T/repo.out" 2>"$T/repo.err"
+[ $? -eq 3 ] && grep -q "1 rules" "$T/repo.out"
+check "--keep-going writes the rules that compile and exits 3" $?
+"$GANTRY" match -r "$T/repo" --keep-going --format jsonl "$T/kind.json" >/dev/null 2>&1
+[ $? -eq 0 ]
+check "match -r --keep-going runs the rules that compile" $?
+
 "$GANTRY" version | grep -q "^gantry "
 check "version" $?
 "$GANTRY" help match | grep -q -- "--fail-on-match"
