@@ -380,3 +380,66 @@ size_t gchk_fields(gdiag_sink *diag, const gast_unit *unit, const gcomp_options 
     }
     return warnings;
 }
+
+/* ---- unused lists and macros (W032, W033) ---------------------------------- */
+
+static void mark_pred(const gast_unit *unit, const gast_pred *p, bool *list_used) {
+    if (!p || !p->list_ref)
+        return;
+    for (size_t i = 0; i < unit->list_count; i++)
+        if (strcmp(unit->lists[i]->name, p->list_ref) == 0)
+            list_used[i] = true;
+}
+
+static void mark_cond(const gast_unit *unit, const gast_cond *c, bool *list_used,
+                      bool *macro_used) {
+    for (; c; c = c->right) {
+        mark_pred(unit, c->pred, list_used);
+        if (c->kind == GAST_COND_REF && c->name)
+            for (size_t i = 0; i < unit->macro_count; i++)
+                if (strcmp(unit->macros[i]->name, c->name) == 0)
+                    macro_used[i] = true;
+        mark_cond(unit, c->left, list_used, macro_used);
+    }
+}
+
+size_t gchk_unused(gdiag_sink *diag, const gast_unit *unit) {
+    bool *list_used = calloc(unit->list_count + 1, sizeof *list_used);
+    bool *macro_used = calloc(unit->macro_count + 1, sizeof *macro_used);
+    size_t warnings = 0;
+    if (!list_used || !macro_used) {
+        free(list_used);
+        free(macro_used);
+        gdiag_set_oom(diag);
+        return 0;
+    }
+    for (size_t r = 0; r < unit->rule_count; r++) {
+        const gast_rule *rule = unit->rules[r];
+        mark_cond(unit, rule->condition, list_used, macro_used);
+        for (size_t s = 0; s < rule->selection_count; s++)
+            for (size_t a = 0; a < rule->selections[s]->alt_count; a++) {
+                const gast_map *m = rule->selections[s]->alts[a];
+                for (size_t p = 0; p < m->pred_count; p++)
+                    mark_pred(unit, m->preds[p], list_used);
+            }
+    }
+    for (size_t i = 0; i < unit->macro_count; i++)
+        mark_cond(unit, unit->macros[i]->body, list_used, macro_used);
+    /* a macro only used by unused macros is still reported as used: the
+     * unused one that uses it is reported */
+    for (size_t i = 0; i < unit->list_count; i++)
+        if (!list_used[i]) {
+            gdiag_report(diag, GDIAG_WARNING, "W032", unit->lists[i]->loc,
+                         "list `%s` is used by no rule", unit->lists[i]->name);
+            warnings++;
+        }
+    for (size_t i = 0; i < unit->macro_count; i++)
+        if (!macro_used[i]) {
+            gdiag_report(diag, GDIAG_WARNING, "W033", unit->macros[i]->loc,
+                         "macro `%s` is used by no rule", unit->macros[i]->name);
+            warnings++;
+        }
+    free(list_used);
+    free(macro_used);
+    return warnings;
+}

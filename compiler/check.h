@@ -38,6 +38,9 @@ size_t gchk_unit(gdiag_sink *diag, const gast_unit *unit);
  * (options->field_known). Returns the warnings reported. */
 size_t gchk_fields(gdiag_sink *diag, const gast_unit *unit, const gcomp_options *options);
 
+/* W032 / W033: named lists and macros that no rule (or macro) uses. */
+size_t gchk_unused(gdiag_sink *diag, const gast_unit *unit);
+
 const char *gchk_suggest(const char *name, const char *const *candidates, size_t count);
 
 /* `1 of PATTERN` / `all of PATTERN`: `*` matches any run; the whole name

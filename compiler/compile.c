@@ -246,6 +246,7 @@ static int compile_pass(gast_unit *unit, gdiag_sink *diag, const gcomp_options *
         gph_check_names(&arena, unit, diag, options, &values);
     if (!oom && !gdiag_oom(diag)) {
         gchk_unit(diag, unit);
+        gchk_unused(diag, unit);
         gchk_fields(diag, unit, options);
     }
     size_t before_rules = gdiag_error_count(diag);
