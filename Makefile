@@ -280,7 +280,8 @@ fuzz: fuzz-build
 	done
 
 # The regression replay links the command-line objects `gantry match` uses.
-FUZZ_REGRESS_CLI_OBJ := $(call obj,$(FUZZ_CLI_SRC))
+# (field_knowledge.o is already in TEST_SUPPORT_OBJ)
+FUZZ_REGRESS_CLI_OBJ := $(filter-out $(TEST_SUPPORT_OBJ),$(call obj,$(FUZZ_CLI_SRC)))
 $(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ)
 $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
 	$(PKG_LIBS) $(NATS_LIBS)
