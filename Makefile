@@ -121,7 +121,8 @@ RUNTIME_SRC := $(sort $(wildcard runtime/*/*.c))
 FRONT_SRC := $(sort $(wildcard grammar/*.c compiler/*.c compiler/*/*.c))
 CLI_SRC := $(sort $(wildcard cli/*.c cli/*/*.c))
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
-TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c))
+# field_knowledge: what the CLI gives the compiler for W030, for the golden diagnostics
+TEST_SUPPORT_SRC := $(sort $(wildcard tests/support/*.c)) cli/common/field_knowledge.c
 LEXER := $(wildcard grammar/*.l)
 PARSER := $(wildcard grammar/*.y)
 GEN_C := $(patsubst grammar/%.y,$(BUILD)/gen/%.tab.c,$(PARSER)) \
@@ -373,7 +374,8 @@ fuzz: fuzz-build
 	done
 
 # The regression replay links the command-line objects `gantry match` uses.
-FUZZ_REGRESS_CLI_OBJ := $(call obj,$(FUZZ_CLI_SRC))
+# (field_knowledge.o is already in TEST_SUPPORT_OBJ)
+FUZZ_REGRESS_CLI_OBJ := $(filter-out $(TEST_SUPPORT_OBJ),$(call obj,$(FUZZ_CLI_SRC)))
 $(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ) $(wildcard fuzz/*.c fuzz/*.h)
 $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
 	$(PKG_LIBS) $(NATS_LIBS)

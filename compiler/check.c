@@ -2,9 +2,11 @@
 #include "check.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "field_aliases.h"
 #include "opcodes.h"
 
 static bool is_encoding(gast_modifier m) {
@@ -313,4 +315,131 @@ bool gchk_pattern_matches(const char *pattern, const char *name) {
     if (strcmp(pattern, "them") == 0)
         return true;
     return glob_full(pattern, name);
+}
+
+/* "product=kubernetes service=audit": the rule's logsource, for messages. */
+static void logsource_text(const gast_rule *r, char *out, size_t size) {
+    const char *keys[] = {"product", "service", "category"};
+    const char *vals[] = {r->logsource_product, r->logsource_service, r->logsource_category};
+    size_t len = 0;
+    out[0] = 0;
+    for (int k = 0; k < 3; k++)
+        if (vals[k] && *vals[k] && len < size) {
+            int n = snprintf(out + len, size - len, "%s%s=%s", len ? " " : "", keys[k], vals[k]);
+            len += n > 0 ? (size_t)n : 0;
+        }
+}
+
+static bool seen_before(const gast_rule *rule, size_t sel, size_t alt, size_t pred) {
+    const char *field = rule->selections[sel]->alts[alt]->preds[pred]->field;
+    for (size_t s = 0; s <= sel; s++)
+        for (size_t a = 0; a < rule->selections[s]->alt_count; a++) {
+            const gast_map *m = rule->selections[s]->alts[a];
+            for (size_t p = 0; p < m->pred_count; p++) {
+                if (s == sel && a == alt && p == pred)
+                    return false;
+                if (m->preds[p]->field && strcmp(m->preds[p]->field, field) == 0)
+                    return true;
+            }
+        }
+    return false;
+}
+
+size_t gchk_fields(gdiag_sink *diag, const gast_unit *unit, const gcomp_options *options) {
+    if (!options || !options->field_known)
+        return 0;
+    size_t warnings = 0;
+    for (size_t r = 0; r < unit->rule_count; r++) {
+        const gast_rule *rule = unit->rules[r];
+        for (size_t s = 0; s < rule->selection_count; s++)
+            for (size_t a = 0; a < rule->selections[s]->alt_count; a++) {
+                const gast_map *m = rule->selections[s]->alts[a];
+                for (size_t p = 0; p < m->pred_count; p++) {
+                    const gast_pred *pred = m->preds[p];
+                    if (!pred->field || strcmp(pred->field, "_") == 0 || seen_before(rule, s, a, p))
+                        continue;
+                    const char *alias = galias_resolve(pred->field);
+                    const char *field = alias ? alias : pred->field;
+                    const char *suggestion = NULL;
+                    int known =
+                        options->field_known(rule->logsource_product, rule->logsource_service,
+                                             rule->logsource_category, field, &suggestion);
+                    if (known < 0)
+                        break; /* nothing is known about this logsource */
+                    if (known)
+                        continue;
+                    char ls[256];
+                    logsource_text(rule, ls, sizeof ls);
+                    gdiag_report(diag, GDIAG_WARNING, "W030", pred->field_loc,
+                                 "no source of logsource `%s` fills field `%s`%s%s%s", ls,
+                                 pred->field, suggestion ? "; did you mean `" : "",
+                                 suggestion ? suggestion : "", suggestion ? "`?" : "");
+                    warnings++;
+                }
+            }
+    }
+    return warnings;
+}
+
+/* ---- unused lists and macros (W032, W033) ---------------------------------- */
+
+static void mark_pred(const gast_unit *unit, const gast_pred *p, bool *list_used) {
+    if (!p || !p->list_ref)
+        return;
+    for (size_t i = 0; i < unit->list_count; i++)
+        if (strcmp(unit->lists[i]->name, p->list_ref) == 0)
+            list_used[i] = true;
+}
+
+static void mark_cond(const gast_unit *unit, const gast_cond *c, bool *list_used,
+                      bool *macro_used) {
+    for (; c; c = c->right) {
+        mark_pred(unit, c->pred, list_used);
+        if (c->kind == GAST_COND_REF && c->name)
+            for (size_t i = 0; i < unit->macro_count; i++)
+                if (strcmp(unit->macros[i]->name, c->name) == 0)
+                    macro_used[i] = true;
+        mark_cond(unit, c->left, list_used, macro_used);
+    }
+}
+
+size_t gchk_unused(gdiag_sink *diag, const gast_unit *unit) {
+    bool *list_used = calloc(unit->list_count + 1, sizeof *list_used);
+    bool *macro_used = calloc(unit->macro_count + 1, sizeof *macro_used);
+    size_t warnings = 0;
+    if (!list_used || !macro_used) {
+        free(list_used);
+        free(macro_used);
+        gdiag_set_oom(diag);
+        return 0;
+    }
+    for (size_t r = 0; r < unit->rule_count; r++) {
+        const gast_rule *rule = unit->rules[r];
+        mark_cond(unit, rule->condition, list_used, macro_used);
+        for (size_t s = 0; s < rule->selection_count; s++)
+            for (size_t a = 0; a < rule->selections[s]->alt_count; a++) {
+                const gast_map *m = rule->selections[s]->alts[a];
+                for (size_t p = 0; p < m->pred_count; p++)
+                    mark_pred(unit, m->preds[p], list_used);
+            }
+    }
+    for (size_t i = 0; i < unit->macro_count; i++)
+        mark_cond(unit, unit->macros[i]->body, list_used, macro_used);
+    /* a macro only used by unused macros is still reported as used: the
+     * unused one that uses it is reported */
+    for (size_t i = 0; i < unit->list_count; i++)
+        if (!list_used[i]) {
+            gdiag_report(diag, GDIAG_WARNING, "W032", unit->lists[i]->loc,
+                         "list `%s` is used by no rule", unit->lists[i]->name);
+            warnings++;
+        }
+    for (size_t i = 0; i < unit->macro_count; i++)
+        if (!macro_used[i]) {
+            gdiag_report(diag, GDIAG_WARNING, "W033", unit->macros[i]->loc,
+                         "macro `%s` is used by no rule", unit->macros[i]->name);
+            warnings++;
+        }
+    free(list_used);
+    free(macro_used);
+    return warnings;
 }

@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "ast.h"
+#include "compiler.h"
 #include "diag.h"
 
 /* A modifier chain, summarised. `mods` keeps the written order because the
@@ -33,6 +34,13 @@ size_t gchk_unit(gdiag_sink *diag, const gast_unit *unit);
 
 /* The closest candidate to `name` (edit distance at most a third of its
  * length, at least 1), or NULL. */
+/* W030: fields of selections that no source of the rule's logsource fills
+ * (options->field_known). Returns the warnings reported. */
+size_t gchk_fields(gdiag_sink *diag, const gast_unit *unit, const gcomp_options *options);
+
+/* W032 / W033: named lists and macros that no rule (or macro) uses. */
+size_t gchk_unused(gdiag_sink *diag, const gast_unit *unit);
+
 const char *gchk_suggest(const char *name, const char *const *candidates, size_t count);
 
 /* `1 of PATTERN` / `all of PATTERN`: `*` matches any run; the whole name

@@ -239,24 +239,26 @@ static int add_named_lists(gpw *w, const gast_unit *unit, const gph_table *value
     return 0;
 }
 
-int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *options,
-                       unsigned char **pack, size_t *pack_len, gcomp_stats *stats) {
-    if (pack)
-        *pack = NULL;
-    if (pack_len)
-        *pack_len = 0;
-    if (!unit || !diag || !pack || !pack_len)
-        return -1;
+/* One compile of the unit. With `failed` (one flag per rule), a rule whose
+ * lowering reports an error is flagged and left out of the pack's code, and
+ * *other_errors counts the errors that belong to no rule. */
+static int compile_pass(gast_unit *unit, gdiag_sink *diag, const gcomp_options *options,
+                        unsigned char **pack, size_t *pack_len, gcomp_stats *stats, bool *failed,
+                        size_t *other_errors) {
     gar arena;
     gar_init(&arena);
     gpw *w = gpw_new();
     gph_table values;
     bool oom = !w;
     size_t pred_uses = 0;
-    if (!oom)
-        gph_load(&arena, unit, diag, options, &values);
-    if (!oom && !gdiag_oom(diag))
+    if (!oom && gph_load(&arena, unit, diag, options, &values) == 0 && !gdiag_oom(diag))
+        gph_check_names(&arena, unit, diag, options, &values);
+    if (!oom && !gdiag_oom(diag)) {
         gchk_unit(diag, unit);
+        gchk_unused(diag, unit);
+        gchk_fields(diag, unit, options);
+    }
+    size_t before_rules = gdiag_error_count(diag);
     oom = oom || gdiag_oom(diag);
     glow_ctx ctx = {0};
     ctx.arena = &arena;
@@ -271,7 +273,7 @@ int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *o
         glow_macros(&ctx);
     for (size_t r = 0; r < unit->rule_count && !oom && !ctx.oom; r++) {
         const gast_rule *rule = unit->rules[r];
-        size_t errors_before = ctx.errors;
+        size_t errors_before = ctx.errors, diag_before = gdiag_error_count(diag);
         gir_node *root = glow_rule(&ctx, rule);
         gir_node *folded = root ? gir_fold(&arena, root) : NULL;
         if (!folded) {
@@ -280,6 +282,11 @@ int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *o
         }
         if (ctx.errors == errors_before && rule->condition)
             warn_constant(diag, rule, folded);
+        if (failed && (ctx.errors != errors_before || gdiag_error_count(diag) != diag_before ||
+                       !rule->condition)) {
+            failed[r] = true;
+            continue;
+        }
         uint32_t first = 0, length = 0;
         int rc = gir_emit(w, folded, &first, &length, &pred_uses);
         if (rc == -2) {
@@ -293,6 +300,24 @@ int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *o
             oom = true;
     }
     oom = oom || ctx.oom || arena.failed;
+    if (other_errors) {
+        /* gchk_unit's errors that belong to a rule: no condition, a
+         * duplicate selection (one report each) */
+        size_t own = 0;
+        for (size_t r = 0; r < unit->rule_count; r++) {
+            const gast_rule *rule = unit->rules[r];
+            own += !rule->condition;
+            for (size_t i = 0; i < rule->selection_count; i++)
+                for (size_t j = 0; j < i; j++)
+                    if (strcmp(rule->selections[i]->name, rule->selections[j]->name) == 0) {
+                        own++;
+                        if (failed)
+                            failed[r] = true;
+                        break;
+                    }
+        }
+        *other_errors = before_rules - own;
+    }
     if (!oom && add_named_lists(w, unit, &values) != 0)
         oom = true;
     if (!oom && gcorr_compile(w, unit, diag) != 0)
@@ -315,4 +340,65 @@ int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *o
     gpw_free(w);
     gar_release(&arena);
     return result;
+}
+
+/* --keep-going: a first pass reports every error and finds the rules that do
+ * not compile; they are dropped from the unit (rule indices must stay dense
+ * for correlations) and a second, silent pass writes the pack of the others.
+ * Errors that belong to no rule (values files, -D, duplicate lists or
+ * macros, a rule without a condition counts as its own) still fail. */
+static int compile_keep_going(gast_unit *unit, gdiag_sink *diag, const gcomp_options *options,
+                              unsigned char **pack, size_t *pack_len, gcomp_stats *stats) {
+    bool *failed = calloc(unit->rule_count + 1, sizeof *failed);
+    if (!failed)
+        return -1;
+    size_t parse_errors = gdiag_error_count(diag), other = 0;
+    int rc = compile_pass(unit, diag, options, pack, pack_len, stats, failed, &other);
+    size_t dropped = 0;
+    for (size_t r = 0; r < unit->rule_count; r++)
+        dropped += failed[r];
+    if (rc == 0 || other > parse_errors || gdiag_oom(diag)) {
+        free(failed);
+        if (rc == 0 && stats)
+            stats->rules_failed = 0;
+        return other > parse_errors ? -1 : rc;
+    }
+    free(*pack);
+    *pack = NULL;
+    *pack_len = 0;
+    size_t kept = 0;
+    for (size_t r = 0; r < unit->rule_count; r++) {
+        if (failed[r])
+            gast_rule_free(unit->rules[r]);
+        else
+            unit->rules[kept++] = unit->rules[r];
+    }
+    unit->rule_count = kept;
+    free(failed);
+    gdiag_sink *quiet = gdiag_new(NULL, 0, 0);
+    if (!quiet)
+        return -1;
+    rc = compile_pass(unit, quiet, options, pack, pack_len, stats, NULL, NULL);
+    if (rc != 0 && !gdiag_oom(quiet))
+        gdiag_report(diag, GDIAG_ERROR, "E077", (gast_loc){0},
+                     "--keep-going: without the %zu rules that do not compile, the others "
+                     "still do not: %s",
+                     dropped, gdiag_text(quiet) ? gdiag_text(quiet) : "");
+    gdiag_free(quiet);
+    if (rc == 0 && stats)
+        stats->rules_failed = dropped;
+    return rc;
+}
+
+int gcomp_compile_unit(gast_unit *unit, gdiag_sink *diag, const gcomp_options *options,
+                       unsigned char **pack, size_t *pack_len, gcomp_stats *stats) {
+    if (pack)
+        *pack = NULL;
+    if (pack_len)
+        *pack_len = 0;
+    if (!unit || !diag || !pack || !pack_len)
+        return -1;
+    if (options && options->keep_going)
+        return compile_keep_going(unit, diag, options, pack, pack_len, stats);
+    return compile_pass(unit, diag, options, pack, pack_len, stats, NULL, NULL);
 }

@@ -30,6 +30,18 @@ typedef struct gcomp_options {
     /* --mapping FILE...: extra Sigma field mappings (compiler/sigma_*). */
     const char *const *mapping_files;
     size_t mapping_file_count;
+    /* Field knowledge for warning W030 (a field no source of the rule's
+     * logsource fills), given by the caller that knows the sources and the
+     * schema (cli/common/field_knowledge.c). Called with the rule's logsource
+     * (NULL when unset) and a field path, aliases resolved; returns 1 when
+     * some source the logsource fits fills the field, 0 when none does (then
+     * *suggestion names the closest field they fill, or NULL), -1 when the
+     * logsource fits no recognised source. NULL: no field checks. */
+    int (*field_known)(const char *product, const char *service, const char *category,
+                       const char *field, const char **suggestion);
+    /* --keep-going: rules that do not compile are reported and left out,
+     * the pack holds the others (gcomp_stats.rules_failed counts them). */
+    int keep_going;
 } gcomp_options;
 
 /* Parse every PATH (file, or directory walked recursively for *.gantry,
@@ -48,6 +60,7 @@ typedef struct gcomp_stats {
     size_t instructions;   /* rule code */
     size_t fields;
     size_t bytes;
+    size_t rules_failed; /* --keep-going: rules left out */
 } gcomp_stats;
 
 /* Check and lower a unit into a pack image. On success returns 0 and sets

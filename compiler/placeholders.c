@@ -1,6 +1,9 @@
 /* -D definitions and the --values file; see placeholders.h. */
 #include "placeholders.h"
 
+#include "check.h"
+
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -203,5 +206,137 @@ size_t gph_load(gar *arena, gast_unit *unit, gdiag_sink *diag, const gcomp_optio
     return errors;
 oom:
     gdiag_set_oom(diag);
+    return errors;
+}
+
+/* ---- names that match nothing ---------------------------------------------- */
+
+typedef struct name_set {
+    const char **items;
+    size_t count, cap;
+    bool oom;
+} name_set;
+
+static void name_add(name_set *s, gar *arena, const char *name, size_t len) {
+    for (size_t i = 0; i < s->count; i++)
+        if (strlen(s->items[i]) == len && memcmp(s->items[i], name, len) == 0)
+            return;
+    if (s->count == s->cap) {
+        size_t cap = s->cap * 2 + 16;
+        const char **p = gar_grow(arena, s->items, s->cap * sizeof *p, cap * sizeof *p);
+        if (!p) {
+            s->oom = true;
+            return;
+        }
+        s->items = p;
+        s->cap = cap;
+    }
+    const char *copy = gar_memdup(arena, name, len);
+    if (!copy) {
+        s->oom = true;
+        return;
+    }
+    s->items[s->count++] = copy;
+}
+
+/* The %name% placeholders of a string value of an `expand` predicate. */
+static void add_placeholders(name_set *s, gar *arena, const char *text) {
+    for (const char *p = text; (p = strchr(p, '%')) != NULL;) {
+        const char *end = strchr(p + 1, '%');
+        if (!end)
+            break;
+        if (end > p + 1)
+            name_add(s, arena, p + 1, (size_t)(end - p - 1));
+        p = end + 1;
+    }
+}
+
+static void add_pred_names(name_set *s, gar *arena, const gast_pred *p) {
+    if (p->list_ref)
+        name_add(s, arena, p->list_ref, strlen(p->list_ref));
+    bool expand = false;
+    for (size_t m = 0; m < p->mod_count; m++)
+        expand |= p->mods[m] == GAST_MOD_EXPAND;
+    for (size_t v = 0; expand && v < p->value_count; v++)
+        if (p->values[v]->kind == GAST_STRING && p->values[v]->text)
+            add_placeholders(s, arena, p->values[v]->text);
+}
+
+static void add_cond_names(name_set *s, gar *arena, const gast_cond *c) {
+    for (; c; c = c->right) {
+        if (c->pred)
+            add_pred_names(s, arena, c->pred);
+        add_cond_names(s, arena, c->left);
+        if (c->kind != GAST_COND_AND && c->kind != GAST_COND_OR)
+            break;
+    }
+}
+
+static bool defined_by_d(const gcomp_options *options, const char *name) {
+    size_t len = strlen(name);
+    for (size_t i = 0; i < options->define_count; i++)
+        if (options->defines[i] && strncmp(options->defines[i], name, len) == 0 &&
+            options->defines[i][len] == '=')
+            return true;
+    return false;
+}
+
+size_t gph_check_names(gar *arena, const gast_unit *unit, gdiag_sink *diag,
+                       const gcomp_options *options, const gph_table *table) {
+    if (!options || table->count == 0)
+        return 0;
+    name_set names = {0};
+    for (size_t i = 0; i < unit->list_count; i++)
+        name_add(&names, arena, unit->lists[i]->name, strlen(unit->lists[i]->name));
+    for (size_t i = 0; i < unit->macro_count; i++)
+        add_cond_names(&names, arena, unit->macros[i]->body);
+    for (size_t r = 0; r < unit->rule_count; r++) {
+        const gast_rule *rule = unit->rules[r];
+        add_cond_names(&names, arena, rule->condition);
+        for (size_t s = 0; s < rule->selection_count; s++)
+            for (size_t a = 0; a < rule->selections[s]->alt_count; a++) {
+                const gast_map *m = rule->selections[s]->alts[a];
+                for (size_t p = 0; p < m->pred_count; p++)
+                    add_pred_names(&names, arena, m->preds[p]);
+            }
+    }
+    /* the names the rules use that nothing fills */
+    name_set unfilled = {0};
+    for (size_t k = 0; k < names.count; k++)
+        if (!gph_find(table, names.items[k], strlen(names.items[k])))
+            name_add(&unfilled, arena, names.items[k], strlen(names.items[k]));
+    if (names.oom || unfilled.oom) {
+        gdiag_set_oom(diag);
+        return 0;
+    }
+    size_t errors = 0;
+    for (size_t i = 0; i < table->count; i++) {
+        const char *name = table->entries[i].name;
+        bool used = false;
+        for (size_t k = 0; k < names.count && !used; k++)
+            used = strcmp(names.items[k], name) == 0;
+        if (used)
+            continue;
+        if (defined_by_d(options, name)) {
+            const char *hint = gchk_suggest(name, names.items, names.count);
+            gast_loc cmdline = {gast_unit_intern((gast_unit *)unit, "<command line>"), 0, 0, 0};
+            gdiag_report(diag, GDIAG_ERROR, "E075", cmdline,
+                         "-D `%s` names no list and no placeholder of these rules%s%s%s", name,
+                         hint ? "; did you mean `" : "", hint ? hint : "", hint ? "`?" : "");
+            errors++;
+            continue;
+        }
+        /* A values file is often shared by a whole rule repository: a key
+         * these rules do not use is an error only when it looks like a
+         * misspelling of a name they use and the file leaves without a
+         * value; otherwise a warning. */
+        const char *hint = gchk_suggest(name, unfilled.items, unfilled.count);
+        const char *near = hint ? hint : gchk_suggest(name, names.items, names.count);
+        gast_loc file = {gast_unit_intern((gast_unit *)unit, options->values_file), 0, 0, 0};
+        gdiag_report(diag, hint ? GDIAG_ERROR : GDIAG_WARNING, hint ? "E076" : "W031", file,
+                     "values key `%s` names no list and no placeholder of these rules%s%s%s", name,
+                     near ? "; did you mean `" : "", near ? near : "", near ? "`?" : "");
+        errors += hint != NULL;
+    }
     return errors;
 }

@@ -27,6 +27,13 @@ typedef struct gph_table {
 size_t gph_load(gar *arena, gast_unit *unit, gdiag_sink *diag, const gcomp_options *options,
                 gph_table *table);
 
+/* Names of -D and the values file that no list, `in` reference or %name%
+ * placeholder of the unit uses: E075 for -D, E076 for a values key close to
+ * a name the unit uses and nothing fills, W031 for any other values key.
+ * Returns the errors. */
+size_t gph_check_names(gar *arena, const gast_unit *unit, gdiag_sink *diag,
+                       const gcomp_options *options, const gph_table *table);
+
 const gph_entry *gph_find(const gph_table *table, const char *name, size_t len);
 
 #endif

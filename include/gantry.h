@@ -130,13 +130,27 @@ const char *gantry_pack_rule_falsepositive(const gantry_pack *pack, size_t rule,
 size_t gantry_pack_field_count(const gantry_pack *pack);
 const char *gantry_pack_field_name(const gantry_pack *pack, size_t index);
 /* Non-zero when some rule of the pack is scoped by its logsource: events
- * must then carry event.module, the name of their source, even when no rule
- * reads it (normalizers add it). */
+ * must then carry event.module, the name of their source, and event.category
+ * where the source decides one per event, even when no rule reads them
+ * (normalizers add them). */
 int gantry_pack_scopes_sources(const gantry_pack *pack);
 
 /* Matching. */
 gantry_status gantry_matcher_new(const gantry_pack *pack, gantry_matcher **matcher);
 void gantry_matcher_free(gantry_matcher *matcher);
+
+/* The logsource of events of no recognised source (docs/sigma.md,
+ * "Logsource semantics"). A rule runs on an event only when its logsource
+ * fits the event's; events of a recognised source (event.module) have the
+ * logsource of base/sources.h, the others none, so by default only rules
+ * without a logsource run on them. set_logsource gives them one (each of
+ * product, service and category NULL or "" when unset; all three unset
+ * gives none again); set_logsource_any(m, 1) runs every rule on them,
+ * whatever its logsource and whatever set_logsource gave (the behaviour
+ * before logsource semantics, `gantry match --logsource-any`). */
+gantry_status gantry_matcher_set_logsource(gantry_matcher *matcher, const char *product,
+                                           const char *service, const char *category);
+gantry_status gantry_matcher_set_logsource_any(gantry_matcher *matcher, int any);
 
 /* Match one JSON event (already normalized, or any JSON object). A NULL
  * matcher, event or callback is GANTRY_E_ARG. */

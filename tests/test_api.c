@@ -81,7 +81,8 @@ static int setup(void **state) {
     for (int i = 0; i < EVENTS; i++) {
         char buf[512];
         snprintf(buf, sizeof buf,
-                 "{\"verb\":\"%s\",\"user\":{\"name\":\"%s\"},\"code\":%d,\"spec\":{"
+                 "{\"event.module\":\"k8s_audit\",\"verb\":\"%s\",\"user\":{\"name\":\"%s\"},"
+                 "\"code\":%d,\"spec\":{"
                  "\"containers\":[{\"image\":\"%s\"},{\"image\":\"busybox\"}]},\"note\":\"%s\"}",
                  verbs[i % 3], users[(i / 3) % 3], 200 + (i % 7) * 50, images[(i / 9) % 4],
                  i % 11 == 0 ? "an EVIL thing" : "fine");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "compiler.h"
+#include "field_knowledge.h"
 
 #define GOLDEN_DIR "tests/diagnostics/check"
 
@@ -78,7 +79,9 @@ static void test_golden(void **state) {
     struct dirent *e;
     while ((e = readdir(d)) != NULL && count < 256) {
         size_t n = strlen(e->d_name);
-        if (n > 5 && strcmp(e->d_name + n - 5, ".rule") == 0)
+        /* native rules and Sigma files (.yml) */
+        if ((n > 5 && strcmp(e->d_name + n - 5, ".rule") == 0) ||
+            (n > 4 && strcmp(e->d_name + n - 4, ".yml") == 0))
             names[count++] = strdup(e->d_name);
     }
     closedir(d);
@@ -90,10 +93,12 @@ static void test_golden(void **state) {
         char rule[512], expected_path[512];
         snprintf(rule, sizeof rule, "%s/%s", GOLDEN_DIR, names[i]);
         snprintf(expected_path, sizeof expected_path, "%s/%.*s.expected", GOLDEN_DIR,
-                 (int)(strlen(names[i]) - 5), names[i]);
+                 (int)(strcspn(names[i], ".")), names[i]);
         const char *paths[1] = {rule};
         int status = 0;
-        char *got = compile_diagnostics(paths, 1, NULL, &status);
+        /* as the CLI compiles: with its knowledge of the sources' fields */
+        gcomp_options options = {.field_known = gcli_field_known};
+        char *got = compile_diagnostics(paths, 1, &options, &status);
         /* every golden file shows at least one diagnostic */
         if (!got[0]) {
             fprintf(stderr, "%s: no diagnostics at all\n", rule);
@@ -140,6 +145,28 @@ static void test_bad_define(void **state) {
     free(got);
 }
 
+/* -D names what the rules use: a list or a placeholder (E075). */
+static void test_define_names_nothing(void **state) {
+    (void)state;
+    const char *paths[1] = {GOLDEN_DIR "/placeholder_unfilled.rule"};
+    const char *defs[2] = {"DomainControllers=dc1", "DomainControler=dc2"};
+    gcomp_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.defines = defs;
+    opt.define_count = 2;
+    int status = 0;
+    char *got = compile_diagnostics(paths, 1, &opt, &status);
+    assert_int_equal(status, -1);
+    assert_string_equal(got, "<command line>: error[E075]: -D `DomainControler` names no list and "
+                             "no placeholder of these rules; did you mean `DomainControllers`?\n");
+    free(got);
+    opt.define_count = 1;
+    got = compile_diagnostics(paths, 1, &opt, &status);
+    assert_int_equal(status, 0);
+    assert_string_equal(got, "");
+    free(got);
+}
+
 static void test_values_file(void **state) {
     (void)state;
     const char *paths[1] = {GOLDEN_DIR "/placeholder_unfilled.rule"};
@@ -152,11 +179,22 @@ static void test_values_file(void **state) {
     assert_int_equal(status, -1);
     assert_non_null(strstr(got, "error[E061]"));
     free(got);
-    /* a values file that fills the placeholder */
+    /* a values file that fills the placeholder; its other key is used by
+     * no rule here, which a shared values file may well hold (W031) */
     opt.values_file = "tests/data/compile-values/values.yml";
     got = compile_diagnostics(paths, 1, &opt, &status);
     assert_int_equal(status, 0);
-    assert_string_equal(got, "");
+    assert_string_equal(got, "tests/data/compile-values/values.yml: warning[W031]: values key "
+                             "`Servers` names no list and no placeholder of these rules\n");
+    free(got);
+    /* a misspelt key leaves the placeholder it meant unfilled: an error */
+    opt.values_file = "tests/data/compile-values/misspelt-values.yml";
+    opt.placeholders_empty = 1;
+    got = compile_diagnostics(paths, 1, &opt, &status);
+    assert_int_equal(status, -1);
+    assert_non_null(strstr(got, "error[E076]: values key `DomainControler` names no list and no "
+                                "placeholder of these rules; did you mean `DomainControllers`?"));
+    opt.placeholders_empty = 0;
     free(got);
     /* a malformed values file */
     opt.values_file = "tests/data/compile-values/bad-values.yml";
@@ -193,8 +231,11 @@ static void test_missing_path(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_golden),       cmocka_unit_test(test_bad_define),
-        cmocka_unit_test(test_values_file),  cmocka_unit_test(test_placeholders_empty),
+        cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_bad_define),
+        cmocka_unit_test(test_values_file),
+        cmocka_unit_test(test_define_names_nothing),
+        cmocka_unit_test(test_placeholders_empty),
         cmocka_unit_test(test_missing_path),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -97,11 +97,13 @@ static int compile_or_check(int argc, char **argv, int write_pack) {
     unsigned char *image = NULL;
     size_t len = 0;
     gcomp_stats stats = {0};
-    if (gcli_compile_paths(&opts, paths, path_count, &image, &len, &stats) != 0) {
+    int rc = gcli_compile_paths(&opts, paths, path_count, &image, &len, &stats);
+    if (rc < 0) {
         status = 1;
         goto done;
     }
-    status = 0;
+    /* --keep-going with rules left out: the pack is written, exit 3 */
+    status = rc == 1 ? 3 : 0;
     if (load_back(cmd, image, len) != 0)
         status = 2;
     else if (write_pack && write_file(output, image, len) != 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "check.h"
 #include "rule_options.h"
 #include "sigma_internal.h"
 
@@ -274,6 +275,8 @@ int gcli_cmd_import_sigma(int argc, char **argv) {
     size_t written = 0, failed = 0;
     if (want_explain) {
         explain(ctx, unit);
+        /* W030: fields, mapped, that no source of the rule's logsource fills */
+        gchk_fields(diag, unit, &opts.comp);
     } else {
         for (size_t i = 0; i < unit->rule_count; i++) {
             if (emit_one(unit->rules[i], dir) == 0)

@@ -88,8 +88,11 @@ static int refused(const char *cmd, gopt_table t, const char *arg) {
     return gopt_usage_error(cmd, "unknown option '%s'", arg);
 }
 
-int gopt_parse(const char *cmd, gopt_table t, int argc, char **argv, gopt_fn on_option, void *ctx,
-               int *first_operand) {
+/* `ordered`: operands go to on_option (as GOPT_OPERAND) where they stand,
+ * for options that apply to the operands after them; else they are moved to
+ * the end of argv for the caller. */
+static int parse(const char *cmd, gopt_table t, int argc, char **argv, gopt_fn on_option, void *ctx,
+                 int *first_operand, int ordered) {
     getopt_view v;
     if (view_build(&v, t, 0) != 0) {
         fprintf(stderr, "gantry %s: out of memory\n", cmd);
@@ -104,6 +107,13 @@ int gopt_parse(const char *cmd, gopt_table t, int argc, char **argv, gopt_fn on_
         if (c == -1)
             break;
         if (c == 1) {
+            if (ordered) {
+                if (on_option(ctx, GOPT_OPERAND, optarg) != 0) {
+                    rc = -1;
+                    break;
+                }
+                continue;
+            }
             /* getopt never looks back at what it passed: the slot is free */
             argv[kept++] = optarg;
             continue;
@@ -131,13 +141,28 @@ int gopt_parse(const char *cmd, gopt_table t, int argc, char **argv, gopt_fn on_
     }
     /* what follows "--" are operands too; then the operands move to the
      * end of argv, in order, for the caller */
-    for (int i = optind; rc == 0 && i < argc; i++)
-        argv[kept++] = argv[i];
+    for (int i = optind; rc == 0 && i < argc; i++) {
+        if (ordered)
+            rc = on_option(ctx, GOPT_OPERAND, argv[i]);
+        else
+            argv[kept++] = argv[i];
+    }
     int count = kept - 1;
     memmove(argv + argc - count, argv + 1, (size_t)count * sizeof *argv);
-    *first_operand = argc - count;
+    if (first_operand)
+        *first_operand = argc - count;
     view_free(&v);
     return rc;
+}
+
+int gopt_parse(const char *cmd, gopt_table t, int argc, char **argv, gopt_fn on_option, void *ctx,
+               int *first_operand) {
+    return parse(cmd, t, argc, argv, on_option, ctx, first_operand, 0);
+}
+
+int gopt_parse_ordered(const char *cmd, gopt_table t, int argc, char **argv, gopt_fn on_option,
+                       void *ctx) {
+    return parse(cmd, t, argc, argv, on_option, ctx, NULL, 1);
 }
 
 int gopt_wants_help(gopt_table t, int argc, char **argv) {

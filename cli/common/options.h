@@ -41,6 +41,13 @@ typedef int (*gopt_fn)(void *ctx, int id, const char *value);
 int gopt_parse(const char *cmd, gopt_table table, int argc, char **argv, gopt_fn on_option,
                void *ctx, int *first_operand);
 
+/* The same, but each operand goes to on_option as GOPT_OPERAND where it
+ * stands among the options (for options that apply to the operands that
+ * follow them, as `gantry match --logsource`). */
+#define GOPT_OPERAND 1
+int gopt_parse_ordered(const char *cmd, gopt_table table, int argc, char **argv, gopt_fn on_option,
+                       void *ctx);
+
 /* 1 when argv asks for help (-h or --help where an option may stand, before
  * any `--`), parsing with the command's table so option values are skipped. */
 int gopt_wants_help(gopt_table table, int argc, char **argv);

@@ -1,9 +1,11 @@
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "field_knowledge.h"
 #include "rule_options.h"
 
 int gcli_rule_options_init(gcli_rule_options *opts, int argc) {
@@ -16,6 +18,7 @@ int gcli_rule_options_init(gcli_rule_options *opts, int argc) {
     }
     opts->comp.defines = opts->defines;
     opts->comp.mapping_files = opts->mappings;
+    opts->comp.field_known = gcli_field_known;
     return 0;
 }
 
@@ -56,6 +59,19 @@ int gcli_rule_option(gcli_rule_options *opts, int id, const char *v) {
         }
         opts->comp.placeholders_empty = strcmp(v, "empty") == 0;
         return 1;
+    case GCLI_OPT_KEEP_GOING:
+        opts->comp.keep_going = 1;
+        return 1;
+    case GCLI_OPT_WERROR:
+        opts->werror = 1;
+        return 1;
+    case 'W':
+        if (strcmp(v, "error") != 0) {
+            opts->error = "-W takes 'error' (warnings fail the compile)";
+            return -1;
+        }
+        opts->werror = 1;
+        return 1;
     case GCLI_OPT_DIAGNOSTICS:
         if (strcmp(v, "json") != 0 && strcmp(v, "text") != 0) {
             opts->error = "--diagnostics-format takes 'text' or 'json'";
@@ -93,15 +109,38 @@ int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, 
                        unsigned char **image, size_t *len, gcomp_stats *stats) {
     *image = NULL;
     *len = 0;
+    gcomp_stats local;
+    if (!stats)
+        stats = &local;
+    memset(stats, 0, sizeof *stats);
     gdiag_sink *diag = gdiag_new(stderr, opts->json_diagnostics,
                                  !opts->json_diagnostics && gopt_color(-1, STDERR_FILENO));
     if (!diag)
         return -1;
     int rc = -1;
     gast_unit *unit = gcomp_parse_paths(paths, count, diag, &opts->comp);
-    if (unit && gdiag_error_count(diag) == 0)
+    /* --keep-going compiles what parsed; the files and rules that did not
+     * are already reported and absent from the unit */
+    size_t parse_errors = unit ? gdiag_error_count(diag) : 0;
+    if (unit && (parse_errors == 0 || opts->comp.keep_going))
         rc = gcomp_compile_unit(unit, diag, &opts->comp, image, len, stats);
-    else if (!unit)
+    if (unit && opts->werror && gdiag_warning_count(diag) > 0) {
+        fprintf(stderr, "gantry: %zu warning%s treated as errors (-W error)\n",
+                gdiag_warning_count(diag), gdiag_warning_count(diag) == 1 ? "" : "s");
+        free(*image);
+        *image = NULL;
+        *len = 0;
+        rc = -1;
+    }
+    if (rc == 0 && (parse_errors > 0 || stats->rules_failed > 0)) {
+        fprintf(stderr,
+                "gantry: --keep-going: left out %zu rule%s that do not compile and what %zu "
+                "error%s while reading stopped; the pack holds the rest\n",
+                stats->rules_failed, stats->rules_failed == 1 ? "" : "s", parse_errors,
+                parse_errors == 1 ? "" : "s");
+        rc = 1;
+    }
+    if (!unit)
         fputs("gantry: out of memory while reading rules\n", stderr);
     gast_unit_free(unit);
     gdiag_free(diag);
@@ -127,7 +166,7 @@ gantry_pack *gcli_compile_and_load(const char *cmd, const gcli_rule_options *opt
                                    size_t count) {
     unsigned char *image = NULL;
     size_t len = 0;
-    if (gcli_compile_paths(opts, paths, count, &image, &len, NULL) != 0)
+    if (gcli_compile_paths(opts, paths, count, &image, &len, NULL) < 0)
         return NULL;
     gantry_pack *pack = NULL;
     char err[512] = "";

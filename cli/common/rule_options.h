@@ -1,7 +1,8 @@
 /* Options shared by every command that compiles rules (compile, check,
- * match -r, test, consume -r): -D, --values, --placeholders, --mapping and
- * --diagnostics-format, as rows for each command's option table; and
- * loading rules as a pack, compiled or from a file. */
+ * match -r, test, consume -r): -D, --values, --placeholders, --mapping,
+ * --diagnostics-format, -W error (--werror) and --keep-going, as rows for
+ * each command's option table; and loading rules as a pack, compiled or from
+ * a file. */
 #ifndef GANTRY_CLI_RULE_OPTIONS_H
 #define GANTRY_CLI_RULE_OPTIONS_H
 
@@ -16,6 +17,8 @@ enum {
     GCLI_OPT_MAPPING,
     GCLI_OPT_PLACEHOLDERS,
     GCLI_OPT_DIAGNOSTICS,
+    GCLI_OPT_WERROR,
+    GCLI_OPT_KEEP_GOING,
     GCLI_OPT_FIRST_FREE = GOPT_LONG + 0x10 /* commands number their own options from here */
 };
 
@@ -36,15 +39,25 @@ enum {
         GCLI_OPT_DIAGNOSTICS, "diagnostics-format", "text|json",                                   \
             "rule diagnostics as text (default) or JSON lines"                                     \
     }
+#define GCLI_OPT_ROWS_WERROR                                                                       \
+    {'W', "warnings", "error", "warnings fail the compile (-W error)"}, {                          \
+        GCLI_OPT_WERROR, "werror", NULL, "the same as -W error"                                    \
+    }
+#define GCLI_OPT_ROW_KEEP_GOING                                                                    \
+    {                                                                                              \
+        GCLI_OPT_KEEP_GOING, "keep-going", NULL,                                                   \
+            "compile the rules that compile and report the others\n(compile and check exit 3)"     \
+    }
 #define GCLI_RULE_OPTION_ROWS                                                                      \
     GCLI_OPT_ROW_DEFINE, GCLI_OPT_ROW_VALUES, GCLI_OPT_ROW_PLACEHOLDERS, GCLI_OPT_ROW_MAPPING,     \
-        GCLI_OPT_ROW_DIAGNOSTICS
+        GCLI_OPT_ROW_DIAGNOSTICS, GCLI_OPT_ROWS_WERROR, GCLI_OPT_ROW_KEEP_GOING
 
 typedef struct gcli_rule_options {
     gcomp_options comp;
     const char **defines; /* backing arrays for comp.defines / comp.mapping_files */
     const char **mappings;
     int json_diagnostics;
+    int werror;        /* -W error / --werror: a compile with warnings fails */
     const char *error; /* set when a recognised option is malformed */
 } gcli_rule_options;
 
@@ -62,7 +75,8 @@ int gcli_rule_inputs_exist(const char *cmd, const gcli_rule_options *opts, const
                            size_t count);
 
 /* Parse and compile PATHS into a pack image, printing diagnostics on
- * stderr. Returns 0 and the image (caller frees), or -1. */
+ * stderr. Returns 0 and the image (caller frees), 1 and the image when
+ * --keep-going left rules or files out, or -1. */
 int gcli_compile_paths(const gcli_rule_options *opts, const char *const *paths, size_t count,
                        unsigned char **image, size_t *len, gcomp_stats *stats);
 

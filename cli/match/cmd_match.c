@@ -34,6 +34,9 @@ enum {
     OPT_COLOR,
     OPT_NO_COLOR,
     OPT_OPTIMIZE,
+    OPT_LOGSOURCE,
+    OPT_LOGSOURCE_MAP,
+    OPT_LOGSOURCE_ANY,
 };
 
 static const gopt match_rows[] = {
@@ -63,6 +66,13 @@ static const gopt match_rows[] = {
     /* test-only: the differential tests compare matching with and without
      * the fast paths (tests/cli/optimize_diff.sh, bench/run.sh) */
     {OPT_OPTIMIZE, "optimize", "0|1|all", NULL},
+    {OPT_LOGSOURCE, "logsource", "SPEC",
+     "logsource (product=P,service=S,category=C) of the events of no known source in the\n"
+     "inputs after it"},
+    {OPT_LOGSOURCE_MAP, "logsource-map", "FILE",
+     "lines PATTERN SPEC: logsource of the events of no known source per input path"},
+    {OPT_LOGSOURCE_ANY, "logsource-any", NULL,
+     "run every rule on events of no known source, whatever its logsource"},
     GCLI_RULE_OPTION_ROWS,
 };
 const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
@@ -74,6 +84,12 @@ typedef struct parse_state {
 
 static int bad_value(const char *what, const char *value) {
     return gopt_usage_error("match", "%s, not '%s'", what, value);
+}
+
+static void add_input(match_config *cfg, const char *path) {
+    cfg->input_ls[cfg->input_count] =
+        cfg->logsource_count ? &cfg->logsources[cfg->logsource_count - 1] : NULL;
+    cfg->inputs[cfg->input_count++] = path;
 }
 
 static int on_option(void *ctx, int id, const char *v) {
@@ -158,6 +174,24 @@ static int on_option(void *ctx, int id, const char *v) {
         else
             return gopt_usage_error("match", "--optimize takes 0, 1 or all");
         return 0;
+    case OPT_LOGSOURCE: {
+        const char *error = NULL;
+        if (gmr_logsource_parse(v, &cfg->logsources[cfg->logsource_count], &error) != 0)
+            return gopt_usage_error("match", "%s", error);
+        cfg->logsource_count++;
+        return 0;
+    }
+    case OPT_LOGSOURCE_MAP:
+        if (cfg->ls_map.count)
+            return gopt_usage_error("match", "only one --logsource-map per run");
+        return gmr_ls_map_load(v, &cfg->ls_map) == 0 ? 0 : -1;
+    case OPT_LOGSOURCE_ANY:
+        cfg->logsource_any = 1;
+        return 0;
+    case GOPT_OPERAND:
+        /* an input keeps the --logsource given before it */
+        add_input(cfg, v);
+        return 0;
     default:
         return gopt_usage_error("match", "option %d not handled", id);
     }
@@ -165,15 +199,21 @@ static int on_option(void *ctx, int id, const char *v) {
 
 static int parse_args(match_config *cfg, int argc, char **argv) {
     parse_state ps = {cfg, 0};
-    int first = 1;
-    if (gopt_parse("match", gcli_match_options, argc, argv, on_option, &ps, &first) != 0)
+    if (gopt_parse_ordered("match", gcli_match_options, argc, argv, on_option, &ps) != 0)
         return -1;
-    for (int i = first; i < argc; i++)
-        cfg->inputs[cfg->input_count++] = argv[i];
     if (!cfg->pack_path_count && !cfg->rule_path_count)
         return gopt_usage_error("match", "give a pack (-p PACK) or rules (-r RULES)");
+    /* a pack is already compiled: these would silently change nothing */
+    if (cfg->pack_path_count && !cfg->rule_path_count &&
+        (cfg->rules.comp.define_count || cfg->rules.comp.values_file ||
+         cfg->rules.comp.mapping_file_count || cfg->rules.werror))
+        return gopt_usage_error("match", "-D, --values, --mapping and -W error apply when "
+                                         "compiling rules (-r), not to a compiled pack (-p)");
     if (cfg->input_count == 0)
-        cfg->inputs[cfg->input_count++] = "-";
+        add_input(cfg, "-");
+    if (cfg->logsource_any && (cfg->logsource_count || cfg->ls_map.count))
+        return gopt_usage_error("match",
+                                "--logsource-any runs every rule: give it without --logsource");
     if (!ps.format_set)
         cfg->out.format = isatty(STDOUT_FILENO) ? GMO_TEXT : GMO_JSONL;
     cfg->out.color = cfg->out.format == GMO_TEXT && gopt_color(cfg->color, STDOUT_FILENO);
@@ -248,6 +288,44 @@ static uint64_t finish_correlators(match_run *run, gantry_correlator_stats *sum,
     return printed;
 }
 
+/* The input files, each input expanded in turn so that every file keeps the
+ * --logsource given before its input (cfg->file_ls). Returns the count, or
+ * -1 after a message. */
+static long expand_inputs(match_config *cfg, char ***out) {
+    char **files = NULL;
+    long total = 0;
+    for (size_t k = 0; k < cfg->input_count; k++) {
+        char **part = NULL;
+        const char *bad = NULL;
+        long n = gin_expand(&cfg->inputs[k], 1, &part, &bad);
+        if (n < 0) {
+            fprintf(stderr, "gantry match: %s: %s\n", bad ? bad : "?", strerror(errno));
+            gin_free_list(files, total);
+            return -1;
+        }
+        char **grown = realloc(files, (size_t)(total + n + 1) * sizeof *files);
+        const gmr_logsource **ls =
+            grown ? realloc(cfg->file_ls, (size_t)(total + n + 1) * sizeof *ls) : NULL;
+        if (grown)
+            files = grown;
+        if (!ls) {
+            fprintf(stderr, "gantry match: out of memory\n");
+            gin_free_list(part, n);
+            gin_free_list(files, total);
+            return -1;
+        }
+        cfg->file_ls = ls;
+        for (long i = 0; i < n; i++) {
+            files[total + i] = part[i];
+            cfg->file_ls[total + i] = cfg->input_ls[k];
+        }
+        free(part);
+        total += n;
+    }
+    *out = files;
+    return total;
+}
+
 static int run_match(match_config *cfg) {
     match_run run = {0};
     int status = 2;
@@ -270,12 +348,9 @@ static int run_match(match_config *cfg) {
     }
     if (start_correlators(&run) != 0)
         goto done;
-    const char *bad = NULL;
-    file_count = gin_expand(cfg->inputs, cfg->input_count, &files, &bad);
-    if (file_count < 0) {
-        fprintf(stderr, "gantry match: %s: %s\n", bad ? bad : "?", strerror(errno));
+    file_count = expand_inputs(cfg, &files);
+    if (file_count < 0)
         goto done;
-    }
     run.stats.load_seconds = load_seconds;
     run.progress = !cfg->quiet && isatty(STDERR_FILENO);
     run.started = gmr_now();
@@ -294,7 +369,8 @@ static int run_match(match_config *cfg) {
         io_failed = rc;
     } else {
         for (long i = 0; i < file_count; i++)
-            if (gmr_match_file(&run, files[i]) != 0)
+            if (gmr_use_file_logsource(&run, i, files[i]) != 0 ||
+                gmr_match_file(&run, files[i]) != 0)
                 io_failed = 1;
     }
     gantry_correlator_stats corr_stats = {0};
@@ -348,13 +424,21 @@ int gcli_cmd_match(int argc, char **argv) {
     cfg.pack_paths = calloc((size_t)argc + 1, sizeof *cfg.pack_paths);
     cfg.rule_paths = calloc((size_t)argc + 1, sizeof *cfg.rule_paths);
     cfg.inputs = calloc((size_t)argc + 2, sizeof *cfg.inputs);
+    cfg.input_ls = calloc((size_t)argc + 2, sizeof *cfg.input_ls);
+    cfg.logsources = calloc((size_t)argc + 1, sizeof *cfg.logsources);
     int status = 2;
-    if (!cfg.pack_paths || !cfg.rule_paths || !cfg.inputs ||
+    if (!cfg.pack_paths || !cfg.rule_paths || !cfg.inputs || !cfg.input_ls || !cfg.logsources ||
         gcli_rule_options_init(&cfg.rules, argc) != 0)
         fprintf(stderr, "gantry match: out of memory\n");
     else if (parse_args(&cfg, argc, argv) == 0)
         status = run_match(&cfg);
     gcli_rule_options_free(&cfg.rules);
+    for (size_t i = 0; cfg.logsources && i < cfg.logsource_count; i++)
+        gmr_logsource_free(&cfg.logsources[i]);
+    gmr_ls_map_free(&cfg.ls_map);
+    free(cfg.logsources);
+    free(cfg.input_ls);
+    free(cfg.file_ls);
     free(cfg.pack_paths);
     free(cfg.rule_paths);
     free(cfg.inputs);

@@ -115,6 +115,8 @@ static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files)
     run->stats.rule_count = rule_count;
     run->file = strcmp(files[c->file], "-") == 0 ? "<stdin>" : files[c->file];
     gmo_set_file(run->printer, run->file);
+    if (gmr_use_file_logsource(run, c->file, files[c->file]) != 0)
+        return -1;
     if (!norm && !(norm = gmr_normalizer(run)))
         return -1;
     uint64_t covered = c->first_line - 1; /* last line an item accounted for */

@@ -78,7 +78,8 @@ int gmr_init(match_run *run, const match_config *cfg, gmr_pack *packs, size_t pa
     int rc = run->matchers && list ? 0 : -1;
     for (size_t k = 0; rc == 0 && k < pack_count; k++) {
         list[k] = packs[k].pack;
-        if (gantry_matcher_new(packs[k].pack, &run->matchers[k]) != GANTRY_OK)
+        if (gantry_matcher_new(packs[k].pack, &run->matchers[k]) != GANTRY_OK ||
+            gantry_matcher_set_logsource_any(run->matchers[k], cfg->logsource_any) != GANTRY_OK)
             rc = -1;
     }
     if (rc == 0 && !(run->printer = gmo_printer_new(list, pack_count, &cfg->out, out)))

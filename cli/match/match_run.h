@@ -18,6 +18,18 @@
 /* Messages about input lines shown per kind before the rest are counted. */
 #define GMR_SHOWN 10
 
+/* A logsource given on the command line; NULL values are unset. */
+typedef struct gmr_logsource {
+    char *product, *service, *category;
+} gmr_logsource;
+
+/* --logsource-map: path patterns and their logsources, first match wins. */
+typedef struct gmr_ls_map {
+    char **patterns;
+    gmr_logsource *ls;
+    size_t count;
+} gmr_ls_map;
+
 typedef struct match_config {
     const char **pack_paths; /* -p, in the order given */
     size_t pack_path_count;
@@ -38,6 +50,13 @@ typedef struct match_config {
     gantry_options load_options;          /* hidden --optimize=0|1|all, for differential tests */
     gcli_rule_options rules;
     gmo_options out;
+    /* logsource of events of no recognised source (match_logsource.c) */
+    gmr_logsource *logsources; /* each --logsource, in order */
+    size_t logsource_count;
+    const gmr_logsource **input_ls; /* per input: the --logsource before it, or NULL */
+    const gmr_logsource **file_ls;  /* per expanded input file */
+    gmr_ls_map ls_map;              /* --logsource-map */
+    int logsource_any;              /* --logsource-any */
 } match_config;
 
 /* One pack of the run with what only the sequential run uses. */
@@ -65,6 +84,8 @@ typedef struct match_run {
     /* With -j, a worker's run collects the messages of one chunk here (one
      * line each, led by the note kind) for the merger to show in input order. */
     FILE *notes;
+    const gmr_logsource *ls_current; /* what the matcher was last given */
+    int ls_set;
 } match_run;
 
 /* Makes `run` ready to match with the packs: matchers, printer, statistics
@@ -87,6 +108,15 @@ int gmr_note_shown(const match_run *run, int kind, uint64_t count);
 /* Matches one file on the calling thread. Returns 0, or -1 when the file
  * could not be read (reported; the run goes on). */
 int gmr_match_file(match_run *run, const char *path);
+
+/* match_logsource.c */
+int gmr_logsource_parse(const char *spec, gmr_logsource *ls, const char **error);
+void gmr_logsource_free(gmr_logsource *ls);
+int gmr_ls_map_load(const char *path, gmr_ls_map *map);
+void gmr_ls_map_free(gmr_ls_map *map);
+/* Gives every matcher of the run the logsource of files[file_index] (path): the first
+ * --logsource-map pattern it matches, else the --logsource before it. */
+int gmr_use_file_logsource(match_run *run, long file_index, const char *path);
 
 /* -j N over the files: returns 0, 1 when some input could not be read, -1
  * when the threads could not run (out of memory). */

@@ -220,6 +220,17 @@ static int add_document(file_state *st, const gsigma_node *doc) {
     if (fields && fields->kind == GSIGMA_MAP && !gsigma_map_get(doc, "detection"))
         return 0; /* a field-mapping file (rules/mappings/) met while walking a rule tree;
                    * mappings are applied through --mapping and the built-in set */
+    /* Real rule repositories hold other YAML beside the rules (values files,
+     * Kubernetes manifests, CI configuration): a document with none of a
+     * rule's sections is skipped with a warning. One with a `logsource` or a
+     * `title` but no `detection` is a broken rule (E105). */
+    if (!gsigma_map_get(doc, "detection") && !gsigma_map_get(doc, "logsource") &&
+        !gsigma_map_get(doc, "title")) {
+        gdiag_report(st->ctx->diag, GDIAG_WARNING, "W059", gsigma_loc(st->file, doc),
+                     "skipped: this YAML document is not a Sigma rule, correlation or filter "
+                     "(no `detection`, `logsource` or `title`)");
+        return 0;
+    }
     gsigma_node_free(st->last_rule);
     st->last_rule = gsigma_node_copy(doc);
     if (!st->last_rule)

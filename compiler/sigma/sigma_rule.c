@@ -3,6 +3,7 @@
  * shapes follow pySigma's SigmaDetection.from_definition (SEMANTICS.md §2). */
 #include <stdlib.h>
 #include <string.h>
+#include "parse_state.h"
 #include "sigma_internal.h"
 
 typedef struct build_ctx {
@@ -101,7 +102,14 @@ static bool parse_key(build_ctx *b, const gsigma_node *key, gast_pred *pred) {
         name[len] = 0;
         int mod = gast_modifier_lookup(name);
         if (mod < 0) {
-            error_at(b, key, "E108", "unknown modifier '%s' in '%s'", name, text);
+            const char *names[GAST_MOD__COUNT];
+            for (int i = 0; i < GAST_MOD__COUNT; i++)
+                names[i] = gast_modifier_name((gast_modifier)i);
+            const char *hint = gparse_suggest(name, names, GAST_MOD__COUNT);
+            gdiag_report(b->diag, GDIAG_ERROR, "E108", gsigma_loc(b->file, key),
+                         "unknown modifier '%s' in '%s'%s%s%s", name, text,
+                         hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+            b->errors++;
             return false;
         }
         gast_modifier *mods = realloc(pred->mods, (pred->mod_count + 1) * sizeof *mods);
@@ -421,9 +429,12 @@ static bool meta_level(build_ctx *b, const gsigma_node *doc, gast_level *out) {
             *out = (gast_level)i;
             return true;
         }
-    error_at(b, n, "E112",
-             "unknown level '%s' (expected informational, low, medium, high or critical)%s",
-             n->kind == GSIGMA_SCALAR ? n->text : "", NULL);
+    const char *hint = n->kind == GSIGMA_SCALAR ? gparse_suggest(n->text, names, 5) : NULL;
+    gdiag_report(b->diag, GDIAG_ERROR, "E112", gsigma_loc(b->file, n),
+                 "unknown level '%s' (expected informational, low, medium, high or critical)%s%s%s",
+                 n->kind == GSIGMA_SCALAR ? n->text : "", hint ? "; did you mean '" : "",
+                 hint ? hint : "", hint ? "'?" : "");
+    b->errors++;
     return false;
 }
 
@@ -440,6 +451,113 @@ static bool logsource(build_ctx *b, const gsigma_node *doc, gast_rule *rule) {
            meta_string(b, ls, "service", &rule->logsource_service);
 }
 
+static void warn_at(build_ctx *b, const gsigma_node *at, const char *code, const char *fmt,
+                    const char *arg) {
+    gdiag_report(b->diag, GDIAG_WARNING, code, gsigma_loc(b->file, at), fmt, arg ? arg : "");
+}
+
+static bool is_uuid(const char *s) {
+    static const int dash[] = {8, 13, 18, 23};
+    if (strlen(s) != 36)
+        return false;
+    for (int i = 0, d = 0; i < 36; i++) {
+        if (d < 4 && i == dash[d]) {
+            if (s[i] != '-')
+                return false;
+            d++;
+        } else if (!strchr("0123456789abcdefABCDEF", s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* YYYY-MM-DD (1 when so), YYYY/MM/DD, Sigma's old form (2), else 0. */
+static int date_form(const char *s) {
+    if (strlen(s) != 10)
+        return 0;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return 0;
+    int month = (s[5] - '0') * 10 + (s[6] - '0'), day = (s[8] - '0') * 10 + (s[9] - '0');
+    if (month < 1 || month > 12 || day < 1 || day > 31 || s[4] != s[7])
+        return 0;
+    return s[4] == '-' ? 1 : s[4] == '/' ? 2 : 0;
+}
+
+/* Metadata as the Sigma specification writes it (warnings: W054-W058). A
+ * missing level reads as medium, as for native rules. */
+static void check_metadata(build_ctx *b, const gsigma_node *doc, const gast_rule *rule) {
+    static const char *const statuses[] = {"stable", "test", "experimental", "deprecated",
+                                           "unsupported"};
+    const gsigma_node *id = gsigma_map_get(doc, "id");
+    if (!rule->id)
+        warn_at(b, doc, "W054", "the rule has no `id`; Sigma rules are named by a UUID%s", NULL);
+    else if (!is_uuid(rule->id))
+        warn_at(b, id, "W054", "`id` '%s' is not a UUID", rule->id);
+    if (!rule->title)
+        warn_at(b, doc, "W055", "the rule has no `title`%s", NULL);
+    if (rule->level == GAST_LEVEL_UNSET)
+        warn_at(b, doc, "W056", "the rule has no `level`; it is reported as medium%s", NULL);
+    const gsigma_node *status = gsigma_map_get(doc, "status");
+    if (rule->status) {
+        bool known = false;
+        for (size_t i = 0; i < 5 && !known; i++)
+            known = strcmp(rule->status, statuses[i]) == 0;
+        if (!known) {
+            const char *hint = gparse_suggest(rule->status, statuses, 5);
+            gdiag_report(b->diag, GDIAG_WARNING, "W057", gsigma_loc(b->file, status),
+                         "unknown status '%s' (stable, test, experimental, deprecated or "
+                         "unsupported)%s%s%s",
+                         rule->status, hint ? "; did you mean '" : "", hint ? hint : "",
+                         hint ? "'?" : "");
+        }
+    }
+    const char *keys[] = {"date", "modified"};
+    const char *vals[] = {rule->date, rule->modified};
+    for (int k = 0; k < 2; k++) {
+        if (!vals[k])
+            continue;
+        int form = date_form(vals[k]);
+        if (form != 1)
+            gdiag_report(b->diag, GDIAG_WARNING, "W058",
+                         gsigma_loc(b->file, gsigma_map_get(doc, keys[k])),
+                         form == 2 ? "`%s` %s uses the old YYYY/MM/DD form; Sigma writes YYYY-MM-DD"
+                                   : "`%s` %s is not a date of the form YYYY-MM-DD",
+                         keys[k], vals[k]);
+    }
+}
+
+/* A condition naming no search identifier (E040, as for native rules): the
+ * rule never reaches the compiler's check when it has other errors, so the
+ * front end reports it itself, with "did you mean". */
+static void check_refs(build_ctx *b, const gsigma_node *detection, const gast_cond *c) {
+    if (!c)
+        return;
+    if (c->kind == GAST_COND_REF && c->name) {
+        /* the identifiers as written: one that failed to build is still there */
+        const char *names[256];
+        size_t n = 0;
+        for (size_t i = 0; detection->kind == GSIGMA_MAP && i < detection->count; i++) {
+            const gsigma_node *k = detection->keys[i];
+            if (k->kind != GSIGMA_SCALAR || strcmp(k->text, "condition") == 0)
+                continue;
+            if (strcmp(k->text, c->name) == 0)
+                return;
+            if (n < 256)
+                names[n++] = k->text;
+        }
+        const char *hint = gparse_suggest(c->name, names, n);
+        gdiag_report(b->diag, GDIAG_ERROR, "E040", c->loc,
+                     "the condition names `%s`, which is no search identifier of the rule%s%s%s",
+                     c->name, hint ? "; did you mean `" : "", hint ? hint : "", hint ? "`?" : "");
+        b->errors++;
+        return;
+    }
+    check_refs(b, detection, c->left);
+    check_refs(b, detection, c->right);
+}
+
 gast_rule *gsigma_rule_build(gast_unit *unit, gdiag_sink *diag, const char *file,
                              const gsigma_node *doc, const char *name, int *failed) {
     build_ctx b = {unit, diag, file, 0, false};
@@ -450,22 +568,27 @@ gast_rule *gsigma_rule_build(gast_unit *unit, gdiag_sink *diag, const char *file
         *failed = -1;
         return NULL;
     }
-    bool ok = meta_string(&b, doc, "id", &rule->id) &&
-              meta_string(&b, doc, "title", &rule->title) &&
-              meta_string(&b, doc, "description", &rule->description) &&
-              meta_string(&b, doc, "status", &rule->status) && meta_level(&b, doc, &rule->level) &&
-              meta_string(&b, doc, "author", &rule->author) &&
-              meta_string(&b, doc, "date", &rule->date) &&
-              meta_string(&b, doc, "modified", &rule->modified) &&
-              meta_string(&b, doc, "license", &rule->license) &&
-              meta_strings(&b, doc, "references", &rule->references) &&
-              meta_strings(&b, doc, "tags", &rule->tags) &&
-              meta_strings(&b, doc, "falsepositives", &rule->falsepositives) &&
-              meta_strings(&b, doc, "fields", &rule->fields) && logsource(&b, doc, rule);
+    /* every item is checked, so one run reports every mistake of the rule */
+    bool ok = meta_string(&b, doc, "id", &rule->id);
+    ok = meta_string(&b, doc, "title", &rule->title) && ok;
+    ok = meta_string(&b, doc, "description", &rule->description) && ok;
+    ok = meta_string(&b, doc, "status", &rule->status) && ok;
+    ok = meta_level(&b, doc, &rule->level) && ok;
+    ok = meta_string(&b, doc, "author", &rule->author) && ok;
+    ok = meta_string(&b, doc, "date", &rule->date) && ok;
+    ok = meta_string(&b, doc, "modified", &rule->modified) && ok;
+    ok = meta_string(&b, doc, "license", &rule->license) && ok;
+    ok = meta_strings(&b, doc, "references", &rule->references) && ok;
+    ok = meta_strings(&b, doc, "tags", &rule->tags) && ok;
+    ok = meta_strings(&b, doc, "falsepositives", &rule->falsepositives) && ok;
+    ok = meta_strings(&b, doc, "fields", &rule->fields) && ok;
+    ok = logsource(&b, doc, rule) && ok;
+    if (ok)
+        check_metadata(&b, doc, rule);
     if (ok && !rule->license && !(rule->license = gsigma_strdup("DRL-1.1")))
         b.oom = true;
     const gsigma_node *detection = gsigma_map_get(doc, "detection");
-    if (ok && !b.oom) {
+    if (!b.oom) {
         if (!detection) {
             error_at(&b, doc, "E105", "the Sigma rule '%s' has no `detection`%s", name, NULL);
         } else {
@@ -476,6 +599,8 @@ gast_rule *gsigma_rule_build(gast_unit *unit, gdiag_sink *diag, const char *file
                 b.oom = true;
             else
                 b.errors += n;
+            if (!b.oom)
+                check_refs(&b, detection, rule->condition);
         }
     }
     if (b.oom || b.errors || !ok) {

@@ -190,6 +190,35 @@ GRT_API void gantry_matcher_free(gantry_matcher *matcher) {
     free(matcher);
 }
 
+GRT_API gantry_status gantry_matcher_set_logsource(gantry_matcher *matcher, const char *product,
+                                                   const char *service, const char *category) {
+    if (!matcher)
+        return GANTRY_E_ARG;
+    const gantry_pack *pk = matcher->pack;
+    free(matcher->ls_allowed);
+    matcher->ls_allowed = NULL;
+    if ((!product || !*product) && (!service || !*service) && (!category || !*category))
+        return GANTRY_OK;
+    uint64_t *bits = calloc(pk->nrules / 64u + 1u, sizeof *bits);
+    if (!bits)
+        return GANTRY_E_NOMEM;
+    for (uint32_t r = 0; r < pk->nrules; r++) {
+        const gantry_rule_info *info = &pk->infos[r];
+        if (gls_fits_given(info->logsource_product, info->logsource_service,
+                           info->logsource_category, product, service, category))
+            bits[r / 64] |= 1ull << (r % 64);
+    }
+    matcher->ls_allowed = bits;
+    return GANTRY_OK;
+}
+
+GRT_API gantry_status gantry_matcher_set_logsource_any(gantry_matcher *matcher, int any) {
+    if (!matcher)
+        return GANTRY_E_ARG;
+    matcher->ls_any = any != 0;
+    return GANTRY_OK;
+}
+
 GRT_API gantry_status gantry_match_event(gantry_matcher *matcher, const gantry_event *event,
                                          gantry_match_fn on_match, void *user) {
     if (!matcher || !event || !on_match)

@@ -81,19 +81,20 @@ typedef struct gpf_class {
     char *arena;
 } gpf_class;
 
-/* Sources with the same allowed rules share a class; without logsource
- * dispatch there is one class, over every rule. */
+/* Logsource classes with the same allowed rules share an index class;
+ * without logsource dispatch there is one, over every rule. */
 enum { GPF_PENDING, GPF_BUILDING, GPF_READY, GPF_UNUSABLE };
 
 struct gpf_index {
-    gpf_class classes[GLS_NSOURCES + 1];
-    const uint64_t *subset[GLS_NSOURCES + 1]; /* each class's rules, NULL for all */
-    /* GPF_*: a class is built at load, or (the class only events of no
-     * recognised source use, in a pack with logsource dispatch) by the first
-     * matcher that needs it; matchers meanwhile run every allowed rule. */
-    atomic_int state[GLS_NSOURCES + 1];
+    gpf_class classes[GLS_MAX_CLASSES];
+    const uint64_t *subset[GLS_MAX_CLASSES]; /* each class's rules, NULL for all */
+    /* GPF_*: a class is built at load, or (a class that only events of an
+     * event category, of no logsource or of every rule use, in a pack with
+     * logsource dispatch) by the first matcher that needs it; matchers
+     * meanwhile run every allowed rule. */
+    atomic_int state[GLS_MAX_CLASSES];
     uint32_t nclasses;
-    uint8_t class_of[GLS_NSOURCES + 1]; /* by GLS_* source, GLS_UNKNOWN included */
+    uint8_t class_of[GLS_MAX_CLASSES]; /* by GLS_CLASS_* logsource class */
 };
 
 /* ---- literals ---------------------------------------------------------- */
@@ -596,10 +597,12 @@ gantry_status gpf_build(gantry_pack *pk) {
     gpf_index *x = calloc(1, sizeof *x);
     if (!x)
         return GANTRY_E_NOMEM;
-    /* one class per distinct set of rules a source's events may run: a
-     * Kubernetes event then scans only the literals of rules it can match */
-    for (unsigned src = 0; src <= GLS_UNKNOWN; src++) {
-        const uint64_t *allowed = gls_allowed(pk, src);
+    /* one index class per distinct set of rules a logsource class's events
+     * may run: a Kubernetes event then scans only the literals of rules it
+     * can match */
+    unsigned nls = gls_nclasses();
+    for (unsigned ls = 0; ls < nls; ls++) {
+        const uint64_t *allowed = gls_allowed(pk, ls);
         unsigned c = 0;
         for (; c < x->nclasses; c++) {
             const uint64_t *other = x->subset[c];
@@ -607,22 +610,22 @@ gantry_status gpf_build(gantry_pack *pk) {
                 (allowed && other && memcmp(allowed, other, gpf_words(pk->nrules) * 8u) == 0))
                 break;
         }
-        x->class_of[src] = (uint8_t)c;
+        x->class_of[ls] = (uint8_t)c;
         if (c == x->nclasses) {
             x->subset[c] = allowed;
             atomic_init(&x->state[c], GPF_PENDING);
             x->nclasses++;
         }
     }
-    /* Events of no recognised source are rare next to a pack's own sources,
-     * and their class (every rule) is the largest to build: it waits for its
-     * first event. */
-    uint32_t lazy = pk->dispatch ? x->class_of[GLS_UNKNOWN] : UINT32_MAX;
-    for (unsigned src = 0; src < GLS_UNKNOWN; src++)
-        if (x->class_of[src] == lazy)
-            lazy = UINT32_MAX;
+    /* The classes of a source's events without an event category are built
+     * now; the others (event categories, events without a logsource, every
+     * rule) wait for their first event, unless they share an eager one. */
+    uint8_t eager[GLS_MAX_CLASSES] = {0};
+    for (unsigned ls = 0; ls < nls; ls++)
+        if (!pk->dispatch || gls_class_is_source_base(ls))
+            eager[x->class_of[ls]] = 1;
     for (uint32_t c = 0; c < x->nclasses; c++) {
-        if (c == lazy)
+        if (!eager[c])
             continue;
         int rc = class_build(pk, &x->classes[c], x->subset[c]);
         if (rc < 0) {
@@ -719,9 +722,9 @@ static int class_ready(const gantry_pack *pk, gpf_index *ix, uint32_t c) {
     return rc == 0 ? 0 : -1;
 }
 
-int gpf_select(gantry_matcher *m, unsigned source) {
+int gpf_select(gantry_matcher *m, unsigned cls) {
     const gantry_pack *pk = m->pack;
-    uint32_t c = pk->prefilter->class_of[source];
+    uint32_t c = pk->prefilter->class_of[cls];
     if (class_ready(pk, pk->prefilter, c) != 0)
         return -1;
     const gpf_class *x = &pk->prefilter->classes[c];

@@ -25,10 +25,10 @@ gantry_status gpf_matcher_init(gantry_matcher *m);
 void gpf_matcher_release(gantry_matcher *m);
 
 /* Fills m->pf_cand with the rules that may match the current event, whose
- * logsource is `source` (a GLS_* value; bits of rules other sources run may
- * be set too: the caller masks them). Returns 0, or -1 when extraction
- * failed (then every rule must run). */
-int gpf_select(gantry_matcher *m, unsigned source);
+ * logsource class is `cls` (a GLS_CLASS_* value; bits of rules other classes
+ * run may be set too: the caller masks them). Returns 0, or -1 when
+ * extraction failed (then every rule must run). */
+int gpf_select(gantry_matcher *m, unsigned cls);
 
 /* prefilter_lit.c: a run of bytes every match must contain, written to
  * `out` (room for m bytes); 0 when none can be found safely. */

@@ -79,13 +79,100 @@ static void falco_mounts(gnorm_out *o, const char *mounts) {
     }
 }
 
+/* A number field as Falco prints it: a JSON number, or its text. */
+static void copy_num(gnorm_out *o, const char *key, const cJSON *of, const char *name) {
+    const cJSON *v = field(of, name);
+    if (cJSON_IsNumber(v))
+        gnorm_num(o, key, v->valuedouble);
+    else if (cJSON_IsString(v) && v->valuestring[0] >= '0' && v->valuestring[0] <= '9')
+        gnorm_num(o, key, strtod(v->valuestring, NULL));
+}
+
+static int among(const char *s, const char *const *list) {
+    for (; s && *list; list++)
+        if (strcmp(s, *list) == 0)
+            return 1;
+    return 0;
+}
+
+/* The Sigma category of a syscall alert (event.category, base/sources.h):
+ * an exec is process_creation; otherwise the kind of the file descriptor the
+ * syscall used (fd.type: file or directory, ipv4 or ipv6), and without fd.type
+ * the syscall itself (evt.type). Alerts of other syscalls, with neither, and
+ * k8s_audit-source alerts have no category. */
+enum falco_cat { CAT_NONE, CAT_PROCESS, CAT_FILE, CAT_NETWORK };
+static const char *const cat_names[] = {NULL, GRT_CAT_PROCESS_CREATION, GRT_CAT_FILE_EVENT,
+                                        GRT_CAT_NETWORK_CONNECTION};
+
+static enum falco_cat falco_category(const cJSON *of) {
+    static const char *const exec[] = {"execve", "execveat", NULL};
+    static const char *const file_fd[] = {"file", "directory", NULL};
+    static const char *const net_fd[] = {"ipv4", "ipv6", NULL};
+    static const char *const file_evt[] = {
+        "open",   "openat",   "openat2", "creat",    "rename", "renameat", "renameat2",
+        "unlink", "unlinkat", "mkdir",   "mkdirat",  "rmdir",  "symlink",  "symlinkat",
+        "link",   "linkat",   "chmod",   "fchmodat", "chown",  "fchownat", NULL};
+    static const char *const net_evt[] = {"connect", "accept", "accept4",  "listen",
+                                          "bind",    "sendto", "recvfrom", NULL};
+    const char *evt = field_str(of, "evt.type");
+    const char *fd = field_str(of, "fd.type");
+    if (among(evt, exec))
+        return CAT_PROCESS;
+    if (fd)
+        return among(fd, file_fd) ? CAT_FILE : among(fd, net_fd) ? CAT_NETWORK : CAT_NONE;
+    if (among(evt, file_evt))
+        return CAT_FILE;
+    if (among(evt, net_evt))
+        return CAT_NETWORK;
+    return CAT_NONE;
+}
+
+/* The process, file and network fields of a syscall alert. */
+static void falco_syscall(gnorm_out *o, const cJSON *of, enum falco_cat category) {
+    gnorm_process_cmdline(o, field_str(of, "proc.cmdline"));
+    const char *exe = field_str(of, "proc.exepath");
+    if (exe) {
+        cJSON_DeleteItemFromObjectCaseSensitive(o->obj, "process.executable");
+        gnorm_push_str(o, "process.executable", exe);
+    }
+    copy_str(o, "process.name", of, "proc.name");
+    copy_num(o, "process.pid", of, "proc.pid");
+    copy_str(o, "process.working_directory", of, "proc.cwd");
+    /* proc.pexepath is the parent's full path, proc.pexe its argv[0] */
+    const char *pexe = field_str(of, "proc.pexepath");
+    gnorm_str(o, "process.parent.executable", pexe ? pexe : field_str(of, "proc.pexe"));
+    copy_str(o, "process.parent.name", of, "proc.pname");
+    copy_str(o, "process.parent.command_line", of, "proc.pcmdline");
+    copy_num(o, "process.parent.pid", of, "proc.ppid");
+    if (category == CAT_FILE) {
+        copy_str(o, "file.path", of, "fd.name");
+        copy_str(o, "file.directory", of, "fd.directory");
+    } else if (category == CAT_NETWORK) {
+        /* the server end is the destination, the client end the source
+         * (source.ip is an actor field, written above) */
+        copy_str(o, "destination.ip", of, "fd.sip");
+        copy_num(o, "destination.port", of, "fd.sport");
+        copy_str(o, "destination.domain", of, "fd.sip.name");
+        copy_num(o, "source.port", of, "fd.cport");
+        copy_str(o, "network.transport", of, "fd.l4proto");
+        const char *evt = field_str(of, "evt.type");
+        if (evt && strcmp(evt, "connect") == 0)
+            gnorm_bool(o, "network.initiated", 1);
+        else if (evt && strncmp(evt, "accept", 6) == 0)
+            gnorm_bool(o, "network.initiated", 0);
+    }
+}
+
 static void falco_fields(gnorm_out *o, const cJSON *root) {
     const cJSON *of = gnorm_path(root, "output_fields");
     const char *source = gnorm_path_str(root, "source");
     const char *verb = field_str(of, "ka.verb");
     const char *evt = field_str(of, "evt.type");
+    int k8s_source = source && strcmp(source, grt_source_name(GRT_SRC_K8S_AUDIT)) == 0;
+    enum falco_cat category = k8s_source ? CAT_NONE : falco_category(of);
     if (gnorm_wants(o, GNORM_G_BASE)) {
         gnorm_str(o, "event.module", grt_source_name(GRT_SRC_FALCO));
+        gnorm_str(o, "event.category", cat_names[category]);
         gnorm_str(o, "@timestamp", gnorm_path_str(root, "time"));
         gnorm_str(o, "rule.name", gnorm_path_str(root, "rule"));
         gnorm_str(o, "log.level", gnorm_path_str(root, "priority"));
@@ -112,6 +199,8 @@ static void falco_fields(gnorm_out *o, const cJSON *root) {
             const char *s = ips[0] == '[' ? ips + 1 : ips;
             size_t n = strcspn(s, ",]");
             gnorm_strn(o, "source.ip", s, n);
+        } else if (category == CAT_NETWORK) {
+            copy_str(o, "source.ip", of, "fd.cip"); /* the client end of the connection */
         }
     }
     if (gnorm_wants(o, GNORM_G_HTTP)) {
@@ -178,16 +267,8 @@ static void falco_fields(gnorm_out *o, const cJSON *root) {
         if (mounts)
             falco_mounts(o, mounts);
     }
-    if (gnorm_wants(o, GNORM_G_PROCESS) &&
-        (!source || strcmp(source, grt_source_name(GRT_SRC_K8S_AUDIT)) != 0)) {
-        gnorm_process_cmdline(o, field_str(of, "proc.cmdline"));
-        const char *exe = field_str(of, "proc.exepath");
-        if (exe) {
-            cJSON_DeleteItemFromObjectCaseSensitive(o->obj, "process.executable");
-            gnorm_push_str(o, "process.executable", exe);
-        }
-        copy_str(o, "process.name", of, "proc.name");
-    }
+    if (gnorm_wants(o, GNORM_G_PROCESS) && !k8s_source)
+        falco_syscall(o, of, category);
 }
 
 gantry_status gnorm_falco(cJSON *root, unsigned want, cJSON **event, const char **reason) {

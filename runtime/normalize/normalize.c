@@ -26,7 +26,6 @@ struct gantry_normalizer {
     char *scratch;
     size_t scratch_cap;
     unsigned max_depth; /* 0: GANTRY_DEFAULT_MAX_DEPTH, checked by gnorm_parse_json */
-    int module_only;    /* logsource dispatch needs event.module; the pack reads no BASE field */
 };
 
 /* The public enum lists the sources of base/sources.h in its order, between
@@ -78,7 +77,9 @@ gantry_status gantry_normalizer_new(const gantry_pack *pack, gantry_input_format
             if (name)
                 n->want |= gnorm_field_groups(name);
         }
-        n->module_only = gantry_pack_scopes_sources(pack) && !(n->want & GNORM_G_BASE);
+        /* logsource semantics read event.module and event.category (BASE) */
+        if (gantry_pack_scopes_sources(pack))
+            n->want |= GNORM_G_BASE;
     }
     *normalizer = n;
     return GANTRY_OK;
@@ -415,14 +416,6 @@ gantry_status gantry_normalizer_feed(gantry_normalizer *n, const char *line, siz
     if (r.text && set_message(r.event, line, len) != GANTRY_OK) {
         cJSON_Delete(r.event);
         return GANTRY_E_NOMEM;
-    }
-    if (n->module_only && r.source != GANTRY_FORMAT_JSON && r.source != GANTRY_FORMAT_AUTO) {
-        cJSON *module = cJSON_CreateStringReference(format_names[r.source]);
-        if (!module) {
-            cJSON_Delete(r.event);
-            return GANTRY_E_NOMEM;
-        }
-        cJSON_AddItemToObjectCS(r.event, "event.module", module);
     }
     /* dockerd: a call takes its form-data and caller-identity lines. */
     if (n->held_kind == HELD_DOCKERD &&

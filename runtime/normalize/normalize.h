@@ -24,7 +24,7 @@ enum {
     GNORM_G_IMAGE = 1u << 5,     /* container.image.registry/repository/tag/digest */
     GNORM_G_SECURITY = 1u << 6,  /* container.security_context.*, container.host_* */
     GNORM_G_MOUNTS = 1u << 7,    /* container.mounts.* */
-    GNORM_G_PROCESS = 1u << 8,   /* process.* */
+    GNORM_G_PROCESS = 1u << 8,   /* process.*, and file.*, destination.*, network.* of syscalls */
     GNORM_G_ENV = 1u << 9,       /* container.env.name */
     GNORM_G_SCOPES = 1u << 10,   /* container.list: one object per container */
     GNORM_G_ALL = (1u << 11) - 1,

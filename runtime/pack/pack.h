@@ -161,6 +161,12 @@ struct gantry_matcher {
     /* Rules the embedder disabled (runtime/api/mask.c): bit set = rule runs.
      * NULL until the first gantry_matcher_select, so it costs nothing. */
     uint64_t *rule_mask;
+
+    /* events of no recognised source (gantry_matcher_set_logsource*): run
+     * every rule, or the rules of ls_allowed (a bitset) when not NULL, else
+     * only the rules without a logsource */
+    int ls_any;
+    uint64_t *ls_allowed;
 };
 
 /* The optional correlation sections, as the loader found them. */

@@ -50,6 +50,7 @@ void grt_matcher_release(gantry_matcher *m) {
     free(m->text);
     free(m->walk);
     free(m->top_keys);
+    free(m->ls_allowed);
     memset(m, 0, sizeof *m);
 }
 
@@ -463,11 +464,17 @@ gantry_status grt_match_event(gantry_matcher *m, const void *event, gantry_match
     const gantry_pack *pk = m->pack;
     next_generation(m);
     m->event = event;
-    /* logsource dispatch is semantics: it applies with or without the index */
-    unsigned source = pk->dispatch ? gls_event_source(event) : GLS_UNKNOWN;
-    const uint64_t *allowed = gls_allowed(pk, source);
+    /* logsource semantics: they apply with or without the index */
+    unsigned cls = pk->dispatch ? gls_event_class(event) : GLS_CLASS_ANY;
+    const uint64_t *allowed;
+    if (cls == GLS_CLASS_NONE && (m->ls_any || m->ls_allowed)) {
+        cls = GLS_CLASS_ANY;
+        allowed = m->ls_any ? NULL : m->ls_allowed;
+    } else {
+        allowed = gls_allowed(pk, cls);
+    }
     uint32_t words = gpf_words(pk->nrules);
-    if (m->use_prefilter && gpf_select(m, source) == 0) {
+    if (m->use_prefilter && gpf_select(m, cls) == 0) {
         /* candidates in rule order, so matches are reported as without the index */
         for (uint32_t w = 0; w < words; w++) {
             uint64_t bits = m->pf_cand[w] & (allowed ? allowed[w] : ~0ull);

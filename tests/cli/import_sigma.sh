@@ -70,4 +70,8 @@ printf '%s\n' '{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"create","o
 grep -q 'Exec into a pod (fixture)' "$T/match.out"
 check "match -r takes a Sigma file" $?
 
+"$GANTRY" import-sigma --explain tests/diagnostics/check/sigma_unknown_field.yml >/dev/null 2>"$T/explain.err"
+grep -q "warning\[W030\]: .*fills field .verbb.; did you mean .verb.?" "$T/explain.err"
+check "--explain warns on a field no source of the logsource fills (W030)" $?
+
 [ "$fails" -eq 0 ]

@@ -135,6 +135,88 @@ check "usage error exits 2" $?
 jq -e '.malformed == 5 and .events == 1 and .lines == 8' "$T/stats-long.json" >/dev/null
 check "--max-line-bytes counts long lines as malformed" $?
 
+# Logsource semantics: JSON of no recognised source has no logsource, so
+# only rules without one run on it, unless --logsource (for the inputs after
+# it), --logsource-map or --logsource-any says otherwise.
+cat >"$T/zeek.gantry" <<'EOF'
+rule rdp_open {
+    title: "RDP from outside"
+    logsource: { product: zeek, service: rdp }
+    selection sel: { id.resp_p: 3389 }
+    condition: not sel
+}
+rule plain {
+    title: "Any kind"
+    selection sel: { kind: 0 }
+    condition: sel
+}
+EOF
+echo '{"kind": 0}' >"$T/kind.json"
+cp "$T/kind.json" "$T/kind2.json"
+"$GANTRY" match -r "$T/zeek.gantry" --format jsonl "$T/kind.json" >"$T/ls.out" 2>/dev/null
+[ "$(jq -r .rule.title "$T/ls.out" | tr '\n' ,)" = "Any kind," ]
+check "a rule with a logsource does not run on unrecognised JSON" $?
+"$GANTRY" match -r "$T/zeek.gantry" --format jsonl "$T/kind.json" \
+    --logsource product=zeek,service=rdp "$T/kind2.json" >"$T/ls.out" 2>/dev/null
+[ "$(jq -r '.file + ":" + .rule.title' "$T/ls.out" | sed "s|$T/||" | tr '\n' ,)" = \
+    "kind.json:Any kind,kind2.json:RDP from outside,kind2.json:Any kind," ]
+check "--logsource applies to the inputs after it" $?
+printf '# pattern logsource\n*/kind2.json product=zeek,service=rdp\n' >"$T/ls.map"
+"$GANTRY" match -r "$T/zeek.gantry" --format jsonl --logsource-map "$T/ls.map" \
+    "$T/kind.json" "$T/kind2.json" >"$T/ls.out" 2>/dev/null
+[ "$(jq -r '.file + ":" + .rule.title' "$T/ls.out" | sed "s|$T/||" | tr '\n' ,)" = \
+    "kind.json:Any kind,kind2.json:RDP from outside,kind2.json:Any kind," ]
+check "--logsource-map gives files their logsource" $?
+"$GANTRY" match -r "$T/zeek.gantry" --format jsonl --logsource-any -j 2 "$T/kind.json" \
+    >"$T/ls.out" 2>/dev/null
+[ "$(wc -l <"$T/ls.out")" -eq 2 ]
+check "--logsource-any runs every rule (-j 2)" $?
+"$GANTRY" match -r "$T/zeek.gantry" --logsource product=zeek,bogus=1 "$T/kind.json" \
+    >/dev/null 2>&1
+[ $? -eq 2 ]
+check "a malformed --logsource is a usage error" $?
+"$GANTRY" match -p "$T/rules.gpk" -D trusted=x "$T/kind.json" >/dev/null 2>"$T/d.err"
+[ $? -eq 2 ] && grep -q "not to a compiled pack" "$T/d.err"
+check "-D with -p is a usage error" $?
+"$GANTRY" match -r "$T/zeek.gantry" -D nothing=x "$T/kind.json" >/dev/null 2>"$T/d.err"
+[ $? -eq 2 ] && grep -q "E075" "$T/d.err"
+check "-D naming nothing fails the compile" $?
+
+# Directories of real rule repositories: YAML that is no rule is skipped with
+# W059; --keep-going writes the rules that compile and exits 3.
+mkdir -p "$T/repo"
+cat >"$T/repo/good.yml" <<'EOF'
+title: Pod exec
+id: 0b6f2f0e-3c1a-4d2b-9e8f-1a2b3c4d5e6f
+status: test
+level: medium
+logsource: { product: kubernetes, service: audit }
+detection:
+    selection: { verb: create, objectRef.subresource: exec }
+    condition: selection
+EOF
+cat >"$T/repo/bad.yml" <<'EOF'
+title: Bad
+id: 1c7a3f1e-4d2b-4e3c-8f9a-2b3c4d5e6f70
+level: hihg
+logsource: { product: kubernetes, service: audit }
+detection:
+    selection: { verb|contans: create }
+    condition: selectoin
+EOF
+printf 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n' >"$T/repo/manifest.yaml"
+"$GANTRY" compile -o "$T/repo.gpk" "$T/repo" >/dev/null 2>"$T/repo.err"
+[ $? -eq 1 ] && [ "$(grep -c 'error\[' "$T/repo.err")" -eq 3 ]
+check "strict compile fails with every error of the bad file" $?
+grep -q "manifest.yaml:1:1: warning\[W059\]" "$T/repo.err"
+check "a Kubernetes manifest is skipped with W059" $?
+"$GANTRY" compile --keep-going -o "$T/repo.gpk" "$T/repo" >"$T/repo.out" 2>"$T/repo.err"
+[ $? -eq 3 ] && grep -q "1 rules" "$T/repo.out"
+check "--keep-going writes the rules that compile and exits 3" $?
+"$GANTRY" match -r "$T/repo" --keep-going --format jsonl "$T/kind.json" >/dev/null 2>&1
+[ $? -eq 0 ]
+check "match -r --keep-going runs the rules that compile" $?
+
 "$GANTRY" version | grep -q "^gantry "
 check "version" $?
 "$GANTRY" help match | grep -q -- "--fail-on-match"
