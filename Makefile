@@ -32,9 +32,12 @@ PKGS := libcjson libpcre2-8 zlib yaml-0.1
 # want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
 	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3 \
-	python3-venv python3-setuptools golang-go
+	python3-venv python3-setuptools python3-wheel golang-go
 DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3 go
 DEP_PKGS := $(PKGS) cmocka libnats
+# Python modules the binding's install test needs (Debian's python3, not any
+# other interpreter first on PATH).
+DEP_PY_MODULES := ensurepip setuptools wheel
 
 ifeq ($(GANTRY_DEPS_CHECKED),)
 # ---- first pass: dependencies, then the same goals in a fresh make --------
@@ -54,6 +57,7 @@ depcheck:
 	@missing=""; \
 	for t in $(DEP_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	for p in $(DEP_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for m in $(DEP_PY_MODULES); do /usr/bin/python3 -c "import $$m" 2>/dev/null || missing="$$missing python3:$$m"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && [ "$(AUTO_DEPS)" != 0 ]; then \
 	    echo "missing:$$missing; installing them (running as root)"; \

@@ -142,7 +142,7 @@ void gantry_matcher_free(gantry_matcher *matcher);
 /* The logsource of events of no recognised source (docs/sigma.md,
  * "Logsource semantics"). A rule runs on an event only when its logsource
  * fits the event's; events of a recognised source (event.module) have the
- * logsource of base/sources.h, the others none, so by default only rules
+ * logsource of its source (docs/sigma.md), the others none, so by default only rules
  * without a logsource run on them. set_logsource gives them one (each of
  * product, service and category NULL or "" when unset; all three unset
  * gives none again); set_logsource_any(m, 1) runs every rule on them,
