@@ -34,13 +34,18 @@ enum {
     OPT_COLOR,
     OPT_NO_COLOR,
     OPT_OPTIMIZE,
+    /* issue 17: output forms, time window, timeline, rule selection */
+    OPT_WIDTH,
 };
 
 static const gopt match_rows[] = {
     {'p', "pack", "PACK", "a compiled pack (repeatable: every pack sees every event)"},
     {'r', "rules", "RULES", "rule file or directory compiled in memory (repeatable)"},
-    {OPT_FORMAT, "format", "jsonl|text", "output form (default: text on a terminal, else jsonl)"},
-    {OPT_FIELDS, "fields", NULL, "print only the fields the matching rule read"},
+    {OPT_FORMAT, "format", "jsonl|text|csv|ecs",
+     "output form (default: text on a terminal, else jsonl)"},
+    {OPT_FIELDS, "fields", "LIST",
+     "print these fields (comma list of schema fields and\nraw:PATH), or `rule`: the fields the "
+     "rule read"},
     {OPT_MIN_LEVEL, "min-level", "LEVEL", "report only matches at or above LEVEL"},
     {OPT_COUNT, "count", NULL,
      "print per-rule match counts instead of matches\n(most first, then by level)"},
@@ -63,6 +68,8 @@ static const gopt match_rows[] = {
     /* test-only: the differential tests compare matching with and without
      * the fast paths (tests/cli/optimize_diff.sh, bench/run.sh) */
     {OPT_OPTIMIZE, "optimize", "0|1|all", NULL},
+    /* issue 17: output forms, time window, timeline, rule selection */
+    {OPT_WIDTH, "width", "N", "text line width (default: COLUMNS, else the terminal's)"},
     GCLI_RULE_OPTION_ROWS,
 };
 const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
@@ -91,13 +98,34 @@ static int on_option(void *ctx, int id, const char *v) {
         cfg->rule_paths[cfg->rule_path_count++] = v;
         return 0;
     case OPT_FORMAT:
-        if (strcmp(v, "jsonl") != 0 && strcmp(v, "text") != 0)
-            return bad_value("--format takes jsonl or text", v);
-        cfg->out.format = strcmp(v, "jsonl") == 0 ? GMO_JSONL : GMO_TEXT;
+        if (strcmp(v, "jsonl") == 0)
+            cfg->out.format = GMO_JSONL;
+        else if (strcmp(v, "text") == 0)
+            cfg->out.format = GMO_TEXT;
+        else if (strcmp(v, "csv") == 0)
+            cfg->out.format = GMO_CSV;
+        else if (strcmp(v, "ecs") == 0)
+            cfg->out.format = GMO_ECS;
+        else
+            return bad_value("--format takes jsonl, text, csv or ecs", v);
         ps->format_set = 1;
         return 0;
-    case OPT_FIELDS:
-        cfg->out.fields_only = 1;
+    case OPT_FIELDS: {
+        gmo_field_list_free(&cfg->field_list);
+        cfg->out.fields = NULL;
+        cfg->out.fields_only = strcmp(v, "rule") == 0;
+        if (cfg->out.fields_only)
+            return 0;
+        char err[512];
+        if (gmo_parse_fields(v, &cfg->field_list, err, sizeof err) != 0)
+            return gopt_usage_error("match", "%s", err);
+        cfg->out.fields = &cfg->field_list;
+        return 0;
+    }
+    case OPT_WIDTH:
+        if (gopt_number(v, 40, 100000, &n) != 0)
+            return bad_value("--width takes a number of columns from 40 to 100000", v);
+        cfg->out.width = (size_t)n;
         return 0;
     case OPT_MIN_LEVEL:
         if ((cfg->out.min_level = gmo_parse_level(v)) < 0)
@@ -177,6 +205,8 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
     if (!ps.format_set)
         cfg->out.format = isatty(STDOUT_FILENO) ? GMO_TEXT : GMO_JSONL;
     cfg->out.color = cfg->out.format == GMO_TEXT && gopt_color(cfg->color, STDOUT_FILENO);
+    if (cfg->out.format == GMO_TEXT && !cfg->out.width)
+        cfg->out.width = gopt_terminal_width(STDOUT_FILENO);
     /* Tests cut -j chunks small so that boundaries fall inside joined
      * events; a test-only knob, documented under ENVIRONMENT in gantry(1). */
     const char *chunk = getenv("GANTRY_MATCH_CHUNK_LINES");
@@ -278,6 +308,7 @@ static int run_match(match_config *cfg) {
     }
     run.stats.load_seconds = load_seconds;
     run.progress = !cfg->quiet && isatty(STDERR_FILENO);
+    gmo_print_header(run.printer);
     run.started = gmr_now();
     int io_failed = 0;
     int correlations = 0;
@@ -355,6 +386,7 @@ int gcli_cmd_match(int argc, char **argv) {
     else if (parse_args(&cfg, argc, argv) == 0)
         status = run_match(&cfg);
     gcli_rule_options_free(&cfg.rules);
+    gmo_field_list_free(&cfg.field_list);
     free(cfg.pack_paths);
     free(cfg.rule_paths);
     free(cfg.inputs);

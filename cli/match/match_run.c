@@ -98,8 +98,11 @@ void gmr_release(match_run *run) {
 }
 
 gantry_normalizer *gmr_normalizer(const match_run *run) {
-    /* With one pack only the fields it reads are computed; with several, all. */
-    const gantry_pack *pack = run->pack_count == 1 ? run->packs[0].pack : NULL;
+    /* With one pack only the fields it reads are computed; with several, or
+     * when the output shows event context or chosen fields, all. */
+    const match_config *cfg = run->cfg;
+    int all = run->pack_count != 1 || cfg->out.format != GMO_JSONL || cfg->out.fields;
+    const gantry_pack *pack = all ? NULL : run->packs[0].pack;
     gantry_normalizer *norm = NULL;
     if (gantry_normalizer_new(pack, run->cfg->input_format, &norm) != GANTRY_OK)
         return NULL;

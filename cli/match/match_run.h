@@ -38,6 +38,7 @@ typedef struct match_config {
     gantry_options load_options;          /* hidden --optimize=0|1|all, for differential tests */
     gcli_rule_options rules;
     gmo_options out;
+    gmo_field_list field_list; /* --fields LIST, which out.fields points to */
 } match_config;
 
 /* One pack of the run with what only the sequential run uses. */
