@@ -36,6 +36,8 @@ enum {
     OPT_OPTIMIZE,
     /* issue 17: output forms, time window, timeline, rule selection */
     OPT_WIDTH,
+    OPT_FROM,
+    OPT_TO,
 };
 
 static const gopt match_rows[] = {
@@ -70,6 +72,9 @@ static const gopt match_rows[] = {
     {OPT_OPTIMIZE, "optimize", "0|1|all", NULL},
     /* issue 17: output forms, time window, timeline, rule selection */
     {OPT_WIDTH, "width", "N", "text line width (default: COLUMNS, else the terminal's)"},
+    {OPT_FROM, "from", "TIME",
+     "only events at or after TIME (RFC 3339, or a duration\nbefore now: 30m, 24h, 7d)"},
+    {OPT_TO, "to", "TIME", "only events at or before TIME (as --from)"},
     GCLI_RULE_OPTION_ROWS,
 };
 const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
@@ -120,6 +125,23 @@ static int on_option(void *ctx, int id, const char *v) {
         if (gmo_parse_fields(v, &cfg->field_list, err, sizeof err) != 0)
             return gopt_usage_error("match", "%s", err);
         cfg->out.fields = &cfg->field_list;
+        return 0;
+    }
+    case OPT_FROM:
+    case OPT_TO: {
+        int64_t ns;
+        if (gmo_parse_when(v, gmr_wall_ns(), &ns) != 0)
+            return bad_value(id == OPT_FROM
+                                 ? "--from takes an RFC 3339 time or a duration like 30m, 24h, 7d"
+                                 : "--to takes an RFC 3339 time or a duration like 30m, 24h, 7d",
+                             v);
+        if (id == OPT_FROM) {
+            cfg->window.has_from = 1;
+            cfg->window.from_ns = ns;
+        } else {
+            cfg->window.has_to = 1;
+            cfg->window.to_ns = ns;
+        }
         return 0;
     }
     case OPT_WIDTH:
@@ -198,6 +220,8 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
         return -1;
     for (int i = first; i < argc; i++)
         cfg->inputs[cfg->input_count++] = argv[i];
+    if (cfg->window.has_from && cfg->window.has_to && cfg->window.from_ns > cfg->window.to_ns)
+        return gopt_usage_error("match", "--from is later than --to");
     if (!cfg->pack_path_count && !cfg->rule_path_count)
         return gopt_usage_error("match", "give a pack (-p PACK) or rules (-r RULES)");
     if (cfg->input_count == 0)

@@ -14,6 +14,12 @@ double gmr_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int64_t gmr_wall_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int gmr_note_shown(const match_run *run, int kind, uint64_t count) {
     /* --quiet keeps errors only; malformed lines and regex limits are counted */
     return count <= GMR_SHOWN && (!run->cfg->quiet || kind == GDR_ERROR);
@@ -56,6 +62,10 @@ static gantry_status on_event(void *user, const gantry_item *item) {
     run->event = item->event;
     run->event_matched = 0;
     gantry_status status = GANTRY_OK;
+    if (!gmo_window_admits(&run->cfg->window, item->event)) {
+        run->stats.outside_window++;
+        return GANTRY_OK;
+    }
     for (run->current = 0; run->current < run->pack_count; run->current++) {
         gantry_status st =
             gantry_match_cjson(run->matchers[run->current], item->event, on_match, run);
