@@ -7,6 +7,7 @@
 #include "match_output.h"
 #include "output_ecs.h"
 #include "output_text.h"
+#include "timeline.h"
 
 /* A rule of the run: rules are numbered across the packs, pack 0's first. */
 typedef struct gmo_rule {
@@ -25,6 +26,11 @@ struct gmo_printer {
     char *file_json;    /* the current file name as a JSON string */
     size_t title_width; /* text: the longest title, the title column's width */
     gmo_buffer line;    /* text and CSV: the line being written */
+    /* --timeline: each record is printed into `held` and kept in `timeline` */
+    gmo_timeline *timeline;
+    FILE *held;
+    char *held_data;
+    size_t held_size;
 };
 
 int gmo_parse_level(const char *name) {
@@ -83,7 +89,12 @@ gmo_printer *gmo_printer_new(const gantry_pack *const *packs, size_t pack_count,
         total += gantry_pack_rule_count(packs[k]);
     }
     p->rules = calloc(total ? total : 1, sizeof *p->rules);
-    if (!p->bases || !p->rules) {
+    if (options->timeline && !options->count_only) {
+        p->timeline = gmo_timeline_new(options->timeline);
+        p->held = open_memstream(&p->held_data, &p->held_size);
+    }
+    if (!p->bases || !p->rules ||
+        (options->timeline && !options->count_only && (!p->timeline || !p->held))) {
         gmo_printer_free(p);
         return NULL;
     }
@@ -120,6 +131,10 @@ void gmo_printer_free(gmo_printer *p) {
     free(p->bases);
     cJSON_free(p->file_json);
     free(p->line.data);
+    gmo_timeline_free(p->timeline);
+    if (p->held)
+        fclose(p->held);
+    free(p->held_data);
     free(p);
 }
 
@@ -321,11 +336,8 @@ static void print_ecs(gmo_printer *p, const char *file, uint64_t line, const gmo
     cJSON_Delete(doc);
 }
 
-void gmo_print_match(gmo_printer *p, const char *file, uint64_t line, size_t rule,
-                     const cJSON *event) {
-    if (p->options.count_only)
-        return;
-    const gmo_rule *r = &p->rules[rule];
+static void print_record(gmo_printer *p, const char *file, uint64_t line, const gmo_rule *r,
+                         const cJSON *event) {
     switch (p->options.format) {
     case GMO_TEXT:
         print_text(p, file, line, r, event);
@@ -346,6 +358,54 @@ void gmo_print_match(gmo_printer *p, const char *file, uint64_t line, size_t rul
             event_text ? event_text : "null");
     cJSON_free(event_text);
     cJSON_Delete(fields);
+}
+
+/* --timeline: the record goes to memory, and from there to the timeline. */
+static void hold_record(gmo_printer *p, const char *file, uint64_t line, const gmo_rule *r,
+                        const cJSON *event) {
+    gantry_rule_info info;
+    if (gantry_pack_rule_info(r->pack, r->index, &info) != GANTRY_OK)
+        return;
+    FILE *out = p->out;
+    p->out = p->held;
+    rewind(p->held);
+    print_record(p, file, line, r, event);
+    p->out = out;
+    if (fflush(p->held) != 0)
+        return;
+    int64_t ns = 0;
+    int has_time = gmo_event_time(event, &ns) == 0;
+    gmo_timeline_add(p->timeline, has_time, ns, (size_t)(r - p->rules), (int)info.level,
+                     p->held_data, p->held_size);
+}
+
+void gmo_print_match(gmo_printer *p, const char *file, uint64_t line, size_t rule,
+                     const cJSON *event) {
+    if (p->options.count_only)
+        return;
+    if (p->timeline)
+        hold_record(p, file, line, &p->rules[rule], event);
+    else
+        print_record(p, file, line, &p->rules[rule], event);
+}
+
+static int rule_info(void *user, size_t rule, gantry_rule_info *info) {
+    const gmo_printer *p = user;
+    if (rule >= p->rule_count)
+        return -1;
+    return gantry_pack_rule_info(p->rules[rule].pack, p->rules[rule].index, info) == GANTRY_OK ? 0
+                                                                                               : -1;
+}
+
+int gmo_finish_timeline(gmo_printer *p, FILE *summary_out) {
+    if (!p->timeline)
+        return 0;
+    if (gmo_timeline_over(p->timeline))
+        return 1;
+    if (gmo_timeline_write(p->timeline, p->out) != 0)
+        return -1;
+    FILE *to = p->options.format == GMO_TEXT ? p->out : summary_out;
+    return to ? gmo_timeline_summary(p->timeline, to, rule_info, p) : 0;
 }
 
 /* --count order: most matches first, then the higher level, then rule order. */

@@ -20,8 +20,9 @@ typedef struct gmo_options {
     int count_only;               /* --count */
     int fields_only;              /* --fields rule: the fields the matching rule read */
     const gmo_field_list *fields; /* --fields LIST; NULL when not given */
-    size_t width; /* text: the line width (--width, COLUMNS, the terminal); 0 none */
-    int color;    /* decided: 1 colours the level in text output */
+    size_t width;    /* text: the line width (--width, COLUMNS, the terminal); 0 none */
+    int color;       /* decided: 1 colours the level in text output */
+    size_t timeline; /* --timeline: the most matches held; 0 without it */
 } gmo_options;
 
 /* Run statistics. Every input line lands in exactly one of events, blank,
@@ -61,6 +62,11 @@ size_t gmo_rule_total(const gmo_printer *printer);
 void gmo_print_header(gmo_printer *printer);
 void gmo_print_match(gmo_printer *printer, const char *file, uint64_t line, size_t rule,
                      const struct cJSON *event);
+/* --timeline: writes the held matches sorted by event time, then the
+ * results summary (on `out` with text output, else on `summary_out`, NULL
+ * for none). Returns 0, 1 when more than the limit of matches came (nothing
+ * written, the caller says so), or -1 when memory ran out. */
+int gmo_finish_timeline(gmo_printer *printer, FILE *summary_out);
 /* --count: rules with matches, most first, then by level (highest first).
  * Returns 0, or -1 when memory ran out. */
 int gmo_print_counts(gmo_printer *printer, const gmo_stats *stats);

@@ -13,6 +13,7 @@
 #include "gantry_limits.h"
 #include "input.h"
 #include "match_output.h"
+#include "timeline.h"
 #include "rule_options.h"
 
 #include "match_run.h"
@@ -38,6 +39,8 @@ enum {
     OPT_WIDTH,
     OPT_FROM,
     OPT_TO,
+    OPT_TIMELINE,
+    OPT_TIMELINE_LIMIT,
 };
 
 static const gopt match_rows[] = {
@@ -75,6 +78,10 @@ static const gopt match_rows[] = {
     {OPT_FROM, "from", "TIME",
      "only events at or after TIME (RFC 3339, or a duration\nbefore now: 30m, 24h, 7d)"},
     {OPT_TO, "to", "TIME", "only events at or before TIME (as --from)"},
+    {OPT_TIMELINE, "timeline", NULL,
+     "print matches sorted by event time, then a summary\nper level and per rule (one thread)"},
+    {OPT_TIMELINE_LIMIT, "timeline-limit", "N",
+     "most matches --timeline holds (default 1000000);\nmore is an error"},
     GCLI_RULE_OPTION_ROWS,
 };
 const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
@@ -82,6 +89,8 @@ const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
 typedef struct parse_state {
     match_config *cfg;
     int format_set;
+    int timeline;
+    size_t timeline_limit;
 } parse_state;
 
 static int bad_value(const char *what, const char *value) {
@@ -144,6 +153,14 @@ static int on_option(void *ctx, int id, const char *v) {
         }
         return 0;
     }
+    case OPT_TIMELINE:
+        ps->timeline = 1;
+        return 0;
+    case OPT_TIMELINE_LIMIT:
+        if (gopt_number(v, 1, SIZE_MAX / 64, &n) != 0)
+            return bad_value("--timeline-limit takes a number of matches", v);
+        ps->timeline_limit = (size_t)n;
+        return 0;
     case OPT_WIDTH:
         if (gopt_number(v, 40, 100000, &n) != 0)
             return bad_value("--width takes a number of columns from 40 to 100000", v);
@@ -214,12 +231,17 @@ static int on_option(void *ctx, int id, const char *v) {
 }
 
 static int parse_args(match_config *cfg, int argc, char **argv) {
-    parse_state ps = {cfg, 0};
+    parse_state ps = {cfg, 0, 0, GMO_TIMELINE_DEFAULT_LIMIT};
     int first = 1;
     if (gopt_parse("match", gcli_match_options, argc, argv, on_option, &ps, &first) != 0)
         return -1;
     for (int i = first; i < argc; i++)
         cfg->inputs[cfg->input_count++] = argv[i];
+    if (ps.timeline) {
+        cfg->out.timeline = ps.timeline_limit;
+        /* sorting needs every match in one place: one thread */
+        cfg->jobs = 1;
+    }
     if (cfg->window.has_from && cfg->window.has_to && cfg->window.from_ns > cfg->window.to_ns)
         return gopt_usage_error("match", "--from is later than --to");
     if (!cfg->pack_path_count && !cfg->rule_path_count)
@@ -358,6 +380,17 @@ static int run_match(match_config *cfg) {
     run.stats.seconds = gmr_now() - run.started;
     if (run.progress)
         fprintf(stderr, "\r%60s\r", "");
+    int held = gmo_finish_timeline(run.printer, cfg->quiet ? NULL : stderr);
+    if (held > 0) {
+        fprintf(stderr,
+                "gantry match: more than %zu matches for --timeline; narrow the input (--from, "
+                "--to, --min-level) or raise --timeline-limit\n",
+                cfg->out.timeline);
+        io_failed = 1;
+    } else if (held < 0) {
+        fprintf(stderr, "gantry match: out of memory\n");
+        goto done;
+    }
     if (cfg->out.count_only && gmo_print_counts(run.printer, &run.stats) != 0) {
         fprintf(stderr, "gantry match: out of memory\n");
         goto done;

@@ -15,8 +15,10 @@ check() { # check NAME CONDITION-EXIT-STATUS
 }
 golden() { # golden NAME FILE
     if [ -n "${GOLDEN_UPDATE:-}" ]; then cp "$2" "$GOLDEN/$1"; fi
-    cmp -s "$2" "$GOLDEN/$1" || diff -u "$GOLDEN/$1" "$2" | head -20
-    check "golden $1" $?
+    cmp -s "$2" "$GOLDEN/$1"
+    rc=$?
+    [ $rc -eq 0 ] || diff -u "$GOLDEN/$1" "$2" | head -20
+    check "golden $1" $rc
 }
 unset COLUMNS NO_COLOR
 
