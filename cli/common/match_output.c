@@ -486,6 +486,7 @@ int gmo_write_stats(const char *path, const gmo_printer *p, const gmo_stats *s) 
     cJSON_AddNumberToObject(o, "regex_limit_errors", (double)s->regex_limit);
     cJSON_AddNumberToObject(o, "match_errors", (double)s->match_errors);
     cJSON_AddNumberToObject(o, "outside_window", (double)s->outside_window);
+    cJSON_AddNumberToObject(o, "excluded", (double)s->excluded);
     cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
     cJSON_AddNumberToObject(o, "seconds", s->seconds);
     cJSON_AddNumberToObject(o, "events_per_second",

@@ -31,6 +31,7 @@ typedef struct gmo_stats {
     uint64_t files, lines, events, blank, malformed, joined;
     uint64_t matched_events, matches, regex_limit, match_errors;
     uint64_t outside_window; /* events --from/--to left out (counted in events) */
+    uint64_t excluded;       /* matches --exclusions dropped */
     uint64_t bytes;
     double seconds;      /* the matching loop */
     double load_seconds; /* loading (or compiling and loading) the pack */

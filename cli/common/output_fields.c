@@ -69,6 +69,25 @@ static int valid_path(const char *p) {
     return 1;
 }
 
+int gmo_resolve_field(const char *name, const char **path, char *err, size_t err_size) {
+    *path = name;
+    if (strncmp(name, RAW_PREFIX, strlen(RAW_PREFIX)) == 0) {
+        *path = name + strlen(RAW_PREFIX);
+        if (valid_path(*path))
+            return 0;
+        snprintf(err, err_size, "'%s' is not a dotted path", name);
+        return -1;
+    }
+    if (known_schema_field(name))
+        return 0;
+    const char *hint = closest_schema_field(name);
+    snprintf(err, err_size,
+             "unknown field '%s'%s%s%s (schema fields are listed by `gantry fields`; other paths "
+             "are written raw:PATH)",
+             name, hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+    return -1;
+}
+
 int gmo_parse_fields(const char *list, gmo_field_list *out, char *err, size_t err_size) {
     memset(out, 0, sizeof *out);
     size_t n = 1;
@@ -86,20 +105,10 @@ int gmo_parse_fields(const char *list, gmo_field_list *out, char *err, size_t er
         char *name = strtok_r(tok, ",", &save);
         if (!name)
             break;
-        const char *path = name;
-        if (strncmp(name, RAW_PREFIX, strlen(RAW_PREFIX)) == 0) {
-            path = name + strlen(RAW_PREFIX);
-            if (!valid_path(path)) {
-                snprintf(err, err_size, "--fields: '%s' is not a dotted path", name);
-                gmo_field_list_free(out);
-                return -1;
-            }
-        } else if (!known_schema_field(name)) {
-            const char *hint = closest_schema_field(name);
-            snprintf(err, err_size,
-                     "--fields: unknown field '%s'%s%s%s (schema fields are listed by `gantry "
-                     "fields`; other paths are written raw:PATH)",
-                     name, hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+        const char *path;
+        char why[400];
+        if (gmo_resolve_field(name, &path, why, sizeof why) != 0) {
+            snprintf(err, err_size, "--fields: %s", why);
             gmo_field_list_free(out);
             return -1;
         }

@@ -34,6 +34,10 @@ typedef struct gmo_field_list {
     char *storage; /* the list's text, cut at the commas */
 } gmo_field_list;
 
+/* One field name: *path gets what to look up (after `raw:`). Returns 0, or
+ * -1 with a message in err ("did you mean" for a near schema field). */
+int gmo_resolve_field(const char *name, const char **path, char *err, size_t err_size);
+
 /* Parses a comma list. Returns 0, or -1 with a message in err (an unknown
  * field gets "did you mean" the closest schema field). */
 int gmo_parse_fields(const char *list, gmo_field_list *out, char *err, size_t err_size);

@@ -13,6 +13,7 @@
 #include "gantry_limits.h"
 #include "input.h"
 #include "match_output.h"
+#include "select.h"
 #include "timeline.h"
 #include "rule_options.h"
 
@@ -41,6 +42,13 @@ enum {
     OPT_TO,
     OPT_TIMELINE,
     OPT_TIMELINE_LIMIT,
+    OPT_TAGS,
+    OPT_EXCLUDE_TAGS,
+    OPT_STATUS,
+    OPT_MAX_LEVEL,
+    OPT_RULE,
+    OPT_EXCLUDE_RULE,
+    OPT_EXCLUSIONS,
 };
 
 static const gopt match_rows[] = {
@@ -82,6 +90,16 @@ static const gopt match_rows[] = {
      "print matches sorted by event time, then a summary\nper level and per rule (one thread)"},
     {OPT_TIMELINE_LIMIT, "timeline-limit", "N",
      "most matches --timeline holds (default 1000000);\nmore is an error"},
+    {OPT_TAGS, "tags", "LIST", "run only rules with one of these tags (repeatable)"},
+    {OPT_EXCLUDE_TAGS, "exclude-tags", "LIST", "do not run rules with any of these tags"},
+    {OPT_STATUS, "status", "LIST",
+     "run only rules with one of these statuses (stable, test,\nexperimental, deprecated, "
+     "unsupported)"},
+    {OPT_MAX_LEVEL, "max-level", "LEVEL", "run only rules at or below LEVEL"},
+    {OPT_RULE, "rule", "ID|TITLE", "run only these rules (repeatable, comma list)"},
+    {OPT_EXCLUDE_RULE, "exclude-rule", "ID|TITLE", "do not run these rules"},
+    {OPT_EXCLUSIONS, "exclusions", "FILE",
+     "drop matches of known-good activity: lines of\nRULE [FIELD=VALUE]... (docs/output.md)"},
     GCLI_RULE_OPTION_ROWS,
 };
 const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
@@ -160,6 +178,30 @@ static int on_option(void *ctx, int id, const char *v) {
         if (gopt_number(v, 1, SIZE_MAX / 64, &n) != 0)
             return bad_value("--timeline-limit takes a number of matches", v);
         ps->timeline_limit = (size_t)n;
+        return 0;
+    case OPT_TAGS:
+    case OPT_EXCLUDE_TAGS:
+    case OPT_STATUS:
+    case OPT_RULE:
+    case OPT_EXCLUDE_RULE: {
+        gsel_options *so = &cfg->select;
+        gsel_list *l = id == OPT_TAGS           ? &so->tags
+                       : id == OPT_EXCLUDE_TAGS ? &so->exclude_tags
+                       : id == OPT_STATUS       ? &so->status
+                       : id == OPT_RULE         ? &so->rules
+                                                : &so->exclude_rules;
+        char err[512];
+        if (gsel_add(l, v, err, sizeof err) != 0 ||
+            (id == OPT_STATUS && gsel_check_status(l, err, sizeof err) != 0))
+            return gopt_usage_error("match", "%s", err);
+        return 0;
+    }
+    case OPT_MAX_LEVEL:
+        if ((cfg->select.max_level = gmo_parse_level(v)) < 0)
+            return bad_value("--max-level takes informational, low, medium, high or critical", v);
+        return 0;
+    case OPT_EXCLUSIONS:
+        cfg->select.exclusions = v;
         return 0;
     case OPT_WIDTH:
         if (gopt_number(v, 40, 100000, &n) != 0)
@@ -340,6 +382,25 @@ static int run_match(match_config *cfg) {
     if (pack_count < 0)
         goto done;
     double load_seconds = gmr_now() - load_started;
+    if (gsel_active(&cfg->select)) {
+        const gantry_pack **list = calloc((size_t)pack_count + 1, sizeof *list);
+        char err[2048];
+        int nomem = !list;
+        for (long k = 0; list && k < pack_count; k++)
+            list[k] = packs[k].pack;
+        if (list)
+            cfg->selection =
+                gsel_new(&cfg->select, list, (size_t)pack_count, err, sizeof err, &nomem);
+        free(list);
+        if (!cfg->selection) {
+            fprintf(stderr, "gantry match: %s\n", nomem ? "out of memory" : err);
+            goto done;
+        }
+        if (gsel_enabled(cfg->selection) == 0) {
+            fprintf(stderr, "gantry match: the rule selection leaves no rule to run\n");
+            goto done;
+        }
+    }
     if (gmr_init(&run, cfg, packs, (size_t)pack_count, stdout) != 0) {
         fprintf(stderr, "gantry match: out of memory\n");
         goto done;
@@ -431,6 +492,7 @@ done:
 
 int gcli_cmd_match(int argc, char **argv) {
     match_config cfg = {.max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES, .jobs = 1, .color = -1};
+    cfg.select.min_level = cfg.select.max_level = -1;
     gantry_options_default(&cfg.load_options);
     gantry_correlator_limits_default(&cfg.corr_limits);
     cfg.pack_paths = calloc((size_t)argc + 1, sizeof *cfg.pack_paths);
@@ -444,6 +506,8 @@ int gcli_cmd_match(int argc, char **argv) {
         status = run_match(&cfg);
     gcli_rule_options_free(&cfg.rules);
     gmo_field_list_free(&cfg.field_list);
+    gsel_options_free(&cfg.select);
+    gsel_free(cfg.selection);
     free(cfg.pack_paths);
     free(cfg.rule_paths);
     free(cfg.inputs);

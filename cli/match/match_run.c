@@ -38,6 +38,11 @@ static void on_note(void *user, int kind, uint64_t count, uint64_t line, const c
 static int on_match(const gantry_match *m, void *user) {
     match_run *run = user;
     gmr_pack *pk = &run->packs[run->current];
+    /* known-good activity neither reports nor feeds correlations */
+    if (gsel_excluded(run->cfg->selection, run->current, m->rule->index, run->event)) {
+        run->stats.excluded++;
+        return 0;
+    }
     if (pk->correlator)
         gantry_correlator_feed(pk->correlator, m->rule->index, run->event, GANTRY_TIME_FROM_EVENT,
                                run->file, run->line, gco_on_match, &pk->corr_sink);
@@ -88,6 +93,11 @@ int gmr_init(match_run *run, const match_config *cfg, gmr_pack *packs, size_t pa
         list[k] = packs[k].pack;
         if (gantry_matcher_new(packs[k].pack, &run->matchers[k]) != GANTRY_OK)
             rc = -1;
+        const uint8_t *mask = gsel_mask(cfg->selection, k);
+        if (rc == 0 && mask &&
+            gantry_matcher_set_rule_mask(run->matchers[k], mask,
+                                         gantry_pack_rule_count(packs[k].pack)) != GANTRY_OK)
+            rc = -1;
     }
     if (rc == 0 && !(run->printer = gmo_printer_new(list, pack_count, &cfg->out, out)))
         rc = -1;
@@ -109,9 +119,12 @@ void gmr_release(match_run *run) {
 
 gantry_normalizer *gmr_normalizer(const match_run *run) {
     /* With one pack only the fields it reads are computed; with several, or
-     * when the output shows event context or chosen fields, all. */
+     * when the output shows event context or chosen fields, or the time or
+     * exclusions are read, all. */
     const match_config *cfg = run->cfg;
-    int all = run->pack_count != 1 || cfg->out.format != GMO_JSONL || cfg->out.fields;
+    int all = run->pack_count != 1 || cfg->out.format != GMO_JSONL || cfg->out.fields ||
+              cfg->out.timeline || cfg->window.has_from || cfg->window.has_to ||
+              cfg->select.exclusions;
     const gantry_pack *pack = all ? NULL : run->packs[0].pack;
     gantry_normalizer *norm = NULL;
     if (gantry_normalizer_new(pack, run->cfg->input_format, &norm) != GANTRY_OK)

@@ -14,6 +14,7 @@
 #include "gantry.h"
 #include "match_output.h"
 #include "rule_options.h"
+#include "select.h"
 #include "time_window.h"
 
 /* Messages about input lines shown per kind before the rest are counted. */
@@ -41,6 +42,8 @@ typedef struct match_config {
     gmo_options out;
     gmo_field_list field_list; /* --fields LIST, which out.fields points to */
     gmo_window window;         /* --from, --to */
+    gsel_options select;       /* --tags ... --exclusions */
+    gsel *selection;           /* built from `select` once the packs are loaded */
 } match_config;
 
 /* One pack of the run with what only the sequential run uses. */

@@ -188,6 +188,26 @@ GRT_API void gantry_matcher_free(gantry_matcher *matcher) {
     free(matcher);
 }
 
+GRT_API gantry_status gantry_matcher_set_rule_mask(gantry_matcher *matcher, const uint8_t *enabled,
+                                                   size_t count) {
+    if (!matcher)
+        return GANTRY_E_ARG;
+    if (!enabled) {
+        free(matcher->rule_off);
+        matcher->rule_off = NULL;
+        return GANTRY_OK;
+    }
+    if (count != matcher->pack->nrules)
+        return GANTRY_E_ARG;
+    uint8_t *off = matcher->rule_off;
+    if (!off && !(off = malloc(count ? count : 1)))
+        return GANTRY_E_NOMEM;
+    for (size_t r = 0; r < count; r++)
+        off[r] = enabled[r] == 0;
+    matcher->rule_off = off;
+    return GANTRY_OK;
+}
+
 GRT_API gantry_status gantry_match_cjson(gantry_matcher *matcher, const struct cJSON *event,
                                          gantry_match_fn on_match, void *user) {
     if (!matcher || !event)

@@ -143,6 +143,12 @@ struct gantry_matcher {
     int use_prefilter; /* candidate-rule selection (prefilter.c) */
     uint32_t *pf_mark; /* per predicate: generation when its literal was seen */
     uint64_t *pf_cand; /* bitset of rules to run for this event */
+
+    /* gantry_matcher_set_rule_mask (issue 17, the CLI's rule selection):
+     * per rule, 1 when it is masked and neither runs nor reports. NULL: all
+     * rules run. Kept apart so it can be folded into a fuller per-matcher
+     * selection API. */
+    uint8_t *rule_off;
 };
 
 /* The optional correlation sections, as the loader found them. */

@@ -49,6 +49,7 @@ void grt_matcher_release(gantry_matcher *m) {
     free(m->text);
     free(m->walk);
     free(m->top_keys);
+    free(m->rule_off);
     memset(m, 0, sizeof *m);
 }
 
@@ -390,6 +391,8 @@ static void next_generation(gantry_matcher *m) {
 /* Runs rule r; returns non-zero when the caller asked to stop. */
 static int run_and_report(gantry_matcher *m, uint32_t r, gantry_match_fn on_match, void *user) {
     const gantry_pack *pk = m->pack;
+    if (m->rule_off && m->rule_off[r])
+        return 0;
     if (!run_rule(m, pk->code + pk->rules[r].code.first))
         return 0;
     gantry_match match = {.rule = &pk->infos[r]};
