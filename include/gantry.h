@@ -138,6 +138,13 @@ int gantry_pack_scopes_sources(const gantry_pack *pack);
 /* Matching. */
 gantry_status gantry_matcher_new(const gantry_pack *pack, gantry_matcher **matcher);
 void gantry_matcher_free(gantry_matcher *matcher);
+/* The rule mask of gantry_matcher_select below, set whole: enabled[r] == 0
+ * keeps rule r of the pack from running and reporting on this matcher (nor
+ * does it feed correlations through the caller). `count` must be the pack's
+ * rule count; enabled == NULL runs every rule again. The mask is copied; it
+ * may change between events. GANTRY_E_ARG on a wrong count. */
+gantry_status gantry_matcher_set_rule_mask(gantry_matcher *matcher, const uint8_t *enabled,
+                                           size_t count);
 
 /* The logsource of events of no recognised source (docs/sigma.md,
  * "Logsource semantics"). A rule runs on an event only when its logsource

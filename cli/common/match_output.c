@@ -5,6 +5,9 @@
 #include <sys/resource.h>
 
 #include "match_output.h"
+#include "output_ecs.h"
+#include "output_text.h"
+#include "timeline.h"
 
 /* A rule of the run: rules are numbered across the packs, pack 0's first. */
 typedef struct gmo_rule {
@@ -20,7 +23,14 @@ struct gmo_printer {
     size_t rule_count;
     size_t *bases; /* per pack: the number of its first rule */
     size_t pack_count;
-    char *file_json; /* the current file name as a JSON string */
+    char *file_json;    /* the current file name as a JSON string */
+    size_t title_width; /* text: the longest title, the title column's width */
+    gmo_buffer line;    /* text and CSV: the line being written */
+    /* --timeline: each record is printed into `held` and kept in `timeline` */
+    gmo_timeline *timeline;
+    FILE *held;
+    char *held_data;
+    size_t held_size;
 };
 
 int gmo_parse_level(const char *name) {
@@ -53,7 +63,9 @@ static cJSON *rule_object(const gantry_pack *pack, size_t index) {
         cJSON_Delete(tags);
         return NULL;
     }
-    cJSON_AddItemToObject(o, "id", cJSON_CreateString(info.id));
+    /* A rule without an id has none: null, not "". */
+    cJSON_AddItemToObject(o, "id",
+                          info.id && *info.id ? cJSON_CreateString(info.id) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "title", cJSON_CreateString(info.title));
     cJSON_AddItemToObject(o, "level", cJSON_CreateString(gantry_level_name(info.level)));
     for (size_t t = 0; t < info.tag_count; t++)
@@ -77,7 +89,12 @@ gmo_printer *gmo_printer_new(const gantry_pack *const *packs, size_t pack_count,
         total += gantry_pack_rule_count(packs[k]);
     }
     p->rules = calloc(total ? total : 1, sizeof *p->rules);
-    if (!p->bases || !p->rules) {
+    if (options->timeline && !options->count_only) {
+        p->timeline = gmo_timeline_new(options->timeline);
+        p->held = open_memstream(&p->held_data, &p->held_size);
+    }
+    if (!p->bases || !p->rules ||
+        (options->timeline && !options->count_only && (!p->timeline || !p->held))) {
         gmo_printer_free(p);
         return NULL;
     }
@@ -89,6 +106,12 @@ gmo_printer *gmo_printer_new(const gantry_pack *const *packs, size_t pack_count,
             r->index = (uint32_t)i;
             cJSON *o = rule_object(packs[k], i);
             r->json = o ? cJSON_PrintUnformatted(o) : NULL;
+            gantry_rule_info info;
+            if (gantry_pack_rule_info(packs[k], i, &info) == GANTRY_OK) {
+                size_t w = gmo_escaped_width(info.title, strlen(info.title));
+                if (w > p->title_width)
+                    p->title_width = w;
+            }
             cJSON_Delete(o);
             if (!r->json) {
                 gmo_printer_free(p);
@@ -107,6 +130,11 @@ void gmo_printer_free(gmo_printer *p) {
     free(p->rules);
     free(p->bases);
     cJSON_free(p->file_json);
+    free(p->line.data);
+    gmo_timeline_free(p->timeline);
+    if (p->held)
+        fclose(p->held);
+    free(p->held_data);
     free(p);
 }
 
@@ -125,42 +153,6 @@ void gmo_set_file(gmo_printer *p, const char *file) {
     cJSON_Delete(s);
 }
 
-/* Collects the values at a dotted path, crossing arrays and preferring the
- * longest key that matches (flat normalized keys such as
- * "container.image.name" sit beside nested raw objects). */
-static void collect(const cJSON *node, const char *path, cJSON *into, int depth) {
-    if (depth > 64)
-        return;
-    if (cJSON_IsArray(node)) {
-        const cJSON *el;
-        cJSON_ArrayForEach(el, node) collect(el, path, into, depth + 1);
-        return;
-    }
-    if (*path == '\0') {
-        cJSON_AddItemToArray(into, cJSON_Duplicate(node, 1));
-        return;
-    }
-    if (!cJSON_IsObject(node))
-        return;
-    size_t len = strlen(path);
-    for (;;) {
-        const cJSON *child;
-        cJSON_ArrayForEach(child, node) {
-            if (child->string && strlen(child->string) == len &&
-                strncmp(child->string, path, len) == 0) {
-                collect(child, path[len] ? path + len + 1 : path + len, into, depth + 1);
-                return;
-            }
-        }
-        /* Not found: retry with the path cut at its previous dot. */
-        while (len > 0 && path[len - 1] != '.')
-            len--;
-        if (len <= 1)
-            return;
-        len--;
-    }
-}
-
 static cJSON *read_fields(const gantry_pack *pack, uint32_t rule, const cJSON *event) {
     cJSON *o = cJSON_CreateObject();
     if (!o)
@@ -170,10 +162,9 @@ static cJSON *read_fields(const gantry_pack *pack, uint32_t rule, const cJSON *e
         if (!gantry_rule_reads_field(pack, rule, f))
             continue;
         const char *name = gantry_pack_field_name(pack, f);
-        cJSON *values = cJSON_CreateArray();
+        cJSON *values = gmo_field_values(event, name);
         if (!values)
             continue;
-        collect(event, name, values, 0);
         int count = cJSON_GetArraySize(values);
         if (count == 0) {
             cJSON_Delete(values);
@@ -188,6 +179,38 @@ static cJSON *read_fields(const gantry_pack *pack, uint32_t rule, const cJSON *e
     return o;
 }
 
+/* With --fields LIST, the listed fields of the event: each a value, an
+ * array of values, or null when the event has none. */
+static cJSON *list_fields(const gmo_field_list *list, const cJSON *event) {
+    cJSON *o = cJSON_CreateObject();
+    for (size_t k = 0; o && k < list->count; k++) {
+        cJSON *values = gmo_field_values(event, list->fields[k].path);
+        if (!values)
+            continue;
+        int count = cJSON_GetArraySize(values);
+        if (count == 1) {
+            cJSON *only = cJSON_DetachItemFromArray(values, 0);
+            cJSON_Delete(values);
+            values = only;
+        } else if (count == 0) {
+            cJSON_Delete(values);
+            values = cJSON_CreateNull();
+        }
+        cJSON_AddItemToObject(o, list->fields[k].name, values);
+    }
+    return o;
+}
+
+/* What a JSON record holds as its event: all of it, the --fields list, or
+ * the fields the rule read. */
+static cJSON *event_part(const gmo_printer *p, const gmo_rule *r, const cJSON *event) {
+    if (p->options.fields)
+        return list_fields(p->options.fields, event);
+    if (p->options.fields_only)
+        return read_fields(r->pack, r->index, event);
+    return NULL;
+}
+
 static const char *level_colors[] = {"\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;35m"};
 
 static void print_text(gmo_printer *p, const char *file, uint64_t line, const gmo_rule *r,
@@ -195,39 +218,194 @@ static void print_text(gmo_printer *p, const char *file, uint64_t line, const gm
     gantry_rule_info info;
     if (gantry_pack_rule_info(r->pack, r->index, &info) != GANTRY_OK)
         return;
-    const char *on = p->options.color ? level_colors[info.level] : "";
-    const char *off = p->options.color ? "\033[0m" : "";
-    fprintf(p->out, "%s%-8s%s %s:%llu  %s  [%s]", on, gantry_level_name(info.level), off, file,
-            (unsigned long long)line, info.title, info.id);
-    for (size_t t = 0; t < info.tag_count; t++)
-        fprintf(p->out, "%s%s", t ? "," : "  ", gantry_pack_rule_tag(r->pack, r->index, t));
-    fputc('\n', p->out);
-    if (p->options.fields_only) {
+    gmo_text_line t = {
+        .level = gantry_level_name(info.level),
+        .color_on = p->options.color ? level_colors[info.level] : "",
+        .color_off = p->options.color ? "\033[0m" : "",
+        .title = info.title,
+        .title_width = p->title_width,
+        .width = p->options.width,
+        .fields = p->options.fields,
+        .file = file,
+        .line = line,
+    };
+    t.has_time = gmo_event_time(event, &t.time_ns) == 0;
+    if (gmo_render_text(&p->line, &t, event) == 0)
+        fwrite(p->line.data, 1, p->line.len, p->out);
+    if (p->options.fields_only && !p->options.fields) {
         cJSON *fields = read_fields(r->pack, r->index, event);
         char *text = fields ? cJSON_PrintUnformatted(fields) : NULL;
-        if (text)
-            fprintf(p->out, "         %s\n", text);
+        p->line.len = 0;
+        if (text && gmo_escape(&p->line, text, strlen(text), SIZE_MAX, NULL) == 0)
+            fprintf(p->out, "    %s\n", p->line.data);
         cJSON_free(text);
         cJSON_Delete(fields);
     }
 }
 
-void gmo_print_match(gmo_printer *p, const char *file, uint64_t line, size_t rule,
-                     const cJSON *event) {
-    if (p->options.count_only)
-        return;
-    const gmo_rule *r = &p->rules[rule];
-    if (p->options.format == GMO_TEXT) {
-        print_text(p, file, line, r, event);
+/* ---- CSV (RFC 4180) ---- */
+
+static void csv_cell(gmo_buffer *b, const char *s, int first) {
+    if (!first)
+        gmo_buf_char(b, ',');
+    if (!strpbrk(s, ",\"\r\n")) {
+        gmo_buf_str(b, s);
         return;
     }
-    cJSON *fields = p->options.fields_only ? read_fields(r->pack, r->index, event) : NULL;
+    gmo_buf_char(b, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            gmo_buf_char(b, '"');
+        gmo_buf_char(b, *s);
+    }
+    gmo_buf_char(b, '"');
+}
+
+/* The columns between the rule's and the location: the --fields list, or
+ * the default context. */
+static size_t csv_middle(const gmo_printer *p, size_t k, const char **path) {
+    size_t n;
+    const gmo_context_field *ctx = gmo_context_fields(&n);
+    if (p->options.fields) {
+        n = p->options.fields->count;
+        if (k < n && path)
+            *path = p->options.fields->fields[k].path;
+    } else if (k < n && path) {
+        *path = ctx[k].path;
+    }
+    return n;
+}
+
+void gmo_print_header(gmo_printer *p) {
+    if (p->options.format != GMO_CSV || p->options.count_only)
+        return;
+    gmo_buffer *b = &p->line;
+    b->len = 0;
+    gmo_buf_str(b, "@timestamp,level,rule.title,rule.id");
+    size_t n;
+    const gmo_context_field *ctx = gmo_context_fields(&n);
+    n = csv_middle(p, 0, NULL);
+    for (size_t k = 0; k < n; k++)
+        csv_cell(b, p->options.fields ? p->options.fields->fields[k].name : ctx[k].path, 0);
+    gmo_buf_str(b, ",file,line\r\n");
+    if (b->data)
+        fwrite(b->data, 1, b->len, p->out);
+}
+
+static void print_csv(gmo_printer *p, const char *file, uint64_t line, const gmo_rule *r,
+                      const cJSON *event) {
+    gantry_rule_info info;
+    if (gantry_pack_rule_info(r->pack, r->index, &info) != GANTRY_OK)
+        return;
+    gmo_buffer *b = &p->line, value = {0};
+    b->len = 0;
+    char when[32] = "";
+    int64_t ns;
+    if (gmo_event_time(event, &ns) == 0)
+        gmo_format_time(ns, 1, when);
+    csv_cell(b, when, 1);
+    csv_cell(b, gantry_level_name(info.level), 0);
+    csv_cell(b, info.title, 0);
+    csv_cell(b, info.id ? info.id : "", 0);
+    size_t n = csv_middle(p, 0, NULL);
+    for (size_t k = 0; k < n; k++) {
+        const char *path = "";
+        csv_middle(p, k, &path);
+        value.len = 0;
+        gmo_buf_str(&value, "");
+        gmo_field_text(&value, event, path);
+        csv_cell(b, value.data ? value.data : "", 0);
+    }
+    csv_cell(b, file, 0);
+    char num[32];
+    snprintf(num, sizeof num, "%llu", (unsigned long long)line);
+    csv_cell(b, num, 0);
+    gmo_buf_str(b, "\r\n");
+    if (b->data)
+        fwrite(b->data, 1, b->len, p->out);
+    free(value.data);
+}
+
+static void print_ecs(gmo_printer *p, const char *file, uint64_t line, const gmo_rule *r,
+                      const cJSON *event) {
+    cJSON *doc = gmo_ecs_document(r->pack, r->index, file, line, event, p->options.fields);
+    char *text = doc ? cJSON_PrintUnformatted(doc) : NULL;
+    if (text)
+        fprintf(p->out, "%s\n", text);
+    cJSON_free(text);
+    cJSON_Delete(doc);
+}
+
+static void print_record(gmo_printer *p, const char *file, uint64_t line, const gmo_rule *r,
+                         const cJSON *event) {
+    switch (p->options.format) {
+    case GMO_TEXT:
+        print_text(p, file, line, r, event);
+        return;
+    case GMO_CSV:
+        print_csv(p, file, line, r, event);
+        return;
+    case GMO_ECS:
+        print_ecs(p, file, line, r, event);
+        return;
+    case GMO_JSONL:
+        break;
+    }
+    cJSON *fields = event_part(p, r, event);
     char *event_text = cJSON_PrintUnformatted(fields ? fields : event);
     fprintf(p->out, "{\"file\":%s,\"line\":%llu,\"rule\":%s,\"event\":%s}\n",
             p->file_json ? p->file_json : "null", (unsigned long long)line, r->json,
             event_text ? event_text : "null");
     cJSON_free(event_text);
     cJSON_Delete(fields);
+}
+
+/* --timeline: the record goes to memory, and from there to the timeline. */
+static void hold_record(gmo_printer *p, const char *file, uint64_t line, const gmo_rule *r,
+                        const cJSON *event) {
+    gantry_rule_info info;
+    if (gantry_pack_rule_info(r->pack, r->index, &info) != GANTRY_OK)
+        return;
+    FILE *out = p->out;
+    p->out = p->held;
+    rewind(p->held);
+    print_record(p, file, line, r, event);
+    p->out = out;
+    if (fflush(p->held) != 0)
+        return;
+    int64_t ns = 0;
+    int has_time = gmo_event_time(event, &ns) == 0;
+    gmo_timeline_add(p->timeline, has_time, ns, (size_t)(r - p->rules), (int)info.level,
+                     p->held_data, p->held_size);
+}
+
+void gmo_print_match(gmo_printer *p, const char *file, uint64_t line, size_t rule,
+                     const cJSON *event) {
+    if (p->options.count_only)
+        return;
+    if (p->timeline)
+        hold_record(p, file, line, &p->rules[rule], event);
+    else
+        print_record(p, file, line, &p->rules[rule], event);
+}
+
+static int rule_info(void *user, size_t rule, gantry_rule_info *info) {
+    const gmo_printer *p = user;
+    if (rule >= p->rule_count)
+        return -1;
+    return gantry_pack_rule_info(p->rules[rule].pack, p->rules[rule].index, info) == GANTRY_OK ? 0
+                                                                                               : -1;
+}
+
+int gmo_finish_timeline(gmo_printer *p, FILE *summary_out) {
+    if (!p->timeline)
+        return 0;
+    if (gmo_timeline_over(p->timeline))
+        return 1;
+    if (gmo_timeline_write(p->timeline, p->out) != 0)
+        return -1;
+    FILE *to = p->options.format == GMO_TEXT ? p->out : summary_out;
+    return to ? gmo_timeline_summary(p->timeline, to, rule_info, p) : 0;
 }
 
 /* --count order: most matches first, then the higher level, then rule order. */
@@ -262,11 +440,11 @@ int gmo_print_counts(gmo_printer *p, const gmo_stats *stats) {
         const gmo_rule *r = &p->rules[rows[k].rule];
         gantry_rule_info info;
         gantry_pack_rule_info(r->pack, r->index, &info);
-        if (p->options.format == GMO_JSONL)
+        if (p->options.format != GMO_TEXT)
             fprintf(p->out, "{\"rule\":%s,\"count\":%llu}\n", r->json,
                     (unsigned long long)rows[k].count);
         else
-            fprintf(p->out, "%10llu  %-8s %s  [%s]\n", (unsigned long long)rows[k].count,
+            fprintf(p->out, "%10llu  %-13s %s  [%s]\n", (unsigned long long)rows[k].count,
                     gantry_level_name(info.level), info.title, info.id);
     }
     free(rows);
@@ -307,6 +485,8 @@ int gmo_write_stats(const char *path, const gmo_printer *p, const gmo_stats *s) 
     cJSON_AddNumberToObject(o, "matches", (double)s->matches);
     cJSON_AddNumberToObject(o, "regex_limit_errors", (double)s->regex_limit);
     cJSON_AddNumberToObject(o, "match_errors", (double)s->match_errors);
+    cJSON_AddNumberToObject(o, "outside_window", (double)s->outside_window);
+    cJSON_AddNumberToObject(o, "excluded", (double)s->excluded);
     cJSON_AddNumberToObject(o, "bytes", (double)s->bytes);
     cJSON_AddNumberToObject(o, "seconds", s->seconds);
     cJSON_AddNumberToObject(o, "events_per_second",
@@ -341,7 +521,7 @@ int gmo_write_stats(const char *path, const gmo_printer *p, const gmo_stats *s) 
 int gmo_render_match(gmo_printer *p, gmo_buffer *buf, uint64_t line, size_t rule,
                      const cJSON *event) {
     const gmo_rule *r = &p->rules[rule];
-    cJSON *fields = p->options.fields_only ? read_fields(r->pack, r->index, event) : NULL;
+    cJSON *fields = event_part(p, r, event);
     char *event_text = cJSON_PrintUnformatted(fields ? fields : event);
     cJSON_Delete(fields);
     int rc = -1;

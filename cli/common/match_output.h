@@ -8,17 +8,21 @@
 #include <stdio.h>
 
 #include "gantry.h"
+#include "output_fields.h"
 
 struct cJSON;
 
-enum gmo_format { GMO_JSONL, GMO_TEXT };
+enum gmo_format { GMO_JSONL, GMO_TEXT, GMO_CSV, GMO_ECS };
 
 typedef struct gmo_options {
     enum gmo_format format;
-    int min_level;   /* matches below it are not reported */
-    int count_only;  /* --count */
-    int fields_only; /* --fields */
+    int min_level;                /* matches below it are not reported */
+    int count_only;               /* --count */
+    int fields_only;              /* --fields rule: the fields the matching rule read */
+    const gmo_field_list *fields; /* --fields LIST; NULL when not given */
+    size_t width;    /* text: the line width (--width, COLUMNS, the terminal); 0 none */
     int color;       /* decided: 1 colours the level in text output */
+    size_t timeline; /* --timeline: the most matches held; 0 without it */
 } gmo_options;
 
 /* Run statistics. Every input line lands in exactly one of events, blank,
@@ -26,6 +30,8 @@ typedef struct gmo_options {
 typedef struct gmo_stats {
     uint64_t files, lines, events, blank, malformed, joined;
     uint64_t matched_events, matches, regex_limit, match_errors;
+    uint64_t outside_window; /* events --from/--to left out (counted in events) */
+    uint64_t excluded;       /* matches --exclusions dropped */
     uint64_t bytes;
     double seconds;      /* the matching loop */
     double load_seconds; /* loading (or compiling and loading) the pack */
@@ -52,20 +58,22 @@ void gmo_set_file(gmo_printer *printer, const char *file);
 /* The number of pack `pack`'s first rule, and of all rules. */
 size_t gmo_rule_base(const gmo_printer *printer, size_t pack);
 size_t gmo_rule_total(const gmo_printer *printer);
+/* CSV: the header row; nothing in the other forms. Call once, before the
+ * first match. */
+void gmo_print_header(gmo_printer *printer);
 void gmo_print_match(gmo_printer *printer, const char *file, uint64_t line, size_t rule,
                      const struct cJSON *event);
+/* --timeline: writes the held matches sorted by event time, then the
+ * results summary (on `out` with text output, else on `summary_out`, NULL
+ * for none). Returns 0, 1 when more than the limit of matches came (nothing
+ * written, the caller says so), or -1 when memory ran out. */
+int gmo_finish_timeline(gmo_printer *printer, FILE *summary_out);
 /* --count: rules with matches, most first, then by level (highest first).
  * Returns 0, or -1 when memory ran out. */
 int gmo_print_counts(gmo_printer *printer, const gmo_stats *stats);
 void gmo_print_summary(const gmo_stats *stats, FILE *out);
 /* Returns 0, or -1 with errno set. */
 int gmo_write_stats(const char *path, const gmo_printer *printer, const gmo_stats *stats);
-
-/* A growable byte buffer owned by the caller (free data with free()). */
-typedef struct gmo_buffer {
-    char *data;
-    size_t len, cap;
-} gmo_buffer;
 
 /* Replaces buf's contents with the JSON-lines record gmo_print_match would
  * write for this match with --format jsonl (newline included, NUL after it

@@ -2,6 +2,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "options.h"
@@ -234,4 +235,15 @@ int gopt_color(int forced, int fd) {
     if (no_color && *no_color)
         return 0;
     return isatty(fd);
+}
+
+size_t gopt_terminal_width(int fd) {
+    unsigned long long n;
+    const char *columns = getenv("COLUMNS");
+    if (columns && gopt_number(columns, 1, 100000, &n) == 0)
+        return (size_t)n;
+    struct winsize ws;
+    if (isatty(fd) && ioctl(fd, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+        return ws.ws_col;
+    return 0;
 }

@@ -71,4 +71,8 @@ int gopt_number(const char *text, unsigned long long min, unsigned long long max
  * on when the stream is a terminal and NO_COLOR is unset or empty). */
 int gopt_color(int forced, int fd);
 
+/* Columns of text output: COLUMNS when it is a number, else the width of
+ * the terminal on fd, else 0 (no limit). */
+size_t gopt_terminal_width(int fd);
+
 #endif

@@ -13,6 +13,8 @@
 #include "gantry_limits.h"
 #include "input.h"
 #include "match_output.h"
+#include "select.h"
+#include "timeline.h"
 #include "rule_options.h"
 
 #include "match_run.h"
@@ -37,13 +39,29 @@ enum {
     OPT_LOGSOURCE,
     OPT_LOGSOURCE_MAP,
     OPT_LOGSOURCE_ANY,
+    /* issue 17: output forms, time window, timeline, rule selection */
+    OPT_WIDTH,
+    OPT_FROM,
+    OPT_TO,
+    OPT_TIMELINE,
+    OPT_TIMELINE_LIMIT,
+    OPT_TAGS,
+    OPT_EXCLUDE_TAGS,
+    OPT_STATUS,
+    OPT_MAX_LEVEL,
+    OPT_RULE,
+    OPT_EXCLUDE_RULE,
+    OPT_EXCLUSIONS,
 };
 
 static const gopt match_rows[] = {
     {'p', "pack", "PACK", "a compiled pack (repeatable: every pack sees every event)"},
     {'r', "rules", "RULES", "rule file or directory compiled in memory (repeatable)"},
-    {OPT_FORMAT, "format", "jsonl|text", "output form (default: text on a terminal, else jsonl)"},
-    {OPT_FIELDS, "fields", NULL, "print only the fields the matching rule read"},
+    {OPT_FORMAT, "format", "jsonl|text|csv|ecs",
+     "output form (default: text on a terminal, else jsonl)"},
+    {OPT_FIELDS, "fields", "LIST",
+     "print these fields (comma list of schema fields and\nraw:PATH), or `rule`: the fields the "
+     "rule read"},
     {OPT_MIN_LEVEL, "min-level", "LEVEL", "report only matches at or above LEVEL"},
     {OPT_COUNT, "count", NULL,
      "print per-rule match counts instead of matches\n(most first, then by level)"},
@@ -73,6 +91,25 @@ static const gopt match_rows[] = {
      "lines PATTERN SPEC: logsource of the events of no known source per input path"},
     {OPT_LOGSOURCE_ANY, "logsource-any", NULL,
      "run every rule on events of no known source, whatever its logsource"},
+    /* issue 17: output forms, time window, timeline, rule selection */
+    {OPT_WIDTH, "width", "N", "text line width (default: COLUMNS, else the terminal's)"},
+    {OPT_FROM, "from", "TIME",
+     "only events at or after TIME (RFC 3339, or a duration\nbefore now: 30m, 24h, 7d)"},
+    {OPT_TO, "to", "TIME", "only events at or before TIME (as --from)"},
+    {OPT_TIMELINE, "timeline", NULL,
+     "print matches sorted by event time, then a summary\nper level and per rule (one thread)"},
+    {OPT_TIMELINE_LIMIT, "timeline-limit", "N",
+     "most matches --timeline holds (default 1000000);\nmore is an error"},
+    {OPT_TAGS, "tags", "LIST", "run only rules with one of these tags (repeatable)"},
+    {OPT_EXCLUDE_TAGS, "exclude-tags", "LIST", "do not run rules with any of these tags"},
+    {OPT_STATUS, "status", "LIST",
+     "run only rules with one of these statuses (stable, test,\nexperimental, deprecated, "
+     "unsupported)"},
+    {OPT_MAX_LEVEL, "max-level", "LEVEL", "run only rules at or below LEVEL"},
+    {OPT_RULE, "rule", "ID|TITLE", "run only these rules (repeatable, comma list)"},
+    {OPT_EXCLUDE_RULE, "exclude-rule", "ID|TITLE", "do not run these rules"},
+    {OPT_EXCLUSIONS, "exclusions", "FILE",
+     "drop matches of known-good activity: lines of\nRULE [FIELD=VALUE]... (docs/output.md)"},
     GCLI_RULE_OPTION_ROWS,
 };
 const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
@@ -80,6 +117,8 @@ const gopt_table gcli_match_options = GOPT_TABLE_INIT(match_rows);
 typedef struct parse_state {
     match_config *cfg;
     int format_set;
+    int timeline;
+    size_t timeline_limit;
 } parse_state;
 
 static int bad_value(const char *what, const char *value) {
@@ -107,13 +146,83 @@ static int on_option(void *ctx, int id, const char *v) {
         cfg->rule_paths[cfg->rule_path_count++] = v;
         return 0;
     case OPT_FORMAT:
-        if (strcmp(v, "jsonl") != 0 && strcmp(v, "text") != 0)
-            return bad_value("--format takes jsonl or text", v);
-        cfg->out.format = strcmp(v, "jsonl") == 0 ? GMO_JSONL : GMO_TEXT;
+        if (strcmp(v, "jsonl") == 0)
+            cfg->out.format = GMO_JSONL;
+        else if (strcmp(v, "text") == 0)
+            cfg->out.format = GMO_TEXT;
+        else if (strcmp(v, "csv") == 0)
+            cfg->out.format = GMO_CSV;
+        else if (strcmp(v, "ecs") == 0)
+            cfg->out.format = GMO_ECS;
+        else
+            return bad_value("--format takes jsonl, text, csv or ecs", v);
         ps->format_set = 1;
         return 0;
-    case OPT_FIELDS:
-        cfg->out.fields_only = 1;
+    case OPT_FIELDS: {
+        gmo_field_list_free(&cfg->field_list);
+        cfg->out.fields = NULL;
+        cfg->out.fields_only = strcmp(v, "rule") == 0;
+        if (cfg->out.fields_only)
+            return 0;
+        char err[512];
+        if (gmo_parse_fields(v, &cfg->field_list, err, sizeof err) != 0)
+            return gopt_usage_error("match", "%s", err);
+        cfg->out.fields = &cfg->field_list;
+        return 0;
+    }
+    case OPT_FROM:
+    case OPT_TO: {
+        int64_t ns;
+        if (gmo_parse_when(v, gmr_wall_ns(), &ns) != 0)
+            return bad_value(id == OPT_FROM
+                                 ? "--from takes an RFC 3339 time or a duration like 30m, 24h, 7d"
+                                 : "--to takes an RFC 3339 time or a duration like 30m, 24h, 7d",
+                             v);
+        if (id == OPT_FROM) {
+            cfg->window.has_from = 1;
+            cfg->window.from_ns = ns;
+        } else {
+            cfg->window.has_to = 1;
+            cfg->window.to_ns = ns;
+        }
+        return 0;
+    }
+    case OPT_TIMELINE:
+        ps->timeline = 1;
+        return 0;
+    case OPT_TIMELINE_LIMIT:
+        if (gopt_number(v, 1, SIZE_MAX / 64, &n) != 0)
+            return bad_value("--timeline-limit takes a number of matches", v);
+        ps->timeline_limit = (size_t)n;
+        return 0;
+    case OPT_TAGS:
+    case OPT_EXCLUDE_TAGS:
+    case OPT_STATUS:
+    case OPT_RULE:
+    case OPT_EXCLUDE_RULE: {
+        gsel_options *so = &cfg->select;
+        gsel_list *l = id == OPT_TAGS           ? &so->tags
+                       : id == OPT_EXCLUDE_TAGS ? &so->exclude_tags
+                       : id == OPT_STATUS       ? &so->status
+                       : id == OPT_RULE         ? &so->rules
+                                                : &so->exclude_rules;
+        char err[512];
+        if (gsel_add(l, v, err, sizeof err) != 0 ||
+            (id == OPT_STATUS && gsel_check_status(l, err, sizeof err) != 0))
+            return gopt_usage_error("match", "%s", err);
+        return 0;
+    }
+    case OPT_MAX_LEVEL:
+        if ((cfg->select.max_level = gmo_parse_level(v)) < 0)
+            return bad_value("--max-level takes informational, low, medium, high or critical", v);
+        return 0;
+    case OPT_EXCLUSIONS:
+        cfg->select.exclusions = v;
+        return 0;
+    case OPT_WIDTH:
+        if (gopt_number(v, 40, 100000, &n) != 0)
+            return bad_value("--width takes a number of columns from 40 to 100000", v);
+        cfg->out.width = (size_t)n;
         return 0;
     case OPT_MIN_LEVEL:
         if ((cfg->out.min_level = gmo_parse_level(v)) < 0)
@@ -198,9 +307,16 @@ static int on_option(void *ctx, int id, const char *v) {
 }
 
 static int parse_args(match_config *cfg, int argc, char **argv) {
-    parse_state ps = {cfg, 0};
+    parse_state ps = {cfg, 0, 0, GMO_TIMELINE_DEFAULT_LIMIT};
     if (gopt_parse_ordered("match", gcli_match_options, argc, argv, on_option, &ps) != 0)
         return -1;
+    if (ps.timeline) {
+        cfg->out.timeline = ps.timeline_limit;
+        /* sorting needs every match in one place: one thread */
+        cfg->jobs = 1;
+    }
+    if (cfg->window.has_from && cfg->window.has_to && cfg->window.from_ns > cfg->window.to_ns)
+        return gopt_usage_error("match", "--from is later than --to");
     if (!cfg->pack_path_count && !cfg->rule_path_count)
         return gopt_usage_error("match", "give a pack (-p PACK) or rules (-r RULES)");
     /* a pack is already compiled: these would silently change nothing */
@@ -217,6 +333,8 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
     if (!ps.format_set)
         cfg->out.format = isatty(STDOUT_FILENO) ? GMO_TEXT : GMO_JSONL;
     cfg->out.color = cfg->out.format == GMO_TEXT && gopt_color(cfg->color, STDOUT_FILENO);
+    if (cfg->out.format == GMO_TEXT && !cfg->out.width)
+        cfg->out.width = gopt_terminal_width(STDOUT_FILENO);
     /* Tests cut -j chunks small so that boundaries fall inside joined
      * events; a test-only knob, documented under ENVIRONMENT in gantry(1). */
     const char *chunk = getenv("GANTRY_MATCH_CHUNK_LINES");
@@ -342,6 +460,25 @@ static int run_match(match_config *cfg) {
     if (pack_count < 0)
         goto done;
     double load_seconds = gmr_now() - load_started;
+    if (gsel_active(&cfg->select)) {
+        const gantry_pack **list = calloc((size_t)pack_count + 1, sizeof *list);
+        char err[2048];
+        int nomem = !list;
+        for (long k = 0; list && k < pack_count; k++)
+            list[k] = packs[k].pack;
+        if (list)
+            cfg->selection =
+                gsel_new(&cfg->select, list, (size_t)pack_count, err, sizeof err, &nomem);
+        free(list);
+        if (!cfg->selection) {
+            fprintf(stderr, "gantry match: %s\n", nomem ? "out of memory" : err);
+            goto done;
+        }
+        if (gsel_enabled(cfg->selection) == 0) {
+            fprintf(stderr, "gantry match: the rule selection leaves no rule to run\n");
+            goto done;
+        }
+    }
     if (gmr_init(&run, cfg, packs, (size_t)pack_count, stdout) != 0) {
         fprintf(stderr, "gantry match: out of memory\n");
         goto done;
@@ -353,6 +490,7 @@ static int run_match(match_config *cfg) {
         goto done;
     run.stats.load_seconds = load_seconds;
     run.progress = !cfg->quiet && isatty(STDERR_FILENO);
+    gmo_print_header(run.printer);
     run.started = gmr_now();
     int io_failed = 0;
     int correlations = 0;
@@ -379,6 +517,17 @@ static int run_match(match_config *cfg) {
     run.stats.seconds = gmr_now() - run.started;
     if (run.progress)
         fprintf(stderr, "\r%60s\r", "");
+    int held = gmo_finish_timeline(run.printer, cfg->quiet ? NULL : stderr);
+    if (held > 0) {
+        fprintf(stderr,
+                "gantry match: more than %zu matches for --timeline; narrow the input (--from, "
+                "--to, --min-level) or raise --timeline-limit\n",
+                cfg->out.timeline);
+        io_failed = 1;
+    } else if (held < 0) {
+        fprintf(stderr, "gantry match: out of memory\n");
+        goto done;
+    }
     if (cfg->out.count_only && gmo_print_counts(run.printer, &run.stats) != 0) {
         fprintf(stderr, "gantry match: out of memory\n");
         goto done;
@@ -419,6 +568,7 @@ done:
 
 int gcli_cmd_match(int argc, char **argv) {
     match_config cfg = {.max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES, .jobs = 1, .color = -1};
+    cfg.select.min_level = cfg.select.max_level = -1;
     gantry_options_default(&cfg.load_options);
     gantry_correlator_limits_default(&cfg.corr_limits);
     cfg.pack_paths = calloc((size_t)argc + 1, sizeof *cfg.pack_paths);
@@ -439,6 +589,9 @@ int gcli_cmd_match(int argc, char **argv) {
     free(cfg.logsources);
     free(cfg.input_ls);
     free(cfg.file_ls);
+    gmo_field_list_free(&cfg.field_list);
+    gsel_options_free(&cfg.select);
+    gsel_free(cfg.selection);
     free(cfg.pack_paths);
     free(cfg.rule_paths);
     free(cfg.inputs);

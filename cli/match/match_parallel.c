@@ -238,6 +238,8 @@ static void chunk_emit(match_run *run, const chunk *c) {
     s->blank += d->blank;
     s->joined += d->joined;
     s->matched_events += d->matched_events;
+    s->outside_window += d->outside_window;
+    s->excluded += d->excluded;
     s->matches += d->matches;
     for (size_t r = 0; r < s->rule_count; r++)
         s->per_rule[r] += d->per_rule[r];

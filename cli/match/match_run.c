@@ -15,6 +15,12 @@ double gmr_now(void) {
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
+int64_t gmr_wall_ns(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 int gmr_note_shown(const match_run *run, int kind, uint64_t count) {
     /* --quiet keeps errors only; malformed lines and regex limits are counted */
     return count <= GMR_SHOWN && (!run->cfg->quiet || kind == GDR_ERROR);
@@ -33,6 +39,11 @@ static void on_note(void *user, int kind, uint64_t count, uint64_t line, const c
 static int on_match(const gantry_match *m, void *user) {
     match_run *run = user;
     gmr_pack *pk = &run->packs[run->current];
+    /* known-good activity neither reports nor feeds correlations */
+    if (gsel_excluded(run->cfg->selection, run->current, m->rule->index, run->event)) {
+        run->stats.excluded++;
+        return 0;
+    }
     if (pk->correlator)
         gantry_correlator_feed(pk->correlator, m->rule->index, gantry_event_from_cjson(run->event),
                                GANTRY_TIME_FROM_EVENT, run->file, run->line, gco_on_match,
@@ -58,6 +69,10 @@ static gantry_status on_event(void *user, const gantry_item *item) {
     run->event = gantry_event_cjson(item->event);
     run->event_matched = 0;
     gantry_status status = GANTRY_OK;
+    if (!gmo_window_admits(&run->cfg->window, run->event)) {
+        run->stats.outside_window++;
+        return GANTRY_OK;
+    }
     for (run->current = 0; run->current < run->pack_count; run->current++) {
         gantry_status st =
             gantry_match_event(run->matchers[run->current], item->event, on_match, run);
@@ -81,6 +96,11 @@ int gmr_init(match_run *run, const match_config *cfg, gmr_pack *packs, size_t pa
         if (gantry_matcher_new(packs[k].pack, &run->matchers[k]) != GANTRY_OK ||
             gantry_matcher_set_logsource_any(run->matchers[k], cfg->logsource_any) != GANTRY_OK)
             rc = -1;
+        const uint8_t *mask = gsel_mask(cfg->selection, k);
+        if (rc == 0 && mask &&
+            gantry_matcher_set_rule_mask(run->matchers[k], mask,
+                                         gantry_pack_rule_count(packs[k].pack)) != GANTRY_OK)
+            rc = -1;
     }
     if (rc == 0 && !(run->printer = gmo_printer_new(list, pack_count, &cfg->out, out)))
         rc = -1;
@@ -101,8 +121,14 @@ void gmr_release(match_run *run) {
 }
 
 gantry_normalizer *gmr_normalizer(const match_run *run) {
-    /* With one pack only the fields it reads are computed; with several, all. */
-    const gantry_pack *pack = run->pack_count == 1 ? run->packs[0].pack : NULL;
+    /* With one pack only the fields it reads are computed; with several, or
+     * when the output shows event context or chosen fields, or the time or
+     * exclusions are read, all. */
+    const match_config *cfg = run->cfg;
+    int all = run->pack_count != 1 || cfg->out.format != GMO_JSONL || cfg->out.fields ||
+              cfg->out.timeline || cfg->window.has_from || cfg->window.has_to ||
+              cfg->select.exclusions;
+    const gantry_pack *pack = all ? NULL : run->packs[0].pack;
     gantry_normalizer *norm = NULL;
     if (gantry_normalizer_new(pack, run->cfg->input_format, &norm) != GANTRY_OK)
         return NULL;

@@ -14,6 +14,8 @@
 #include "gantry.h"
 #include "match_output.h"
 #include "rule_options.h"
+#include "select.h"
+#include "time_window.h"
 
 /* Messages about input lines shown per kind before the rest are counted. */
 #define GMR_SHOWN 10
@@ -57,6 +59,10 @@ typedef struct match_config {
     const gmr_logsource **file_ls;  /* per expanded input file */
     gmr_ls_map ls_map;              /* --logsource-map */
     int logsource_any;              /* --logsource-any */
+    gmo_field_list field_list;      /* --fields LIST, which out.fields points to */
+    gmo_window window;              /* --from, --to */
+    gsel_options select;            /* --tags ... --exclusions */
+    gsel *selection;                /* built from `select` once the packs are loaded */
 } match_config;
 
 /* One pack of the run with what only the sequential run uses. */
@@ -102,6 +108,8 @@ void gmr_report_malformed(match_run *run, uint64_t first, uint64_t last, const c
 void gmr_show_progress(match_run *run, uint64_t bytes_in_file);
 /* Monotonic seconds. */
 double gmr_now(void);
+/* The wall clock in nanoseconds since the epoch (relative --from/--to). */
+int64_t gmr_wall_ns(void);
 /* Whether the count-th note of its kind is shown: only the first GMR_SHOWN
  * are, and with --quiet only errors. */
 int gmr_note_shown(const match_run *run, int kind, uint64_t count);

@@ -109,3 +109,23 @@ GRT_API int gantry_matcher_rule_enabled(const gantry_matcher *matcher, size_t ru
         return 0;
     return !matcher->rule_mask || ((matcher->rule_mask[rule / 64] >> (rule % 64)) & 1);
 }
+
+/* The whole mask at once (what `gantry match` builds from its selection
+ * options): the same bits as gantry_matcher_select, set from an array. */
+GRT_API gantry_status gantry_matcher_set_rule_mask(gantry_matcher *matcher, const uint8_t *enabled,
+                                                   size_t count) {
+    if (!matcher)
+        return GANTRY_E_ARG;
+    if (!enabled) {
+        free(matcher->rule_mask);
+        matcher->rule_mask = NULL;
+        return GANTRY_OK;
+    }
+    if (count != matcher->pack->nrules)
+        return GANTRY_E_ARG;
+    if (mask_ready(matcher) != 0)
+        return GANTRY_E_NOMEM;
+    for (size_t r = 0; r < count; r++)
+        set_bit(matcher, r, enabled[r] != 0);
+    return GANTRY_OK;
+}

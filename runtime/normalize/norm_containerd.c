@@ -78,21 +78,31 @@ static void kv_value(const gnorm_kv *kv, gnorm_span *out) {
     }
 }
 
-/* "2017-09-19 08:39:23.396137865 +0000 UTC" → RFC 3339. */
+/* "2017-09-19 08:39:23.396137865 -0600 MDT" (Go's time.String): read as
+ * "2017-09-19T08:39:23.396137865-0600"; the zone name after the offset is
+ * left out. */
 static void event_time(gnorm_out *o, gnorm_span ts) {
     if (ts.n < 19 || ts.p[10] != ' ')
         return;
-    char buf[64];
+    char buf[80];
     size_t frac = 19;
     while (frac < ts.n && ts.p[frac] != ' ')
         frac++;
-    if (frac + 1 >= sizeof buf)
+    size_t zone = frac + 1, zone_end = zone;
+    while (zone_end < ts.n && ts.p[zone_end] != ' ')
+        zone_end++;
+    if (frac + (zone_end - zone) + 2 >= sizeof buf)
         return;
     memcpy(buf, ts.p, frac);
     buf[10] = 'T';
-    buf[frac] = 'Z';
-    buf[frac + 1] = '\0';
-    gnorm_str(o, "@timestamp", buf);
+    size_t n = frac;
+    if (zone < ts.n && (ts.p[zone] == '+' || ts.p[zone] == '-')) {
+        memcpy(buf + n, ts.p + zone, zone_end - zone);
+        n += zone_end - zone;
+    } else {
+        buf[n++] = 'Z';
+    }
+    gnorm_time_as(o, ts.p, ts.n, buf, n);
 }
 
 gantry_status gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx *ctx,
@@ -177,7 +187,7 @@ gantry_status gnorm_containerd_line(const gnorm_logline *l, const gnorm_text_ctx
         if (ts.n)
             event_time(&o, ts);
         if (!cJSON_GetObjectItemCaseSensitive(ev, "@timestamp") && l->form != 3 && l->time.n)
-            span_str(&o, "@timestamp", l->time);
+            gnorm_time(&o, l->time.p, l->time.n);
         if (l->level.n)
             span_str(&o, "log.level", l->level);
         if (ctx->host.n)

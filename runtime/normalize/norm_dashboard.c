@@ -235,7 +235,7 @@ gantry_status gnorm_dashboard_line(const char *line, size_t len, unsigned want, 
     gnorm_out o = {.obj = ev, .want = want, .nomem = 0};
     gnorm_str(&o, "event.module", grt_source_name(GRT_SRC_K8S_DASHBOARD));
     if (bt)
-        gnorm_strn(&o, "@timestamp", line + off + 1, bt - 2);
+        gnorm_time(&o, line + off + 1, bt - 2);
     const char *p = line + off + bt;
     const char *end = line + len;
     while (p < end && *p == ' ')

@@ -251,7 +251,7 @@ gantry_status gnorm_docker_text(const char *line, size_t len, unsigned want, cJS
     gnorm_out o = {.obj = ev, .want = want, .nomem = raw.nomem | ra.nomem};
     docker_event_fields(&o, ev, NULL, 0);
     if (gnorm_wants(&o, GNORM_G_BASE))
-        gnorm_strn(&o, "@timestamp", line, (size_t)(ts_end - line));
+        gnorm_time(&o, line, (size_t)(ts_end - line));
     *event = ev;
     return o.nomem ? GANTRY_E_NOMEM : GANTRY_OK;
 }

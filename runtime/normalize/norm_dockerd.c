@@ -46,7 +46,7 @@ static void add_line_basics(gnorm_out *o, const gnorm_logline *l, const gnorm_te
                             const char *module, const char *msg, size_t msg_len) {
     gnorm_strn(o, "event.module", module, strlen(module));
     if (l->time.n)
-        gnorm_strn(o, "@timestamp", l->time.p, l->time.n);
+        gnorm_time(o, l->time.p, l->time.n);
     if (l->level.n)
         gnorm_strn(o, "log.level", l->level.p, l->level.n);
     if (ctx->host.n)
@@ -422,7 +422,10 @@ gantry_status gnorm_dockerd_json(cJSON *root, unsigned want, cJSON **event, int 
     const char *msg = gnorm_path_str(root, "msg");
     size_t n = strlen(msg);
     gnorm_str(&o, "event.module", grt_source_name(GRT_SRC_DOCKERD));
-    gnorm_str(&o, "@timestamp", gnorm_path_str(root, "time"));
+    {
+        const char *t = gnorm_path_str(root, "time");
+        gnorm_time(&o, t, t ? strlen(t) : 0);
+    }
     gnorm_str(&o, "log.level", gnorm_path_str(root, "level"));
     gnorm_str(&o, "log.message", msg);
     if (starts_with(msg, n, "Calling ")) {

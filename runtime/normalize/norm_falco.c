@@ -173,7 +173,10 @@ static void falco_fields(gnorm_out *o, const cJSON *root) {
     if (gnorm_wants(o, GNORM_G_BASE)) {
         gnorm_str(o, "event.module", grt_source_name(GRT_SRC_FALCO));
         gnorm_str(o, "event.category", cat_names[category]);
-        gnorm_str(o, "@timestamp", gnorm_path_str(root, "time"));
+        {
+            const char *t = gnorm_path_str(root, "time");
+            gnorm_time(o, t, t ? strlen(t) : 0);
+        }
         gnorm_str(o, "rule.name", gnorm_path_str(root, "rule"));
         gnorm_str(o, "log.level", gnorm_path_str(root, "priority"));
         gnorm_str(o, "host.name", gnorm_path_str(root, "hostname"));

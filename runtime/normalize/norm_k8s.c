@@ -397,7 +397,7 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
             ts = gnorm_path_str(ev, "timestamp");
         if (!ts)
             ts = gnorm_path_str(ev, "stageTimestamp");
-        gnorm_str(o, "@timestamp", ts);
+        gnorm_time(o, ts, ts ? strlen(ts) : 0);
         gnorm_str(o, "event.action", action);
         gnorm_str(o, "event.original_action", verb);
         outcome(o, decision(gnorm_path(ev, "annotations")), gnorm_path(ev, "responseStatus.code"));
@@ -480,7 +480,10 @@ static void gke_fields(gnorm_out *o, cJSON *root) {
     const cJSON *resp = gnorm_path(pp, "response");
     if (gnorm_wants(o, GNORM_G_BASE)) {
         gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
-        gnorm_str(o, "@timestamp", gnorm_path_str(root, "timestamp"));
+        {
+            const char *t = gnorm_path_str(root, "timestamp");
+            gnorm_time(o, t, t ? strlen(t) : 0);
+        }
         gnorm_str(o, "event.action", action);
         gnorm_str(o, "event.original_action", verb);
         outcome(o, decision(gnorm_path(root, "labels")), NULL);

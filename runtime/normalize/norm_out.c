@@ -8,6 +8,7 @@
 #include "image_ref.h"
 #include "gantry_limits.h"
 #include "normalize.h"
+#include "timestamp.h"
 
 static void add(gnorm_out *o, const char *key, cJSON *item) {
     if (!item) {
@@ -401,18 +402,67 @@ cJSON *gnorm_parse_json(const char *text, size_t len, const char **reason) {
     return root;
 }
 
+/* RFC 3339 UTC: seconds, then `digits` (0..9) digits of fraction. */
+static int format_utc(int64_t secs, uint32_t nanos, int digits, char *buf, size_t size) {
+    time_t t = (time_t)secs;
+    struct tm tm;
+    if (!gmtime_r(&t, &tm))
+        return -1;
+    size_t n = strftime(buf, size, "%Y-%m-%dT%H:%M:%S", &tm);
+    if (n == 0)
+        return -1;
+    if (digits > 0) {
+        char frac[16];
+        snprintf(frac, sizeof frac, "%09u", (unsigned)nanos);
+        snprintf(buf + n, size - n, ".%.*sZ", digits, frac);
+    } else {
+        snprintf(buf + n, size - n, "Z");
+    }
+    return 0;
+}
+
 void gnorm_timestamp_ns(gnorm_out *o, int64_t ns) {
-    time_t secs = (time_t)(ns / 1000000000);
-    long frac = (long)(ns % 1000000000);
+    int64_t secs = ns / 1000000000;
+    int64_t frac = ns % 1000000000;
     if (frac < 0) {
         frac += 1000000000;
         secs--;
     }
-    struct tm tm;
-    if (!gmtime_r(&secs, &tm))
-        return;
     char buf[64];
-    size_t n = strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf + n, sizeof buf - n, ".%09ldZ", frac);
+    if (format_utc(secs, (uint32_t)frac, 9, buf, sizeof buf) == 0)
+        gnorm_str(o, "@timestamp", buf);
+}
+
+/* Digits of the fraction in an ISO 8601 time (at most nine are kept), so
+ * that a time already in UTC is written as it was. */
+static int fraction_digits(const char *s, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        if ((s[i] == '.' || s[i] == ',') && i >= 19) {
+            int d = 0;
+            while (i + 1 + (size_t)d < n && s[i + 1 + d] >= '0' && s[i + 1 + d] <= '9')
+                d++;
+            return d > 9 ? 9 : d;
+        }
+    return 0;
+}
+
+void gnorm_time_as(gnorm_out *o, const char *text, size_t len, const char *readable,
+                   size_t readable_len) {
+    if (!text)
+        return;
+    int64_t secs;
+    uint32_t nanos;
+    char buf[64];
+    if (grt_parse_timestamp(readable, readable_len, 0, &secs, &nanos) != GANTRY_OK ||
+        format_utc(secs, nanos, fraction_digits(readable, readable_len), buf, sizeof buf) != 0) {
+        gnorm_strn(o, "@timestamp", text, len);
+        return;
+    }
     gnorm_str(o, "@timestamp", buf);
+    if (strlen(buf) != len || memcmp(buf, text, len) != 0)
+        gnorm_strn(o, "@timestamp_original", text, len);
+}
+
+void gnorm_time(gnorm_out *o, const char *text, size_t len) {
+    gnorm_time_as(o, text, len, text, len);
 }

@@ -118,8 +118,17 @@ int gnorm_path_bool(const cJSON *obj, const char *path);
 unsigned gnorm_json_depth(const char *text, size_t len);
 /* Parses a JSON text with the line limits; NULL with *reason on failure. */
 cJSON *gnorm_parse_json(const char *text, size_t len, const char **reason);
-/* "2017-09-19 08:39:23.396137865 +0000 UTC" style or epoch ns to RFC 3339. */
+/* @timestamp from epoch nanoseconds, as RFC 3339 UTC. */
 void gnorm_timestamp_ns(gnorm_out *o, int64_t ns);
+/* @timestamp from the time a source wrote, text[0..len): RFC 3339 UTC
+ * (`Z`, fraction without trailing zeros) when it reads as an ISO 8601 time,
+ * with the text as written kept in @timestamp_original when that differs;
+ * the text unchanged when it does not read as one. */
+void gnorm_time(gnorm_out *o, const char *text, size_t len);
+/* The same, but what is read is `readable` (a source's own form rewritten
+ * to ISO 8601) while @timestamp_original keeps text. */
+void gnorm_time_as(gnorm_out *o, const char *text, size_t len, const char *readable,
+                   size_t readable_len);
 
 /* ---- sources ----
  * Each source function returns GANTRY_OK with *event set; GANTRY_E_EVENT

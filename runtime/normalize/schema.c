@@ -7,7 +7,12 @@
 #include "sources.h"
 
 static const gnorm_field schema[] = {
-    {"@timestamp", GNORM_G_BASE, "time of the event as the source wrote it (RFC 3339 when known)"},
+    {"@timestamp", GNORM_G_BASE,
+     "time of the event in RFC 3339 UTC (`Z`), when the source's time reads as ISO 8601; "
+     "else as the source wrote it"},
+    {"@timestamp_original", GNORM_G_BASE,
+     "the source's time as written, when @timestamp differs from it (another offset, a "
+     "space for T, no zone, trailing zeros)"},
     {"event.module", GNORM_G_BASE, "source kind: " GRT_SOURCE_NAME_LIST},
     {"event.category", GNORM_G_BASE,
      "Sigma logsource category, where the source decides one per event (Falco: "

@@ -93,7 +93,7 @@ check "-- ends the options" $?
     cmp -s "$T/ref.jsonl" "$T/abbr.jsonl"
 check "unambiguous prefix of a long option" $?
 "$G" match -p "$T/a.gpk" --format=text --no-color "$EV" > "$T/text.txt" 2>/dev/null &&
-    [ "$(wc -l < "$T/text.txt")" -eq 8 ] && grep -q '^high' "$T/text.txt"
+    [ "$(wc -l < "$T/text.txt")" -eq 8 ] && grep -q '^[-0-9TZ:]*  *high ' "$T/text.txt"
 check "--format=text" $?
 
 # ---- bad arguments: exit 2, a message naming the option, nothing read ------
@@ -145,10 +145,10 @@ tty_run "'$G' match -p '$T/a.gpk' --format text '$EV'" > "$T/c.tty"
 grep -q "$ESC\[" "$T/c.tty"
 check "colour on a terminal" $?
 tty_run "NO_COLOR=1 '$G' match -p '$T/a.gpk' --format text '$EV'" > "$T/c.nocolor"
-[ "$(grep -c '^[a-z]' "$T/c.nocolor")" -ge 8 ] && ! grep -q "$ESC\[" "$T/c.nocolor"
+[ "$(grep -c '^[-0-9]' "$T/c.nocolor")" -ge 8 ] && ! grep -q "$ESC\[" "$T/c.nocolor"
 check "NO_COLOR turns colour off" $?
 tty_run "'$G' match -p '$T/a.gpk' --format text --no-color '$EV'" > "$T/c.flag"
-[ "$(grep -c '^[a-z]' "$T/c.flag")" -ge 8 ] && ! grep -q "$ESC\[" "$T/c.flag"
+[ "$(grep -c '^[-0-9]' "$T/c.flag")" -ge 8 ] && ! grep -q "$ESC\[" "$T/c.flag"
 check "--no-color turns colour off" $?
 NO_COLOR=1 "$G" match -p "$T/a.gpk" --format text --color "$EV" 2>/dev/null | grep -q "$ESC\["
 check "--color wins over NO_COLOR" $?

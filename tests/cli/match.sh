@@ -108,12 +108,12 @@ check "--min-level filters" $?
 jq -e -s 'length == 2 and .[0].count == 2 and .[1].count == 1' "$T/out-count.jsonl" >/dev/null
 check "--count" $?
 
-"$GANTRY" match -p "$T/rules.gpk" --format jsonl --fields -q "$T/events.jsonl" >"$T/out-fields.jsonl" 2>/dev/null
+"$GANTRY" match -p "$T/rules.gpk" --format jsonl --fields rule -q "$T/events.jsonl" >"$T/out-fields.jsonl" 2>/dev/null
 jq -e -s '.[0].event | has("verb") and has("objectRef.resource") and (has("requestObject") | not)' "$T/out-fields.jsonl" >/dev/null
 check "--fields prints only what the rule read" $?
 
 "$GANTRY" match -p "$T/rules.gpk" --format text -q "$T/events.jsonl" >"$T/out.txt" 2>/dev/null
-grep -q "^high .*events.jsonl:1  Privileged pod  \[11111111-1111-4111-8111-111111111111\]" "$T/out.txt"
+grep -q "^-                    high          Privileged pod  .*events.jsonl:1$" "$T/out.txt"
 check "text format" $?
 
 "$GANTRY" match -p "$T/rules.gpk" --fail-on-match -q "$T/events.jsonl" >/dev/null 2>&1
