@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Gantry build. `make` builds the library, the CLI and the example;
 # `make check` builds and runs every test (plain, ASan+UBSan, ThreadSanitizer);
 # `make demo` compiles the shipped packs and matches the shipped corpus.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Cost per event of each embedding path (docs/performance.md): the C API
 # through a session, the Python bindings and the Go bindings, each feeding
 # the same file to a session over the same pack, pack loading excluded. Part

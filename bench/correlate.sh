@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Correlation state on the many-keys stream (bench/correlate_keys.c): 10^5
 # and 10^6 distinct group keys through one stage under a budget; the bytes the
 # stage accounts for and the process's maximum RSS stay flat once the budget

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Correlation state on the many-keys stream: 10^5 and then 10^6 events, each
  * with a group key never seen before, fed to one correlation stage under a
  * memory budget. Prints, at a few points of each run, the bytes the stage

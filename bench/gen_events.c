@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Deterministic generator of realistic mixed container-platform events for
  * `make bench`: Kubernetes audit (controller traffic, deployments, exec,
  * secret reads), Docker events, dockerd debug lines with create bodies and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Deterministic generator of synthetic rule files for `make bench`, shaped
  * like real detection rules: mostly equality, contains, startswith and
  * endswith tests on a handful of fields, some value lists, a few regexes.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Throughput of `gantry consume` through a JetStream stream: events/s with 1
 # and 2 members and fetch batches of 1, 100 and 1000, on a 3-node cluster
 # on loopback with R3 streams (the setup of docs/scale-out.md). Each event is

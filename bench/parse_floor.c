@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The parse floor: the cost of merely parsing each line with cJSON and
  * freeing it. `make bench` divides gantry's throughput by this figure, so the
  * ratio holds on a noisy machine where absolute numbers do not.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # `make bench`: throughput of gantry match next to the cJSON parse floor and
 # jq, on generated events. Prints figures and the ratios that stay meaningful
 # on a noisy machine. Never part of a pass/fail test.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The C API's cost per event through a session, for bench/bindings.sh:
  * reads FILE into memory, feeds it to a session in 64 KiB chunks and prints
  * "SECONDS EVENTS MATCHES" for the feeding alone (best of three runs). */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Hand translation of bench/rules/ten/*.yml into jq, the comparison point
 # `make bench` runs beside gantry. Case-insensitive like Sigma; arrays crossed.
 def lc: if type == "string" then ascii_downcase else . end;

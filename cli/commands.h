@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sub-commands of the `gantry` program. Each takes the arguments after the
  * command name (argv[0] is the command name) and returns the process exit
  * status; each command's option table is the one list of its options (help

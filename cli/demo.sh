@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The README's main job: compile the shipped packs and match the shipped
 # corpus. Each attack corpus is shown on its own so a reader sees at a glance
 # which detections are T1610, which Doki and which Kinsing; the benign corpus

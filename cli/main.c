@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry`: the command-line front door. Dispatches to one sub-command; the
  * table below is the one list of commands, and `gantry help COMMAND` prints
  * a command's synopsis, description and its option table. */

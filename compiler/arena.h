@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A bump allocator owning every temporary object of one compile run (IR
  * nodes, decoded values, scratch strings), so passes never free piecemeal
  * and an allocation failure needs no unwinding. Module prefix: gar_. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* AST checks that need no lowering; see check.h. */
 #include "check.h"
 

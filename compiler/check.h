@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Checks on the AST that need no lowering: unit-level name and metadata
  * checks, the structure of modifier chains (SEMANTICS.md section 4), name
  * suggestions and `x of pattern` matching. Checks that need values (types,

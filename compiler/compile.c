@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The compiler's entry points (compiler.h): reading source paths into one
  * unit, and unit -> checks -> IR -> folding -> bytecode -> pack image. */
 #include "compiler.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The compiler's entry points, used by the CLI and the tests.
  *
  *   source files -> (grammar/ parser | sigma importer) -> gast_unit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libgantry-compiler's public API (include/gantry_compiler.h) over the
  * compiler's internal entry points. Diagnostics are collected in the sink's
  * JSON form and read back into records, so the passes that report them need

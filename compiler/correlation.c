@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Correlations: resolve references (rules and other correlations, by id
  * first, then by name), check each block, reject reference cycles and write
  * the CORRELATIONS, CORR_REFS and CORR_FIELDS sections (pack_format.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Correlation blocks -> pack sections (compiler/correlation.c). */
 #ifndef GANTRY_CORRELATION_H
 #define GANTRY_CORRELATION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rule code emission: the IR tree becomes a short-circuit boolean stack
  * program. An n-ary AND is `k1 JFALSE end k2 AND JFALSE end ... kn AND`;
  * JFALSE keeps its operand, so both paths reach `end` with one value on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Alias table: Falco field names and Sigma's abstract Kubernetes fields onto
  * the normalized schema (docs/schema.md). Resolved once at compile time. */
 #include <stddef.h>

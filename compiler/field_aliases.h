@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Field-name aliases resolved at compile time: Falco names (`ka.verb`,
  * `container.privileged`, `proc.cmdline`, ...) and Sigma's abstract
  * Kubernetes fields (`hostPath`, `capabilities`, `apiGroup`) map onto the

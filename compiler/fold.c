@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* IR construction and constant folding; see ir.h. */
 #include "ir.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The intermediate form between the checked AST and bytecode: per rule, a
  * boolean tree over predicates already interned in the pack writer (so two
  * equal field tests anywhere in the pack are one PRED index). AND and OR are

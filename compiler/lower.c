@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Lowering of conditions, selections and macros; predicates are in
  * lower_pred.c. */
 #include "lower.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Lowering: checked AST -> IR. Predicates are interned into the pack writer
  * as they are built (one gantry_insn per distinct field test; a field's
  * value list of one test kind becomes one predicate with a LIST operand).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Lowering of one field or keyword item: value typing, placeholder
  * expansion, the modifier chain's value transforms, and the grouping of the
  * resulting tests into shared predicates (SEMANTICS.md sections 3-4, 6). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pack image builder (see pack_writer.h and runtime/pack_format.h).
  *
  * Every table that can be shared (strings, fields, constants, lists, regexes,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Builds a pack image (runtime/pack_format.h) from tables. Used by the
  * compiler's emitter and by tests that hand-craft packs (good and hostile).
  * Interning and de-duplication happen here, so the same string, constant,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* -D definitions and the --values file; see placeholders.h. */
 #include "placeholders.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Compile-time values: `-D name=v1,v2` definitions and the --values YAML
  * file (a map of name -> scalar or list of scalars). They fill `%name%`
  * placeholders of `|expand` values and replace named lists of the same name.

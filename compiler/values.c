@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sigma value parsing and value transforms; see values.h. */
 #include "values.h"
 

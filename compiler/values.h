@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sigma string values: wildcard and escape parsing (SEMANTICS.md 3.3-3.4)
  * and the value transforms of the modifier chain (wrapping for
  * contains/startswith/endswith, base64, base64offset, UTF-16 encodings,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Embedding Gantry: load a pack, read raw log lines (any source format
  * gantry knows: Kubernetes audit, Docker, dockerd, containerd, Falco,
  * Dashboard), and print each match with the values its rule read:

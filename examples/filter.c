@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A log shipper's filter on Gantry: raw log lines in on standard input,
  * one JSON alert per line out on standard output, as soon as the event that
  * caused it is complete.

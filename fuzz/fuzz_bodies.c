@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the parsers of request bodies in other shapes, on arbitrary
  * bytes, without the log line around them. The first byte picks the parser:
  *   0  JSON patch (the rest is a JSON text; its operations are replayed),

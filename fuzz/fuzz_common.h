@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Shared helpers of the libFuzzer targets. Each target is one translation
  * unit that defines LLVMFuzzerTestOneInput; tests/test_fuzz_regress.c
  * includes every target into one program (renaming that symbol), so the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the event path on arbitrary bytes. The first byte picks the
  * input format (and whether a pack restricts the computed fields); the rest
  * is split into lines and fed to a normalizer, each event is matched, and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: `gantry match` end to end. The input becomes a file (plain,
  * or gzip when it starts with the gzip magic) that the real command reads
  * with a pack compiled from the repository's rules/ (or the builtin rules

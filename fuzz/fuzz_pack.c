@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: pack loader, verifier and VM. A pack that loads is trusted
  * by the VM, so it must run the fixed events without a sanitizer report.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the native rule front end and the compiler. Any input must
  * end in diagnostics or a pack, and a pack the compiler writes must pass the
  * loader and verifier and run on the fixed events. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Fuzz target: the Sigma YAML importer and the compiler. The input is
  * written to a temporary .yml file and goes through gcomp_parse_paths, the
  * same entry the CLI uses. */

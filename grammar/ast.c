@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Constructors, destructors and small helpers for the syntax tree (ast.h). */
 #include "ast.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The abstract syntax tree shared by the native front end (grammar/) and the
  * Sigma YAML importer (compiler/sigma_*). Everything after parsing (checks,
  * lowering, code emission, formatting) reads this tree and nothing else, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Correlation nodes of the syntax tree (ast.h), shared by the native front
  * end and the Sigma importer. */
 #include <stdlib.h>

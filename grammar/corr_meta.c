@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Items of native correlation blocks (`correlation NAME { ... }` and its
  * `sequence` sugar): metadata, aliases and the count condition. Names are
  * resolved later by the compiler (compiler/correlation.c). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Diagnostic rendering (diag.h): the text form quotes the offending source
  * line with a caret under the span; the JSON form is one object per line.
  * Everything rendered is also kept in memory so tests can compare it. */

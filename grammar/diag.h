@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Diagnostics for every front-end and compiler pass, and their error
  * convention (the grammar's and the compiler's; the runtime's is
  * gantry_status, see runtime/base/status.h): a pass reports each problem in

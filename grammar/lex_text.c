@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Turning token text into values: string escapes and field paths. */
 #include <stdint.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The parser driver (parse.h): reads files, runs the scanner and parser over
  * them, then follows their includes (each file once per unit). */
 #include "parse.h"

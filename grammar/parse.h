@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The native front end: parse one .gantry file (and, through `include`, the
  * files it names) into a unit. Errors follow the diagnostics-sink convention
  * of grammar/diag.h. Module prefix: gparse_. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private to the native front end: the state shared by the flex scanner,
  * the bison parser and the driver (parse.c). Module prefix: gparse_. */
 #ifndef GANTRY_PARSE_STATE_H

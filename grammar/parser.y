@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The grammar of the native rule language (docs/language.md has the EBNF).
  * It only builds the syntax tree: names are resolved and values checked by
  * the compiler. Errors resynchronise at the next top-level item (`rule`,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Parser actions that are easier to read as C than inside the grammar:
  * rule metadata, modifiers (with "did you mean"), includes. */
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Gantry: the public C API of the matching runtime.
  *
  * Lifetimes:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Gantry with cJSON: for programs that already hold events as cJSON trees.
  * A gantry_event is a cJSON object, so these functions only convert
  * pointers: nothing is copied and the lifetimes stay those of the tree.

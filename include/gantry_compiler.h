@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libgantry-compiler: rule text (the native language or Sigma YAML) to a
  * pack, from memory or files, with diagnostics as records. Link with
  * `pkg-config --libs gantry-compiler`; it depends on libgantry (the

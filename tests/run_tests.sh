@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Runs every cmocka binary in $BUILD/tests and every tests/cli/*.sh script,
 # from the repository root, and counts each cmocka test case and each script
 # as passed, failed or skipped. A script says it skipped by exiting 77 (the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Adds up the counts each build's runner left in BUILD/test-summary and prints
 # the closing line of `make check`. A build that left no summary (it failed to
 # build) counts as one failure.

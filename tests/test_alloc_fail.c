@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Allocation failures. The test links with -Wl,--wrap=malloc,calloc,realloc,
  * strdup,strndup (see the Makefile's hardening section), so every allocation
  * made by the library's own code, and by cJSON through its hooks, passes

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Library API: two threads sharing one pack get the same results as one
  * thread; metadata accessors; argument checks; an error string for every
  * status code. */

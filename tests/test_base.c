@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shared helpers of runtime/base/: number text, timestamps, CIDR
  * networks, hex digits and the whole-file reader, each used by several
  * layers (compiler, normalizers, VM, correlations), so a change here shows

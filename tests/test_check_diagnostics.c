@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Golden diagnostics of the compiler's checks: every
  * tests/diagnostics/check/NAME.rule is compiled and its rendered
  * diagnostics compared with NAME.expected (GANTRY_UPDATE_GOLDEN=1 rewrites

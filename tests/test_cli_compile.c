@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry compile` and `gantry check` load what they build: the runtime's
  * loader sees the very bytes that compile writes, and a pack the loader
  * refuses is an error (exit 2, nothing written) rather than "ok".

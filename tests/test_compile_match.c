@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Table-driven end-to-end semantics: rule text -> gparse_text ->
  * gcomp_compile_unit -> gantry_pack_load_buffer -> gantry_match_json, one
  * row per (rule, event, expected verdict). Covers every modifier and the

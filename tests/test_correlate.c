@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The correlation stage: window boundaries (exactly at the timespan, one
  * nanosecond past it), once-per-window firing, each correlation type against
  * hand-computed figures, out-of-order tolerance, chains, suppression of base

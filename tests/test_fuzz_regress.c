@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Replays every fuzz seed (fuzz/corpus/<target>/) and every saved crash
  * (tests/fuzz-regressions/<target>/) through the fuzz targets, compiled here
  * with the normal compiler, so `make check` covers them under ASan/UBSan

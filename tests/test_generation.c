@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The matcher memoises predicate results, extracted fields, keyword and
  * top-level key walks and prefilter marks by an event generation counter
  * (uint32_t). When it wraps, every memo table is cleared and counting starts

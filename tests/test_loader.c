@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Loader: a good pack loads (from a buffer and from a file) and each kind
  * of container corruption is refused with its own error code and message,
  * one case each. Corruptions after the CRC check get a recomputed CRC so that

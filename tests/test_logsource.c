@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Logsource semantics (docs/sigma.md, "Logsource semantics"): a rule runs on
  * an event only when each of its logsource's product, service and category
  * is unset or one the event's source has (base/sources.h; Falco's category

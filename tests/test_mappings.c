@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Mappings that hold (issue 16): every field a shipped Sigma mapping
  * (rules/mappings, *.yml) renames a rule's field to is a field of the
  * normalized schema (the normalizers' table, schema.c), and some normalizer

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry-test: plain-only
  * The matcher allocates nothing per event once warmed up.
  *

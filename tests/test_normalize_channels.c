@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The deployment channels beyond a plain create, field by field: the JSON
  * patch replay (json_patch.c), the YAML manifest conversion (yaml_doc.c),
  * ephemeral containers, dockerd's Engine 27+ debug lines in text and JSON,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Normalizer edge cases: image references, refusal of malformed and
  * truncated input (never a crash, every line accounted for), limits, format
  * names, forced formats, field groups and the alias table. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Normalization of every source format, field by field: the project's own
  * samples in corpus/formats and the public samples in ../shared/corpus-real
  * (skipped with a message when ../shared is absent). */

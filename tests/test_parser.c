@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The native front end: parse snippets and check the shape of the tree. */
 #include <setjmp.h>
 #include <stdarg.h>

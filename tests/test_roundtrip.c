@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Round trip: rules -> pack bytes -> pack file -> load -> disassemble, and
  * proof that the loaded pack is what was compiled:
  *   - compiling the same sources twice gives identical bytes;

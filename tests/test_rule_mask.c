@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry_matcher_set_rule_mask (issue 17): a masked rule neither runs nor
  * reports, with and without the candidate index; NULL runs every rule
  * again; a wrong count is refused; matchers of one pack keep their own

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Element scopes end to end: Kubernetes audit lines through the normalizer
  * (container.list: one object per init, regular and ephemeral container,
  * computed only when a pack reads it) into a pack with

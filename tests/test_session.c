@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The embedding API: event accessors, sessions over raw input (chunks split
  * anywhere, multi-line events, correlations), rule masks, the compiler
  * library from memory, and argument checks on every entry point. */

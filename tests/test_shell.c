@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shell view of commands (runtime/normalize/shell*.c) and the host path
  * clean-up (path_clean.c), field by field: every process.stages.* list is
  * compared whole, in order, and every process.shell.* flag is checked set

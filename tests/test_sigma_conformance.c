@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Parse conformance over SigmaHQ's full rule set (../shared/sigma/full):
  * every file pySigma accepts compiles here, one compile per file, and the
  * files in unsupported/ that use the legacy pipe aggregation or free-text

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sigma correlation documents import into the same tree the native
  * `correlation` block builds: every example of the specification in
  * ../shared/sigma/spec-examples/correlation/ against its native spelling,

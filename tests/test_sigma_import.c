@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Sigma importer builds the same tree the native front end builds:
  * YAML 1.1 typing, detection shapes, modifiers, conditions, collection
  * actions, filters, field mappings, and the diagnostics for bad input. */

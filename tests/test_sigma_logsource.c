@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Logsource semantics over real rules and events (issue 16): SigmaHQ's
  * rules/ compiled into one pack, matched over the shipped corpus and
  * ../shared/corpus-real, fire no rule whose logsource does not fit the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry import-sigma` output compiles to exactly the code the Sigma YAML
  * compiles to: for every rule file of the conformance corpus
  * (../shared/sigma/full, skipped when absent) and for the small fixtures in

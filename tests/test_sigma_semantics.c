@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Semantic conformance: one row per matcher-observable case of
  * ../shared/sigma/SEMANTICS.md. Each row is a Sigma detection (YAML), an
  * event, and the verdict pySigma's semantics give. Rules are compiled

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Golden files for syntax diagnostics: every tests/diagnostics/syntax/NAME.rule
  * is parsed with gparse_file and gdiag_text must equal NAME.expected.
  * GANTRY_UPDATE_GOLDEN=1 rewrites the .expected files instead. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pack tampering. A real pack compiled from rules/kinsing/miners.gantry has
  * every byte flipped and is cut at every length: each result is refused with
  * the error code its place calls for and a message, or (only possible once

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One pack, several threads, each with its own matcher, matching at the same
  * time: the pack is shared and read-only except for its lazy, lock-free
  * parts, which the first events build while other threads run beside them.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Verifier: hand-made bad bytecode in packs with a valid CRC (the pack
  * writer does not judge instructions, so it can write hostile ones) must be
  * refused with GANTRY_E_VERIFY and a message naming the place. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* VM and matcher: every opcode, on small packs built with the pack writer
  * and small JSON events. Each rule is named after what it tests; a case
  * lists the rules an event must match. */

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Builders for the event formats Gantry reads, used by the corpus generators
 (tools/gen_cases.py, tools/gen_benign.py). The shapes follow the real samples
 in ../shared/corpus-real: Kubernetes audit Event objects (audit.k8s.io/v1),

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes corpus/benign/: a day of ordinary activity of a small cluster and a
 Docker host, one gzip file per source: control-plane and controller traffic,
 routine deployments of trusted images, node agents that need privilege (all

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Writes compiler/sigma's table of built-in Sigma field mappings
 # (gsigma_builtin_mappings, sigma_internal.h) as C source on stdout, from the
 # mapping files named as arguments (the Makefile passes rules/mappings/*.yml

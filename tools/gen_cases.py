@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the rule test cases under corpus/<pack>/: for each rule NAME,
 NAME.pos.jsonl / NAME.pos.log (events that must fire it) and NAME.neg.jsonl /
 NAME.neg.log (near misses that must not). `gantry test` finds them by rule

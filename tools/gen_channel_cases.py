@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the rule cases of the deployment channels beyond a plain create
 (docs/rules.md, "Channels"): ephemeral containers, JSON / merge / strategic
 merge patches, the dockerd debug log of Docker Engine 27+ (one line per

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 # Writes the correlation test corpus (corpus/correlations/). Run from the repository root
 # with PYTHONHASHSEED=0 so the generated audit ids are the same on every run.
 import json, os

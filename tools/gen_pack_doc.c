@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Writes the generated tables of docs/pack-format.md from the pack headers.
  *
  * Reads the document on stdin and copies it to stdout, replacing the lines

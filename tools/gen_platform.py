@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the platform-component corpus: Kubernetes audit events for the
 workloads a cluster runs on its own behalf, and their malicious twins.
 

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the cases of rules/t1610/other_routes.gantry: routes to a running
 container that the deploy rules do not see (kubelet API through nodes/proxy,
 mutating webhooks, static pods, Docker plugins, archive uploads, swarm

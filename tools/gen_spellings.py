@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Writes the spelling cases under corpus/<pack>/: for each rule NAME,
 NAME.pos.spellings.{jsonl,log} (events that must fire it) and
 NAME.neg.spellings.{jsonl,log} (near misses that must not), plus benign

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* nats_tool: the publisher and the inspection commands the scale-out test
  * and benchmark use around `gantry consume` (docs/scale-out.md). Built by
  * tests/cli/nats_cluster.sh and bench/nats_bench.sh:

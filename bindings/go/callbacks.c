@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* C side of the Go bindings: the session's callbacks lead into Go through
  * the exported functions, with the Go handle carried as the user pointer. */
 #include <stdint.h>

@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // Package gantry binds libgantry and libgantry-compiler (cgo, standard
 // library only): compile or load rule packs, match raw log input, and get
 // each match with its rule's metadata and the values the rule read.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry compile / check / disasm */
 #include <errno.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry import-sigma: Sigma YAML -> native rule files, one per rule, or
  * (--explain) which field mapping renamed which field of each rule. */
 #include <dirent.h>

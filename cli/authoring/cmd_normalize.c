@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry normalize: print each input event as the normalized JSON a rule
  * sees; gantry fields: list the schema. */
 #include <errno.h>

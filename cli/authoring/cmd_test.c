@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry test`: rule tests over the corpus.
  *
  * Each rule NAME has example files under the corpus directory named

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry test`: why an event went the wrong way. Each leaf of the rule's
  * condition (selection, macro, inline predicate) is compiled into a one-rule
  * pack of its own and matched against the event, so the report names the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry test`: explaining a failed case (test_explain.c). */
 #ifndef GANTRY_CLI_TEST_EXPLAIN_H
 #define GANTRY_CLI_TEST_EXPLAIN_H

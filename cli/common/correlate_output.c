@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Correlation matches as JSON lines or text, and the correlation counters
  * of --stats and the summary line. */
 #include "correlate_output.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Output of correlation matches and counters for `gantry match`
  * (docs/output.md, docs/correlations.md). Module prefix: gco_. */
 #ifndef GANTRY_CLI_CORRELATE_OUTPUT_H

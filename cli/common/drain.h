@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The item loop every event-reading command runs: take each ready item of a
  * normalizer, account for its lines in gmo_stats, hand events to the caller
  * and report what went wrong with a line. Used by `gantry match` (alone and

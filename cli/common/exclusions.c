@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The --exclusions file: one exclusion per line,
  *
  *     RULE [FIELD=VALUE]...

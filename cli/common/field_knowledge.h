@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What each recognised source fills, for the compiler's W030 (a rule reads a
  * field no source of its logsource fills): the schema fields (the
  * normalizers' table) and the raw top-level keys each source keeps

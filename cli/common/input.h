@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Line input for `gantry match` and friends: plain or gzip files (zlib reads
  * both), stdin, and directories walked recursively in sorted order. Memory
  * stays flat: one reusable line buffer, and lines longer than the limit are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* What `gantry match` prints: matches (JSON lines or text), per-rule counts,
  * the summary line and the --stats file. docs/output.md is the contract.
  * Module prefix: gmo_. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Command-line options: each command lists its options once, in a table,
  * and everything else comes from that table: getopt_long's long options and
  * short-option string, and the option lines of `gantry help COMMAND`.

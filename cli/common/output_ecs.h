@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* --format ecs: a match as an Elastic Common Schema alert document.
  * docs/output.md holds the mapping. Module prefix: gmo_. */
 #ifndef GANTRY_CLI_OUTPUT_ECS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The pieces the match output forms share: a growable text buffer, reading
  * field values out of a normalized event, the --fields list, event times,
  * and "did you mean". Module prefix: gmo_ (the match output). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The text form of a match: one line of columns for people, fitted to a
  * width, with every value escaped so that nothing from an event reaches the
  * terminal raw. docs/output.md is the contract. Module prefix: gmo_. */

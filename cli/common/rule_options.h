@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Options shared by every command that compiles rules (compile, check,
  * match -r, test, consume -r): -D, --values, --placeholders, --mapping,
  * --diagnostics-format, -W error (--werror) and --keep-going, as rows for

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rule selection at match time, over compiled packs: --tags,
  * --exclude-tags, --status, --min-level/--max-level, --rule,
  * --exclude-rule and --exclusions FILE. The rule-level choices become a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* --from and --to of `gantry match`: a window of event times. Module
  * prefix: gmo_ (the match output's options). */
 #ifndef GANTRY_CLI_TIME_WINDOW_H

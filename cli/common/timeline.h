@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry match --timeline: matches held, sorted by event time, written at
  * the end with a summary per level and per rule. Memory is bounded by a
  * number of held matches (--timeline-limit). Module prefix: gmo_. */

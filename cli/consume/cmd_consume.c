@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry consume: options, signals, statistics and the fetch loop of one
  * member of a NATS JetStream work queue (docs/scale-out.md). */
 #include <cJSON.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry consume: one member of a NATS JetStream durable pull consumer.
  * docs/scale-out.md is the user-facing description. Module prefix: gcons_.
  *

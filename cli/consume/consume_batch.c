@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One fetched batch of gantry consume: every line through the normalizer and
  * the matcher (the accounting of `gantry match`), every match published as an
  * alert, then acks for the messages whose alerts are all stored and delayed

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The NATS side of gantry consume: connection, stream and consumer set-up,
  * asynchronous alert publishing and the keep-alive of held messages. */
 #include <inttypes.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry match: options, loading the packs, and the run over the inputs
  * (match_run.c on the calling thread, match_parallel.c with -j). Every
  * input line is accounted for in the statistics. */

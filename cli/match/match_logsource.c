@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry match --logsource, --logsource-map and --logsource-any: the
  * logsource of events of no recognised source, per input file
  * (docs/sigma.md, "Logsource semantics"). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry match -j N`: chunks of input lines matched by worker threads.
  *
  * The calling thread reads every file in order and cuts it into chunks of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry match` over one file on the calling thread, and what the -j
  * workers share with it: matching an event against every pack, accounting
  * and the notes about input lines. */

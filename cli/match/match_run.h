@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry match` internals: the run over the input files, shared by its
  * sequential loop (match_run.c) and its -j worker threads
  * (match_parallel.c). cmd_match.c parses the options and sets the run up.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sigma YAML import: reads SigmaHQ rule files (libyaml) into the same AST the
  * native front end builds, applying field mappings and meta filters.
  * Module prefix: gsigma_. */

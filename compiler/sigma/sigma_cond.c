@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sigma condition strings -> gast_cond, with pySigma's grammar:
  *   or  := and ("or" and)*        and := not ("and" not)*
  *   not := "not" not | "(" or ")" | ("1"|"any"|"all") "of" PATTERN | IDENT

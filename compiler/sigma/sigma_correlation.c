@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One Sigma correlation document (specification v2.1) -> one gast_correlation,
  * the same tree the native `correlation` block builds (grammar/corr_meta.c),
  * so the compiler's checks (E155-E160, W155) and everything after them treat

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* A rule tree printed as native rule text (docs/language.md), written so
  * the native parser reads it back into the same tree: strings are always
  * double-quoted with every backslash doubled, `|re` values are raw strings

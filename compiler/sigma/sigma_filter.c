@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sigma meta filters, applied the way pySigma applies them (SEMANTICS.md §8):
  * a filter applies to a rule when the rule's logsource has every attribute
  * the filter's logsource sets, and the rule is named in `filter.rules` (by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The Sigma import context: reads files, sorts documents into rules,
  * filters and correlations (sigma_correlation.c), handles `action: global/reset/repeat`, names
  * rules, applies field mappings, and applies filters at the end. */

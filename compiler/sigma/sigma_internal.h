@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals of the Sigma importer shared by compiler/sigma_*.c and the
  * `gantry import-sigma` command. Not a public contract: compiler/sigma.h is.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Field mappings (Gantry's form of Sigma processing pipelines): per
  * logsource, a table renaming the fields Sigma rules use onto the normalized
  * schema. A mapping applies to a rule when every logsource attribute the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* One Sigma rule document (a typed YAML tree) -> one gast_rule: metadata,
  * logsource, search identifiers as selections, the condition parsed. The
  * shapes follow pySigma's SigmaDetection.from_definition (SEMANTICS.md §2). */

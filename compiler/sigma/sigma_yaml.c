@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* libyaml events -> a small node tree with positions, scalars typed the way
  * PyYAML's YAML 1.1 resolver types them (pySigma loads rules with
  * yaml.safe_load_all), so `0x17` is 23 and `yes` is true exactly as there. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The public API of include/gantry.h (all but the normalizer functions, which
  * live in normalize*.c). */
 #include <cJSON.h>

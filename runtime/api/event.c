@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The opaque event of include/gantry.h. A gantry_event is a cJSON object
  * seen through a pointer type of its own: no copy, no wrapper to allocate,
  * and gantry_cjson.h converts both ways for free. Paths are read by the one

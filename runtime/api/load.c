@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Loading a pack: decode the sections (pack/), verify the bytecode, then
  * build what the VM, the prefilter and the correlations need at run time.
  * The only place that knows every runtime subsystem's part of a pack. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Rule masks: per matcher, which rules run (include/gantry.h, "Rule
  * masks"). The VM consults the bitset before running a rule; this file
  * decides which bits a selection names. */

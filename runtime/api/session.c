@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sessions (include/gantry.h): raw input in, reported matches out. A
  * session strings together what `gantry match` does per file: split bytes
  * into lines, normalize (joining multi-line events), match, feed the

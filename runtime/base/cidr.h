@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* IPv4/IPv6 addresses and CIDR networks: the compiler checks and normalizes
  * `cidr` values with these, the loader parses the same text into networks
  * and the CIDR predicate tests event addresses against them. */

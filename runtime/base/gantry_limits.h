@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Every resource limit of Gantry in one place. Exceeding any of them is an
  * error code returned to the caller, never an assert or abort. docs/limits.md
  * (and SECURITY.md) list them with their defaults. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Hex digits, as read by escapes in rule strings, URL-encoded request paths
  * and Go-quoted log strings. */
 #ifndef GANTRY_RT_HEXDIGIT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Number text: how Gantry writes a double wherever its text matters (event
  * numbers compared as strings, correlation group keys, pack constants, rule
  * keywords), so that the compiler and the runtime agree byte for byte. */

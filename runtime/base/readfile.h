@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Whole-file reading for the front ends and the CLI (rule files, mappings,
  * stats files): the runtime itself maps packs (api.c) and reads no other file. */
 #ifndef GANTRY_RT_READFILE_H

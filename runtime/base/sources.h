@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The event sources Gantry recognises: the one list. Everything else that
  * lists sources is derived from it: the input format names
  * (normalize.c; the public gantry_input_format enum is checked against it

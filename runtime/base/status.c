@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* gantry_strerror and the formatter behind every runtime error message. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The runtime's error funnel: every failure is a gantry_status, and the
  * text that explains it goes into the caller's err buffer. Module prefix: grt_.
  *

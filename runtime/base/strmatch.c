@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* memmem is a GNU extension (also in POSIX 2024) */
 #define _GNU_SOURCE
 #include "strmatch.h"

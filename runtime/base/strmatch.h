@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Byte-string tests used by the predicates. Case folding is ASCII only and
  * done by the caller (event text is lower-cased once per event; constants of
  * case-insensitive tests are stored lower-cased by the compiler). */

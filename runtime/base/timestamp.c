@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 #include "timestamp.h"
 
 static int digits(const char *s, size_t count, int *out) {

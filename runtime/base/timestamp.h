@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* ISO 8601 / RFC 3339 timestamps and the proleptic Gregorian calendar: one
  * parser for correlation event times (gantry_parse_time) and the time-part
  * predicates (vm/timepart.c), so both read the same texts the same way. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The correlation stage (gantry.h, docs/correlations.md).
  *
  * State is one hash table of groups (correlation, group-key values) with a

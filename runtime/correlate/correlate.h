@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Correlation tables decoded from a pack (correlate_pack.c) and read by the
  * correlation stage (correlate.c). Module prefix: grt_corr_. */
 #ifndef GANTRY_RT_CORRELATE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Decoding and checking the optional correlation sections of a pack
  * (pack_format.h): every index in range, types and flags known, no cycle
  * through correlation references; then the consumer index (which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Private helpers of the correlation stage (correlate.c, correlate_time.c).
  * Module prefix: gcs_. */
 #ifndef GANTRY_RT_CORRELATE_STAGE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Event time for correlations: RFC 3339 `@timestamp` text, or a number of
  * seconds since the epoch, and the text and number of the values the stage
  * reads from group-by and value fields (found by runtime/index/path.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Field extraction: the values a dotted path yields in the current event,
  * extracted lazily (first use per event) into the matcher's scratch arrays,
  * which grow but are reused, so a warmed-up matcher allocates nothing. */

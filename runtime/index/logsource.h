@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Logsource semantics (docs/sigma.md, "Logsource semantics"). Every event
  * has a logsource class: the source named by its event.module (base/
  * sources.h) together with the category its normalizer decided

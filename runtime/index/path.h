@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Dotted field paths: the one rule set by which a path names values in an
  * event (docs/language.md, "Field paths"), shared by rule predicates (fields.c),
  * correlation group-by and value fields (correlate/) and logsource dispatch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Candidate-rule selection. At load, each rule gets an anchor: a set of
  * literal-indexable predicates (string equality, contains, startswith,
  * endswith, glob, keywords) such that the rule cannot match while all of them

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Load-time analysis for the candidate index: the bytes every match of a
  * glob or a regex must contain, and three-valued evaluation of a rule's code
  * (is the rule false while its anchor predicates are?). */

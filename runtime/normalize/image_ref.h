@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Docker image references ("nginx", "gcr.io/x/y:1.2@sha256:...",
  * "172.16.99.67:5000/id-session:latest") split the way the Docker reference
  * grammar does: a first component holding '.' or ':' or equal to "localhost"

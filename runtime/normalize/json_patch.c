@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* JSON patch (RFC 6902) bodies of Kubernetes PATCH requests
  * (`kubectl patch --type=json`). The audit log shows only the operations, not
  * the object they change, so the operations that write a value (`add`,

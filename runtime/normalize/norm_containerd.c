@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* containerd and CRI logs: logrus "event published ns=.. topic=.. type=..",
  * "Received container event ... namespace - "k8s.io", topic - "/containers/create""
  * (logrus or klog), TaskExit dumps and CRI calls (RunPodSandbox,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kubernetes Dashboard backend logs:
  *   [2019-04-30T04:46:00Z] Incoming HTTP/1.1 POST /api/v1/appdeployment request
  * from 10.1.0.57:43692: {body} [2019-04-30T04:46:00Z] Outcoming response to 10.1.0.57:43692 with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Docker Engine events (`docker events --format '{{json .}}'`, the /events
  * API, and the CLI's default text form) and Docker container-create request
  * bodies (shared with the dockerd log module). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* dockerd logs (logrus, with or without a journald/syslog prefix):
  * "Calling POST /v1.41/containers/create?name=x" lines, the "form data: {...}"
  * line carrying the request body, RHEL's caller-identity line, and every other

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Falco JSON alerts (`json_output: true`): syscall-source alerts carry
  * container.* / proc.* / k8s.* in output_fields, k8s_audit-source alerts
  * carry ka.*. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Kubernetes audit events: raw audit.k8s.io Event objects, AKS diagnostic
  * records (the Event under properties.log, object or JSON string) and GKE
  * Cloud Audit Log entries (protoPayload), plus the pod-spec walk shared with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Building the schema keys of a normalized event, and small JSON helpers
  * shared by the source modules. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Text log forms: syslog/journald prefixes, logrus (key=value and TTY
  * "INFO[ts] msg k=v" forms), klog, Go string unquoting, and a brace-balance
  * scanner for JSON bodies logged over several lines. */

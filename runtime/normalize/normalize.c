@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The public normalizer: format detection, joining of continuation lines
  * (a dockerd call and its form data; a Dashboard request body over several
  * lines) and the queue of items handed to the caller. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internals of event normalization (the public side is the gantry_normalizer
  * section of include/gantry.h; the schema is documented in docs/schema.md).
  *

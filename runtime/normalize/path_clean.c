@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Host paths as the runtimes read them: the lexical clean-up of Go's
  * path.Clean (which Docker and the kubelet apply), so that a rule comparing
  * /var/run/docker.sock also sees //var/run/./docker.sock, /var/run/ and

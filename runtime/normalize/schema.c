@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one table of normalized schema fields: what `gantry fields` prints,
  * what docs/schema.md documents, and how a pack's field dictionary maps to
  * the groups a normalizer computes. */

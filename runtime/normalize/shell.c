@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shell view of a command: each simple command the lexer reads
  * (shell_lex.c) becomes a stage, after unwrapping the programs that only
  * run another one (env, exec, nohup, command, sudo, timeout, busybox ...);

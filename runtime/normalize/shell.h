@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shell view of a command (shell_lex.c reads POSIX shell text into
  * commands, shell.c classifies them and writes process.stages.* and
  * process.shell.*; docs/schema.md). Private to the normalizer; prefix gsh_.

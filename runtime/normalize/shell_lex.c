@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Reading POSIX shell text into simple commands: quoting (single, double,
  * backslash, bash's $'...'), the operators ; && || | |& & and newlines,
  * redirections and here-documents, $(...), `...`, <(...) and >(...)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The shell view's output (process.stages.*, process.shell.*) and its two
  * entry points: a command line read as shell text, and an argv, with the
  * kubelet's $(VAR) expansion for Kubernetes containers. */

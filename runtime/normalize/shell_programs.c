@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The programs the shell view knows (shell.c): downloaders, shells and
  * interpreters, the wrappers that only run another program, and how curl
  * and wget name the file they write. One table per kind. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* YAML manifests (Kubernetes Dashboard uploads) turned into cJSON values, so
  * the pod-spec walk reads them like an audit requestObject.
  *

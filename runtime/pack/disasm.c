@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry disasm`: a stable listing of a loaded pack, with opcode names and
  * operand kinds taken from the opcode table. */
 #include "disasm.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Human-readable listing of a loaded pack, driven by the opcode table:
  * fields, constants, lists, regexes, predicates and each rule's code with
  * operands resolved to names and values. Module prefix: grt_. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Pack loader: checks the container (magic, version, length, CRC, section
  * table), decodes every section field by field into native arrays, checks
  * every cross-reference, then hands the result to the verifier. A pack is

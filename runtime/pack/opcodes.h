@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The one opcode table.
  *
  * Every consumer (the compiler, the verifier, the disassembler, the VM, the

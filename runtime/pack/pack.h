@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Internal runtime structures: a loaded pack (decoded from its image into
  * native arrays, immutable after gantry_pack_load_*) and a matcher (all the
  * mutable per-thread state). Nothing here is public; include/gantry.h keeps

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* On-disk layout of a Gantry pack (.gpk). docs/pack-format.md is the prose
  * version of this header; its section table is generated from this one.
  *

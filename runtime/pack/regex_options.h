@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* PCRE2 compile options of a pack regex: the compiler checks each pattern
  * with exactly the options the runtime will compile it with. */
 #ifndef GANTRY_RT_REGEX_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Bytecode verifier. Runs once per load so that the VM can trust every
  * instruction: each opcode is known and of the kind of its table, each operand
  * lies inside the table its column names, unused operands and unknown flag

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The networks of the CIDR predicate, parsed once at load (base/cidr.h);
  * event values are parsed per test. */
 #include <stdlib.h>

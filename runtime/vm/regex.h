@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* pcre2 glue: compile a pack's regexes once at load (JIT at load for small packs,
  * on first use for large ones) and run them under the match limits of limits.h. */
 #ifndef GANTRY_RT_REGEX_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Time-part predicates; see timepart.h. Text is read by the shared parser
  * (base/timestamp.h) without its RFC 3339 requirements, because a time part
  * must also come out of plain ISO 8601 text and a bare date, and in seconds

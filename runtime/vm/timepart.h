@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Sigma 2.1 time-part predicates (TIME_MINUTE .. TIME_YEAR): the event value
  * read as a timestamp and reduced to one UTC calendar part. Module prefix:
  * gtp_. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* The matcher: per-event predicate evaluation (memoised by generation) and
  * the boolean stack machine that runs each rule's code. The verifier has
  * already checked every operand, jump and stack depth, so nothing here checks

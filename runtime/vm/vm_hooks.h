@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test hooks of the VM. Internal (hidden, not in libgantry.map): tests link
  * the static library to reach them; nothing else calls them. */
 #ifndef GANTRY_VM_HOOKS_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry-test: plain-only
 # The stable ABI: a program built against the installed libgantry (through
 # pkg-config) keeps running when the library is rebuilt and reinstalled under

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry-test: plain-only
 # `make bench` must never rot: run its quick mode (under 30 s) and check that
 # it completes and prints the ratio lines. A benchmark prints figures; nothing

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The conventions every gantry command shares (gantry(1), DESCRIPTION):
 # getopt_long forms (--opt=value, -j2, --), colour (--color, --no-color,
 # NO_COLOR), --quiet, messages naming a path once and never "dir//file",

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # `gantry match` with correlations, end to end: the correlation object of
 # docs/output.md, the `correlations` counters of --stats, rules that only feed
 # correlations kept quiet, --state-memory (a budget that holds, and one too

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # examples/embed: loads a pack, reads raw lines through a session and
 # prints SOURCE:LINE<TAB>RULE_ID<TAB>LEVEL<TAB>TITLE for every match, then
 # the values of the fields the rule read. The pack is compiled here from a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry-test: plain-only
 # The embedding paths find exactly what `gantry match` finds: the C examples
 # (examples/embed, examples/filter), the Python bindings and the Go bindings

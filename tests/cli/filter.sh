@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # examples/filter: raw lines in on stdin, one JSON alert per line out, with
 # rule masks from the command line (--disable/--enable KIND:VALUE) and
 # --min-level. Every output line must be valid JSON carrying the rule's

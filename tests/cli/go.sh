@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry-test: plain-only
 # The Go bindings' tests (bindings/go), offline: Debian's go, the standard
 # library only (GOPROXY=off, a go.mod without requirements), cgo linking this

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Every command's help and its section of docs/gantry.1 list the same
 # options: each option in `gantry help CMD` is an item (.TP) of the man
 # page's `.SS "gantry CMD"` section and each item there is in the help.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Hostile events and hostile rule sources against the real CLI. Every case
 # has a defined outcome (matched, or refused as malformed with a reason),
 # the statistics add up (lines = events + blank + malformed + joined) and the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end tests of `gantry import-sigma` and of Sigma files in `gantry
 # compile` / `gantry match -r`: conversion output, --explain, --mapping,
 # errors and exit statuses.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry-test: plain-only
 # `make install PREFIX=$tmp` as a user of the library sees it: the shared
 # library is libgantry.so.1.0.0 with SONAME libgantry.so.1 and the two

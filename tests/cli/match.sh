@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # End-to-end tests of `gantry match`: output contract, accounting, .gz input,
 # directories, stdin, filters and exit statuses.
 set -u

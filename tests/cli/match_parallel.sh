@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # `gantry match -j 2` gives the output, messages, accounting and exit status
 # of -j 1, on the shipped packs over the corpus and on a pack above the
 # lazy-path thresholds (48 rules, 48 regexes: lazy regex JIT and a lazily

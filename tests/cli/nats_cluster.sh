@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Integration test of `gantry consume` (docs/scale-out.md) on a 3-node
 # JetStream cluster started here on loopback ports, with R3 streams.
 #

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry consume runs correlations with per-member state: a correlation match
 # is published to the alerts stream like a rule match, step-only rules stay
 # quiet, and the member's --stats counts it. Uses the cluster helpers of

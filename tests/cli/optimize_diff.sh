@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Results are identical with and without every matching optimisation.
 #
 # `gantry match --optimize=0` makes the runtime extract every field the plain way and

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry match output forms (issue 17): text columns at a fixed width, CSV
 # (RFC 4180) and ECS alert documents against golden files over the corpus;
 # every ECS document's fields against their ECS types; --fields lists; the

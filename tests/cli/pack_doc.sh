@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # docs/pack-format.md's opcode and section tables are generated from
 # runtime/pack/opcodes.h and runtime/pack/pack_format.h (`make docs`); this
 # fails when the committed document differs from what the headers give, so a

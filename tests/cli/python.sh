@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The Python bindings' tests (bindings/python/tests), run with Debian's
 # /usr/bin/python3 against this build's libgantry.so and
 # libgantry-compiler.so. In the sanitizer pass (SAN=1) the libraries are the

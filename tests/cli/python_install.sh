@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry-test: plain-only
 # `pip install ./bindings/python` works offline: into a venv of Debian's
 # python3 (python3-venv; setuptools from python3-setuptools through

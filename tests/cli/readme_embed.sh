@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry-test: plain-only
 # The README's embedding snippet, taken from README.md between its markers
 # (so the README cannot drift from the API), compiled against this tree's

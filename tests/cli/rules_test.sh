@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # The shipped packs against their corpus: every rule's positive and negative
 # cases pass, the benign corpus stays quiet at medium and above, and the
 # matches over the whole corpus equal tests/golden/corpus-matches.txt (so any

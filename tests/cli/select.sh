@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Rule selection at match time (issue 17 point 5): --tags, --exclude-tags,
 # --status, --max-level, --rule, --exclude-rule and --exclusions FILE over a
 # compiled pack, without recompiling; bad values refused with "did you mean"

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # `gantry test` explains a case that goes the wrong way: for each leaf of the
 # rule's condition, whether it held on the event.
 set -u

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # Event times (issue 17 point 3): @timestamp normalised to RFC 3339 UTC with
 # the source's text kept in @timestamp_original, and the --from/--to window
 # of gantry match (RFC 3339 or a duration before now; refused before any

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry match --timeline (issue 17 point 4): the same matches, sorted by
 # event time (ties and untimed matches in input order, untimed last), the
 # results summary per level and per rule, and the bound on held matches.

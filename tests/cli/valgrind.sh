@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
 # gantry-test: plain-only
 # Memory checking under valgrind (the plain build only: the sanitizer build
 # already instruments everything and the two do not mix). A few unit test

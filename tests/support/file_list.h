@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test support: collect the files below a directory. Module prefix: tsup_. */
 #ifndef GANTRY_TESTS_FILE_LIST_H
 #define GANTRY_TESTS_FILE_LIST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: Apache-2.0 */
 /* Test support: the shared material (../shared: real SigmaHQ rules, real
  * event samples) sits beside the checkout in CI and may be absent in a
  * user's. A test that needs it skips visibly, never passes silently. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: Apache-2.0
 """Read a Kubernetes audit log (JSON lines, plain or gzip) and print what the
 shipped rules find, with the values each rule looked at.
 

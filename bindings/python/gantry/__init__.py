@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Gantry for Python: load or compile rule packs and match raw log lines.
 
 A thin ctypes layer over libgantry (include/gantry.h) and libgantry-compiler

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """Prints FILE<TAB>LINE<TAB>RULE_ID for every rule match in the files given
 (plain or gzip), one session per file: the corpus comparison test
 (tests/cli/embed_corpus.sh) checks these against `gantry match`.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 """The Python bindings: compile, match, metadata, values, masks,
 correlations, and misuse raising exceptions instead of crashing."""
 import io

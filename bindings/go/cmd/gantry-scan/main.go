@@ -1,3 +1,5 @@
+// SPDX-License-Identifier: Apache-2.0
+
 // gantry-scan: match files (plain or gzip) with the Go bindings and print
 // FILE<TAB>LINE<TAB>RULE_ID per rule match, like `gantry match` reports them
 // (the corpus comparison test uses it).
