@@ -244,9 +244,12 @@ static int handle_document(file_state *st, const gsigma_node *doc) {
     if (doc->kind == GSIGMA_SCALAR && doc->type == GSIGMA_NULL)
         return 0; /* an empty document, e.g. after a trailing `---` */
     if (doc->kind != GSIGMA_MAP) {
-        gdiag_report(diag, GDIAG_ERROR, "E103", gsigma_loc(st->file, doc),
-                     "a Sigma document must be a map");
-        return 1;
+        /* a list or a scalar is no rule either (a values list, a manifest
+         * stream's stray text): skipped like any document that is not one */
+        gdiag_report(diag, GDIAG_WARNING, "W059", gsigma_loc(st->file, doc),
+                     "skipped: this YAML document is not a Sigma rule, correlation or filter "
+                     "(not a map)");
+        return 0;
     }
     const gsigma_node *action = gsigma_map_get(doc, "action");
     if (action) {
