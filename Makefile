@@ -26,12 +26,17 @@ endif
 PREFIX ?= /usr/local
 CC ?= cc
 PKGS := libcjson libpcre2-8 zlib yaml-0.1
+# Compressed input (cli/common/decode.c): xz, zstd; bzip2 has no .pc file on
+# Debian 12, so its header is checked and -lbz2 linked by hand.
+INPUT_PKGS := liblzma libzstd
 # Everything a build or a test uses, tools included: a test never skips for
 # want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
-	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3
+	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3 \
+	liblzma-dev libzstd-dev libbz2-dev
 DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3
-DEP_PKGS := $(PKGS) cmocka libnats
+DEP_PKGS := $(PKGS) $(INPUT_PKGS) cmocka libnats
+DEP_HEADERS := bzlib.h
 
 ifeq ($(GANTRY_DEPS_CHECKED),)
 # ---- first pass: dependencies, then the same goals in a fresh make --------
@@ -44,6 +49,8 @@ depcheck:
 	@missing=""; \
 	for t in $(DEP_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	for p in $(DEP_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
+	for h in $(DEP_HEADERS); do echo "#include <$$h>" | $(CC) -E -x c - >/dev/null 2>&1 \
+	  || missing="$$missing $$h"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && [ "$(AUTO_DEPS)" != 0 ]; then \
 	    echo "missing:$$missing; installing them (running as root)"; \
@@ -67,11 +74,14 @@ Makefile: ;
 gantry-always: ;
 else
 # ---- second pass: the build itself -----------------------------------------
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(INPUT_PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 # Only the CLI (gantry consume) talks to NATS; the runtime library does not.
 NATS_LIBS := $(shell pkg-config --libs libnats)
+# Only the CLI reads compressed input.
+INPUT_LIBS := $(shell pkg-config --libs $(INPUT_PKGS)) -lbz2
+CLI_LIBS := $(NATS_LIBS) $(INPUT_LIBS)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC $(OPT) $(WARN) \
@@ -188,7 +198,7 @@ $(FRONT_A): $(FRONT_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)
-	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(NATS_LIBS) -lm -lpthread
+	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(CLI_LIBS) -lm -lpthread
 
 # The example links the runtime alone, proving it needs nothing else.
 $(EMBED): examples/embed.c $(LIB_A)
@@ -281,7 +291,7 @@ fuzz-build:
 	    $(WARN) $(subst $(BUILD)/gen,$(FUZZ_BUILD)/gen,$(ALL_INC)) $(PKG_CFLAGS) \
 	    -o $(FUZZ_BUILD)/fuzz/$$t fuzz/$$t.c \
 	    $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CLI_SRC)) \
-	    $(FUZZ_BUILD)/libgantryc.a $(FUZZ_BUILD)/libgantry.a $(PKG_LIBS) $(NATS_LIBS) -lm \
+	    $(FUZZ_BUILD)/libgantryc.a $(FUZZ_BUILD)/libgantry.a $(PKG_LIBS) $(CLI_LIBS) -lm \
 	    -lpthread || exit 1; \
 	done
 
@@ -300,7 +310,7 @@ fuzz: fuzz-build
 FUZZ_REGRESS_CLI_OBJ := $(call obj,$(FUZZ_CLI_SRC))
 $(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ) $(wildcard fuzz/*.c fuzz/*.h)
 $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
-	$(PKG_LIBS) $(NATS_LIBS)
+	$(PKG_LIBS) $(CLI_LIBS)
 # Allocation-failure test: every allocation in our code goes through the
 # test's counting wrappers.
 $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += \

@@ -34,6 +34,8 @@ enum {
     OPT_COLOR,
     OPT_NO_COLOR,
     OPT_OPTIMIZE,
+    /* live input (issue 15) */
+    OPT_LINE_BUFFERED,
 };
 
 static const gopt match_rows[] = {
@@ -60,6 +62,9 @@ static const gopt match_rows[] = {
      "only errors on stderr: no summary, no malformed-line\nmessages (still counted in --stats)"},
     {OPT_COLOR, "color", NULL, "colour the level in text output even when not a terminal"},
     {OPT_NO_COLOR, "no-color", NULL, "never colour (as does a non-empty NO_COLOR)"},
+    /* live input (issue 15) */
+    {OPT_LINE_BUFFERED, "line-buffered", NULL,
+     "write each match out at once, even into a regular file"},
     /* test-only: the differential tests compare matching with and without
      * the fast paths (tests/cli/optimize_diff.sh, bench/run.sh) */
     {OPT_OPTIMIZE, "optimize", "0|1|all", NULL},
@@ -147,6 +152,9 @@ static int on_option(void *ctx, int id, const char *v) {
         return 0;
     case OPT_NO_COLOR:
         cfg->color = 0;
+        return 0;
+    case OPT_LINE_BUFFERED:
+        cfg->line_buffered = 1;
         return 0;
     case OPT_OPTIMIZE:
         if (strcmp(v, "0") == 0)
@@ -278,6 +286,7 @@ static int run_match(match_config *cfg) {
     }
     run.stats.load_seconds = load_seconds;
     run.progress = !cfg->quiet && isatty(STDERR_FILENO);
+    run.flush_each = cfg->line_buffered || !gmr_regular_file(STDOUT_FILENO);
     run.started = gmr_now();
     int io_failed = 0;
     int correlations = 0;

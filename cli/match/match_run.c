@@ -3,6 +3,7 @@
  * and the notes about input lines. */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "input.h"
@@ -12,6 +13,11 @@ double gmr_now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int gmr_regular_file(int fd) {
+    struct stat st;
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int gmr_note_shown(const match_run *run, int kind, uint64_t count) {
@@ -168,6 +174,8 @@ int gmr_match_file(match_run *run, const char *path) {
             continue;
         }
         gmr_drain(run, norm, 0);
+        if (run->flush_each)
+            fflush(stdout); /* nothing to write costs no system call */
         if (run->progress && (line_no & 0x3FFF) == 0)
             gmr_show_progress(run, gin_bytes(reader));
     }

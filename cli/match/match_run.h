@@ -32,6 +32,7 @@ typedef struct match_config {
     int fail_on_match;
     int quiet;          /* only errors on stderr: no summary, no notes about lines */
     int color;          /* 1 --color, 0 --no-color, -1 decide */
+    int line_buffered;  /* --line-buffered */
     unsigned jobs;      /* -j: worker threads; 1 matches on the calling thread */
     size_t chunk_lines; /* -j chunk size (GANTRY_MATCH_CHUNK_LINES, tests only) */
     gantry_correlator_limits corr_limits; /* --state-memory, --out-of-order */
@@ -61,6 +62,9 @@ typedef struct match_run {
     size_t current; /* the pack being matched */
     int event_matched;
     int progress;
+    /* Matches go out as soon as their line is matched: the output is not a
+     * regular file (a pipe, a terminal, a socket) or --line-buffered. */
+    int flush_each;
     double started, last_progress;
     /* With -j, a worker's run collects the messages of one chunk here (one
      * line each, led by the note kind) for the merger to show in input order. */
@@ -79,6 +83,8 @@ gantry_normalizer *gmr_normalizer(const match_run *run);
 uint64_t gmr_drain(match_run *run, gantry_normalizer *norm, uint64_t covered);
 void gmr_report_malformed(match_run *run, uint64_t first, uint64_t last, const char *reason);
 void gmr_show_progress(match_run *run, uint64_t bytes_in_file);
+/* Whether fd is a regular file (block reads and buffered output suit it). */
+int gmr_regular_file(int fd);
 /* Monotonic seconds. */
 double gmr_now(void);
 /* Whether the count-th note of its kind is shown: only the first GMR_SHOWN
