@@ -306,6 +306,8 @@ static int run_match(match_config *cfg) {
             if (gmr_match_file(&run, files[i]) != 0)
                 io_failed = 1;
     }
+    if (run.unreadable)
+        io_failed = 1;
     gantry_correlator_stats corr_stats = {0};
     int any_corr = 0;
     uint64_t corr_printed = finish_correlators(&run, &corr_stats, &any_corr);
@@ -325,6 +327,9 @@ static int run_match(match_config *cfg) {
                 (unsigned long long)(run.stats.malformed - GMR_SHOWN));
     if (!cfg->quiet)
         gmo_print_summary(&run.stats, stderr);
+    if (!cfg->quiet && run.stats.unpacked > 0)
+        fprintf(stderr, "gantry: and %llu more events unpacked from JSON documents\n",
+                (unsigned long long)run.stats.unpacked);
     if (!cfg->quiet && any_corr)
         gco_print_summary(&corr_stats, corr_printed, stderr);
     if (cfg->stats_path &&

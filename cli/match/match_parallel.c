@@ -23,9 +23,13 @@
 #define CHUNK_BYTES (512u * 1024u)
 #define CHUNK_LINES 4096u
 
+/* One unit of the splitter (jsondoc.h); its text is in the chunk's data. */
 typedef struct chunk_line {
     size_t off, len;
-    int too_long;
+    gjd_kind kind;
+    uint64_t first_line, last_line;
+    const char *reason;
+    int group_end;
 } chunk_line;
 
 typedef struct chunk {
@@ -75,7 +79,7 @@ static void chunk_free(chunk *c) {
     free(c);
 }
 
-static int chunk_add_line(chunk *c, const char *line, size_t len, int too_long) {
+static int chunk_add_unit(chunk *c, const gjd_unit *u) {
     if (c->nlines == c->lines_cap) {
         size_t cap = c->lines_cap ? c->lines_cap * 2 : 256;
         chunk_line *p = realloc(c->lines, cap * sizeof *p);
@@ -84,7 +88,7 @@ static int chunk_add_line(chunk *c, const char *line, size_t len, int too_long) 
         c->lines = p;
         c->lines_cap = cap;
     }
-    size_t need = too_long ? 0 : len;
+    size_t need = u->kind == GJD_BAD ? 0 : u->len;
     if (c->data_cap - c->data_len < need) {
         size_t cap = c->data_cap ? c->data_cap : CHUNK_BYTES;
         while (cap - c->data_len < need)
@@ -96,9 +100,18 @@ static int chunk_add_line(chunk *c, const char *line, size_t len, int too_long) 
         c->data_cap = cap;
     }
     if (need)
-        memcpy(c->data + c->data_len, line, need);
-    c->lines[c->nlines++] = (chunk_line){c->data_len, len, too_long};
+        memcpy(c->data + c->data_len, u->text, need);
+    c->lines[c->nlines++] = (chunk_line){c->data_len,  need,      u->kind,     u->first_line,
+                                         u->last_line, u->reason, u->group_end};
     c->data_len += need;
+    return 0;
+}
+
+static int add_units(chunk *c, gjd_splitter *split) {
+    gjd_unit u;
+    while (gjd_next(split, &u))
+        if (chunk_add_unit(c, &u) != 0)
+            return -1;
     return 0;
 }
 
@@ -121,20 +134,10 @@ static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files)
     uint64_t line_no = c->first_line - 1;
     for (size_t i = 0; i < c->nlines; i++) {
         const chunk_line *l = &c->lines[i];
-        line_no++;
-        run->stats.lines++;
-        if (l->too_long) {
-            gmr_report_malformed(run, line_no, line_no, "line longer than --max-line-bytes");
-            continue;
-        }
-        gantry_status st = gantry_normalizer_feed(norm, c->data + l->off, l->len, line_no);
-        if (st != GANTRY_OK) {
-            /* not covered by an item: the chunk counts as holding a line,
-             * which only costs the merger a re-run */
-            gmr_report_malformed(run, line_no, line_no, gantry_strerror(st));
-            continue;
-        }
-        covered = gmr_drain(run, norm, covered);
+        gjd_unit u = {l->kind,      c->data + l->off, l->len,      l->first_line,
+                      l->last_line, l->reason,        l->group_end};
+        line_no = l->last_line;
+        covered = gmr_feed_unit(run, norm, &u, covered);
     }
     if (c->last) {
         gantry_normalizer_finish(norm);
@@ -215,8 +218,14 @@ static void worker_release(worker *w) {
 
 /* Adds a merged chunk to the run: output, messages (with the global limit on
  * how many are shown) and statistics. */
-static void chunk_emit(match_run *run, const chunk *c) {
+static void chunk_emit(match_run *run, const chunk *c, char **files) {
+    if (c->first_line == 1) {
+        run->file_start.events = run->stats.events;
+        run->file_start.blank = run->stats.blank;
+        run->file_start.lines = run->stats.lines;
+    }
     fwrite(c->out, 1, c->out_len, stdout);
+    uint64_t notes_malformed = 0;
     for (size_t i = 0; i < c->notes_len;) {
         const char *end = memchr(c->notes + i, '\n', c->notes_len - i);
         size_t n = end ? (size_t)(end - (c->notes + i)) + 1 : c->notes_len - i;
@@ -224,6 +233,7 @@ static void chunk_emit(match_run *run, const chunk *c) {
         uint64_t *count = kind == GDR_MALFORMED     ? &run->stats.malformed
                           : kind == GDR_REGEX_LIMIT ? &run->stats.regex_limit
                                                     : &run->stats.match_errors;
+        notes_malformed += kind == GDR_MALFORMED;
         if (gmr_note_shown(run, kind, ++*count))
             fwrite(c->notes + i + 1, 1, n - 1, stderr);
         i += n;
@@ -235,7 +245,18 @@ static void chunk_emit(match_run *run, const chunk *c) {
     s->events += d->events;
     s->blank += d->blank;
     s->joined += d->joined;
+    /* a group of documents counts its malformed elements as one unit or in
+     * unpacked_malformed: the chunk's own count is the right one (modulo
+     * 2^64 the sum is exact even when it is below the notes') */
+    s->malformed += d->malformed - notes_malformed;
+    s->unpacked += d->unpacked;
+    s->unpacked_malformed += d->unpacked_malformed;
     s->matched_events += d->matched_events;
+    if (c->last) {
+        const char *file = strcmp(files[c->file], "-") == 0 ? "<stdin>" : files[c->file];
+        if (gmr_check_readable(run, file) != 0)
+            run->unreadable++;
+    }
     s->matches += d->matches;
     for (size_t r = 0; r < s->rule_count; r++)
         s->per_rule[r] += d->per_rule[r];
@@ -279,7 +300,7 @@ static int merge_one(parallel *par) {
             gantry_normalizer_free(norm);
     }
     if (rc == 0) {
-        chunk_emit(par->run, c);
+        chunk_emit(par->run, c, p->files);
         par->carry = c->held;
         c->held = NULL;
         if (par->run->progress)
@@ -336,6 +357,13 @@ static int read_file_chunks(parallel *par, size_t index) {
     uint64_t line_no = 0;
     int rc = 0;
     chunk *c = chunk_new(index, 1);
+    gjd_splitter *split = gmr_splitter(run);
+    if (!split) {
+        chunk_free(c);
+        c = NULL;
+    } else {
+        gjd_reset(split, gmr_documents_allowed(run));
+    }
     char read_error[512] = "";
     while (c) {
         const char *line;
@@ -350,12 +378,15 @@ static int read_file_chunks(parallel *par, size_t index) {
             break;
         }
         line_no++;
-        if (chunk_add_line(c, line, len, r == GIN_TOO_LONG) != 0) {
+        if ((r == GIN_TOO_LONG ? gjd_too_long(split, line_no)
+                               : gjd_line(split, line, len, line_no)) != 0 ||
+            add_units(c, split) != 0) {
             chunk_free(c);
             c = NULL;
             break;
         }
-        if (c->nlines >= par->chunk_lines || c->data_len >= CHUNK_BYTES) {
+        /* a document still open stays in this chunk */
+        if (!gjd_open(split) && (c->nlines >= par->chunk_lines || c->data_len >= CHUNK_BYTES)) {
             if (submit(par, c) != 0) {
                 c = NULL;
                 break;
@@ -363,6 +394,14 @@ static int read_file_chunks(parallel *par, size_t index) {
             c = chunk_new(index, line_no + 1);
         }
     }
+    if (c) {
+        gjd_end(split);
+        if (add_units(c, split) != 0) {
+            chunk_free(c);
+            c = NULL;
+        }
+    }
+    gjd_free(split);
     run->stats.bytes += gin_bytes(reader);
     run->stats.files++;
     gin_close(reader);

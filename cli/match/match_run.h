@@ -12,6 +12,7 @@
 #include "correlate_output.h"
 #include "drain.h"
 #include "gantry.h"
+#include "jsondoc.h"
 #include "match_output.h"
 #include "rule_options.h"
 
@@ -66,6 +67,19 @@ typedef struct match_run {
      * regular file (a pipe, a terminal, a socket) or --line-buffered. */
     int flush_each;
     double started, last_progress;
+    /* Documents that share lines (jsondoc.h), counted as one unit once
+     * the group ends: the counters as they were before it. */
+    struct {
+        int open;
+        uint64_t first, last;
+        uint64_t events, malformed, blank, joined;
+    } group;
+    /* The counters when the current file began, and how many files had
+     * lines but not one readable event. */
+    struct {
+        uint64_t events, blank, lines;
+    } file_start;
+    uint64_t unreadable;
     /* With -j, a worker's run collects the messages of one chunk here (one
      * line each, led by the note kind) for the merger to show in input order. */
     FILE *notes;
@@ -90,6 +104,19 @@ double gmr_now(void);
 /* Whether the count-th note of its kind is shown: only the first GMR_SHOWN
  * are, and with --quiet only errors. */
 int gmr_note_shown(const match_run *run, int kind, uint64_t count);
+/* A splitter as the run needs it (the line and depth limits). NULL when
+ * memory ran out. */
+gjd_splitter *gmr_splitter(const match_run *run);
+/* Whether the run's input format may hold JSON documents. */
+int gmr_documents_allowed(const match_run *run);
+/* Feeds one unit of the splitter: counts its lines, normalizes, matches and
+ * accounts for it. Returns the last input line accounted for (at least
+ * `covered`), as gmr_drain does. */
+uint64_t gmr_feed_unit(match_run *run, gantry_normalizer *norm, const gjd_unit *unit,
+                       uint64_t covered);
+/* After a file: says so and returns -1 when it had lines but not one
+ * readable event (only blank lines are fine), else 0. */
+int gmr_check_readable(match_run *run, const char *file);
 /* Matches one file on the calling thread. Returns 0, or -1 when the file
  * could not be read (reported; the run goes on). */
 int gmr_match_file(match_run *run, const char *path);
