@@ -29,6 +29,7 @@ typedef struct gmo_options {
 typedef struct gmo_stats {
     uint64_t files, lines, events, blank, malformed, joined;
     uint64_t unpacked, unpacked_malformed;
+    uint64_t out_of_order; /* inputs merged by time: events earlier than one before */
     uint64_t matched_events, matches, regex_limit, match_errors;
     uint64_t bytes;
     double seconds;      /* the matching loop */

@@ -292,9 +292,20 @@ static int run_match(match_config *cfg) {
     int correlations = 0;
     for (long k = 0; k < pack_count; k++)
         correlations |= packs[k].correlator != NULL;
-    /* Correlations keep state across events in input order: they stay on one
-     * thread. */
-    if (cfg->jobs > 1 && !correlations) {
+    /* Correlations follow event time: several inputs are merged by it. */
+    if (correlations && file_count > 1) {
+        if (cfg->jobs > 1 && !cfg->quiet)
+            fprintf(stderr,
+                    "gantry match: -j %u: several inputs merged by event time for the "
+                    "pack's correlations are matched on one thread\n",
+                    cfg->jobs);
+        int rc = gmr_match_merged(&run, files, file_count);
+        if (rc < 0) {
+            fprintf(stderr, "gantry match: out of memory\n");
+            goto done;
+        }
+        io_failed = rc;
+    } else if (cfg->jobs > 1) {
         int rc = gmr_match_parallel(&run, files, file_count);
         if (rc < 0) {
             fprintf(stderr, "gantry match: out of memory or cannot start threads\n");

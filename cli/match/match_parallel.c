@@ -6,6 +6,11 @@
  * merges finished chunks strictly in input order, so output, messages and
  * statistics are those of -j 1.
  *
+ * Correlations: a worker keeps a copy of each event a correlation uses and
+ * where in its chunk's output the feed belongs; the merger feeds the
+ * correlation stage there, so correlation state follows input order and the
+ * output is that of -j 1.
+ *
  * A normalizer joins some lines (a dockerd call and its form data, a
  * Dashboard body). A worker starts each chunk with a fresh normalizer, which
  * is exact unless the previous chunk ended with a line held back for a
@@ -47,10 +52,12 @@ typedef struct chunk {
     size_t out_len, notes_len;
     gmo_stats stats;
     gantry_normalizer *held; /* unfinished normalizer holding a line */
+    gmr_feeds feeds;         /* correlation feeds, in input order */
 } chunk;
 
 typedef struct worker {
     match_run run;
+    gmr_feeds feeds;
     FILE *out, *notes;
     char *out_buf, *notes_buf;
     size_t out_size, notes_size;
@@ -76,6 +83,7 @@ static void chunk_free(chunk *c) {
     free(c->notes);
     gmo_stats_free(&c->stats);
     gantry_normalizer_free(c->held);
+    gmr_feeds_clear(&c->feeds);
     free(c);
 }
 
@@ -120,6 +128,7 @@ static int add_units(chunk *c, gjd_splitter *split) {
  * or -1 when memory ran out. */
 static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files) {
     match_run *run = &w->run;
+    gmr_feeds_clear(&w->feeds);
     memset(run->stats.per_rule, 0, run->stats.rule_count * sizeof *run->stats.per_rule);
     uint64_t *per_rule = run->stats.per_rule;
     size_t rule_count = run->stats.rule_count;
@@ -161,6 +170,10 @@ static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files)
     if (!c->out || !c->notes || gmo_stats_init(&c->stats, rule_count) != 0)
         return -1;
     memcpy(c->out, w->out_buf, w->out_size);
+    gmr_feeds_clear(&c->feeds);
+    c->feeds = w->feeds; /* the chunk takes them; offsets are into c->out */
+    w->feeds.items = NULL;
+    w->feeds.count = w->feeds.cap = 0;
     memcpy(c->notes, w->notes_buf, w->notes_size);
     c->out_len = w->out_size;
     c->notes_len = w->notes_size;
@@ -203,11 +216,16 @@ static int worker_init(worker *w, match_run *parent, pool *p) {
     if (gmr_init(&w->run, parent->cfg, parent->packs, parent->pack_count, w->out) != 0)
         return -1;
     w->run.notes = w->notes;
+    for (size_t k = 0; k < parent->pack_count; k++)
+        if (parent->packs[k].correlator)
+            w->run.feeds = &w->feeds;
+    w->feeds.out = w->out;
     return 0;
 }
 
 static void worker_release(worker *w) {
     gmr_release(&w->run);
+    gmr_feeds_clear(&w->feeds);
     if (w->out)
         fclose(w->out);
     if (w->notes)
@@ -224,7 +242,19 @@ static void chunk_emit(match_run *run, const chunk *c, char **files) {
         run->file_start.blank = run->stats.blank;
         run->file_start.lines = run->stats.lines;
     }
-    fwrite(c->out, 1, c->out_len, stdout);
+    /* Correlation feeds where -j 1 makes them: their matches print between
+     * the base matches around them. */
+    const char *name = strcmp(files[c->file], "-") == 0 ? "<stdin>" : files[c->file];
+    size_t pos = 0;
+    for (size_t i = 0; i < c->feeds.count; i++) {
+        const gmr_feed *f = &c->feeds.items[i];
+        fwrite(c->out + pos, 1, f->out_offset - pos, stdout);
+        pos = f->out_offset;
+        gmr_pack *pk = &run->packs[f->pack];
+        gantry_correlator_feed(pk->correlator, f->rule, f->event, GANTRY_TIME_FROM_EVENT, name,
+                               f->line, gco_on_match, &pk->corr_sink);
+    }
+    fwrite(c->out + pos, 1, c->out_len - pos, stdout);
     uint64_t notes_malformed = 0;
     for (size_t i = 0; i < c->notes_len;) {
         const char *end = memchr(c->notes + i, '\n', c->notes_len - i);

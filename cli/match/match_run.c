@@ -37,10 +37,44 @@ static void on_note(void *user, int kind, uint64_t count, uint64_t line, const c
     }
 }
 
+void gmr_feeds_clear(gmr_feeds *feeds) {
+    for (size_t i = 0; i < feeds->count; i++)
+        cJSON_Delete(feeds->items[i].event);
+    free(feeds->items);
+    feeds->items = NULL;
+    feeds->count = feeds->cap = 0;
+}
+
+/* A feed the merger makes later; a copy that cannot be made is counted as
+ * a match error of the event. */
+static void keep_feed(match_run *run, uint32_t rule) {
+    gmr_feeds *f = run->feeds;
+    if (f->count == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        gmr_feed *p = realloc(f->items, cap * sizeof *p);
+        if (!p) {
+            on_note(run, GDR_ERROR, ++run->stats.match_errors, run->line, "out of memory");
+            return;
+        }
+        f->items = p;
+        f->cap = cap;
+    }
+    cJSON *copy = cJSON_Duplicate(run->event, 1);
+    off_t at = ftello(f->out);
+    if (!copy || at < 0) {
+        cJSON_Delete(copy);
+        on_note(run, GDR_ERROR, ++run->stats.match_errors, run->line, "out of memory");
+        return;
+    }
+    f->items[f->count++] = (gmr_feed){run->current, rule, copy, run->line, (size_t)at};
+}
+
 static int on_match(const gantry_match *m, void *user) {
     match_run *run = user;
     gmr_pack *pk = &run->packs[run->current];
-    if (pk->correlator)
+    if (pk->correlator && run->feeds)
+        keep_feed(run, m->rule->index);
+    else if (pk->correlator)
         gantry_correlator_feed(pk->correlator, m->rule->index, run->event, GANTRY_TIME_FROM_EVENT,
                                run->file, run->line, gco_on_match, &pk->corr_sink);
     if ((int)m->rule->level < run->cfg->out.min_level ||
@@ -71,6 +105,15 @@ static gantry_status on_event(void *user, const gantry_item *item) {
             status = st;
     }
     return status;
+}
+
+void gmr_match_item(match_run *run, const gantry_item *item) {
+    gantry_status st = on_event(run, item);
+    if (st == GANTRY_E_REGEX_LIMIT)
+        on_note(run, GDR_REGEX_LIMIT, ++run->stats.regex_limit, item->first_line,
+                gantry_strerror(st));
+    else if (st != GANTRY_OK)
+        on_note(run, GDR_ERROR, ++run->stats.match_errors, item->first_line, gantry_strerror(st));
 }
 
 int gmr_init(match_run *run, const match_config *cfg, gmr_pack *packs, size_t pack_count,

@@ -49,6 +49,25 @@ typedef struct gmr_pack {
     gco_sink corr_sink;
 } gmr_pack;
 
+/* With -j, a base-rule match a correlation uses, kept for the merger to
+ * feed the correlation stage in input order: at out_offset of its chunk's
+ * output, where -j 1 would have fed it. */
+typedef struct gmr_feed {
+    size_t pack;
+    uint32_t rule;
+    cJSON *event; /* a copy */
+    uint64_t line;
+    size_t out_offset;
+} gmr_feed;
+
+typedef struct gmr_feeds {
+    gmr_feed *items;
+    size_t count, cap;
+    FILE *out; /* the chunk output the offsets are into */
+} gmr_feeds;
+
+void gmr_feeds_clear(gmr_feeds *feeds);
+
 typedef struct match_run {
     const match_config *cfg;
     gmr_pack *packs; /* shared with the workers, which never touch correlators */
@@ -80,6 +99,11 @@ typedef struct match_run {
         uint64_t events, blank, lines;
     } file_start;
     uint64_t unreadable;
+    /* Events read in time order over several inputs (match_merge.c): while
+     * an input is read ahead, its events are kept here, not matched. */
+    void *collecting;
+    /* -j workers: correlation feeds are kept here instead of fed */
+    gmr_feeds *feeds;
     /* With -j, a worker's run collects the messages of one chunk here (one
      * line each, led by the note kind) for the merger to show in input order. */
     FILE *notes;
@@ -120,6 +144,14 @@ int gmr_check_readable(match_run *run, const char *file);
 /* Matches one file on the calling thread. Returns 0, or -1 when the file
  * could not be read (reported; the run goes on). */
 int gmr_match_file(match_run *run, const char *path);
+
+/* Matches one event of the current file (run->file) with every pack,
+ * noting a regex limit or matcher error as the drain would. */
+void gmr_match_item(match_run *run, const gantry_item *item);
+/* Several inputs merged by event time (@timestamp): a k-way merge keeping
+ * the events of one line or document per input. Returns 0, or 1 when some
+ * input could not be read (reported), -1 when memory ran out. */
+int gmr_match_merged(match_run *run, char **files, long file_count);
 
 /* -j N over the files: returns 0, 1 when some input could not be read, -1
  * when the threads could not run (out of memory). */
