@@ -1,5 +1,4 @@
 #!/bin/sh
-# gantry-test: plain-only
 # Streaming input (issue 15): on a pipe each complete line is matched as soon
 # as it arrives and its match is written at once. The latency of one line is
 # measured through fifos: the median of 5 lines must be within 50 ms (500 ms
