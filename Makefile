@@ -29,13 +29,17 @@ endif
 PREFIX ?= /usr/local
 CC ?= cc
 PKGS := libcjson libpcre2-8 zlib yaml-0.1
+# Compressed input (cli/common/decode.c): xz, zstd; bzip2 has no .pc file on
+# Debian 12, so its header is checked and -lbz2 linked by hand.
+INPUT_PKGS := liblzma libzstd
 # Everything a build or a test uses, tools included: a test never skips for
 # want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
 	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3 \
-	python3-venv python3-setuptools python3-wheel golang-go
+	python3-venv python3-setuptools python3-wheel golang-go liblzma-dev libzstd-dev libbz2-dev
 DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3 go
-DEP_PKGS := $(PKGS) cmocka libnats
+DEP_PKGS := $(PKGS) $(INPUT_PKGS) cmocka libnats
+DEP_HEADERS := bzlib.h
 # Python modules the binding's install test needs (Debian's python3, not any
 # other interpreter first on PATH).
 DEP_PY_MODULES := ensurepip setuptools wheel
@@ -59,6 +63,8 @@ depcheck:
 	for t in $(DEP_TOOLS); do command -v $$t >/dev/null 2>&1 || missing="$$missing $$t"; done; \
 	for p in $(DEP_PKGS); do pkg-config --exists $$p 2>/dev/null || missing="$$missing $$p"; done; \
 	for m in $(DEP_PY_MODULES); do /usr/bin/python3 -c "import $$m" 2>/dev/null || missing="$$missing python3:$$m"; done; \
+	for h in $(DEP_HEADERS); do echo "#include <$$h>" | $(CC) -E -x c - >/dev/null 2>&1 \
+	  || missing="$$missing $$h"; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && [ "$(AUTO_DEPS)" != 0 ]; then \
 	    echo "missing:$$missing; installing them (running as root)"; \
@@ -81,11 +87,14 @@ Makefile: ;
 	@:
 else
 # ---- second pass: the build itself -----------------------------------------
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(INPUT_PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 # Only the CLI (gantry consume) talks to NATS; the runtime library does not.
 NATS_LIBS := $(shell pkg-config --libs libnats)
+# Only the CLI reads compressed input.
+INPUT_LIBS := $(shell pkg-config --libs $(INPUT_PKGS)) -lbz2
+CLI_LIBS := $(NATS_LIBS) $(INPUT_LIBS)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC $(OPT) $(WARN) \
@@ -242,7 +251,7 @@ $(COMPILER_SO): $(COMPILER_SO_OBJ) compiler/libgantry-compiler.map $(LIB_SO)
 	ln -sf libgantry-compiler.so $(BUILD)/$(COMPILER_SONAME)
 
 $(GANTRY): $(CLI_OBJ) $(FRONT_A) $(LIB_A)
-	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(NATS_LIBS) -lm -lpthread
+	$(CC) -o $@ $(CLI_OBJ) $(FRONT_A) $(LIB_A) $(LDFLAGS_ALL) $(PKG_LIBS) $(CLI_LIBS) -lm -lpthread
 
 # The example links the runtime alone, proving it needs nothing else.
 $(EMBED): examples/embed.c $(LIB_A)
@@ -363,7 +372,7 @@ fuzz-build:
 	    $(WARN) $(subst $(BUILD)/gen,$(FUZZ_BUILD)/gen,$(ALL_INC)) $(PKG_CFLAGS) \
 	    -o $(FUZZ_BUILD)/fuzz/$$t fuzz/$$t.c \
 	    $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CLI_SRC)) \
-	    $(FUZZ_BUILD)/libgantryc.a $(FUZZ_BUILD)/libgantry.a $(PKG_LIBS) $(NATS_LIBS) -lm \
+	    $(FUZZ_BUILD)/libgantryc.a $(FUZZ_BUILD)/libgantry.a $(PKG_LIBS) $(CLI_LIBS) -lm \
 	    -lpthread || exit 1; \
 	done
 
@@ -383,12 +392,12 @@ fuzz: fuzz-build
 FUZZ_REGRESS_CLI_OBJ := $(filter-out $(TEST_SUPPORT_OBJ),$(call obj,$(FUZZ_CLI_SRC)))
 $(BUILD)/tests/test_fuzz_regress: $(FUZZ_REGRESS_CLI_OBJ) $(wildcard fuzz/*.c fuzz/*.h)
 $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
-	$(PKG_LIBS) $(NATS_LIBS)
+	$(PKG_LIBS) $(CLI_LIBS)
 # gantry compile/check load what they build: the test calls the commands
 # in-process and wraps the loader to see (and refuse) what they load.
 $(BUILD)/tests/test_cli_compile: $(FUZZ_REGRESS_CLI_OBJ)
 $(BUILD)/tests/test_cli_compile: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
-	$(PKG_LIBS) $(NATS_LIBS) -Wl,--wrap=gantry_pack_load_buffer
+	$(PKG_LIBS) $(CLI_LIBS) -Wl,--wrap=gantry_pack_load_buffer
 # Allocation-failure test: every allocation in our code goes through the
 # test's counting wrappers.
 $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += \

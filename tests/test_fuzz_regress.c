@@ -37,6 +37,9 @@
 #define LLVMFuzzerTestOneInput gfz_bodies_one
 #include "../fuzz/fuzz_bodies.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput gfz_input_one
+#include "../fuzz/fuzz_input.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*target_fn)(const uint8_t *data, size_t size);
 
@@ -190,10 +193,16 @@ static void test_bodies(void **state) {
     replay(gfz_bodies_one, "fuzz_bodies");
 }
 
+static void test_input(void **state) {
+    (void)state;
+    replay(gfz_input_one, "fuzz_input");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_rules),  cmocka_unit_test(test_sigma), cmocka_unit_test(test_pack),
         cmocka_unit_test(test_events), cmocka_unit_test(test_match), cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_input),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

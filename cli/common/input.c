@@ -7,15 +7,22 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
-
+#include "decode.h"
 #include "input.h"
 
 #define GIN_CHUNK (256u * 1024u)
 
 struct gin_reader {
-    gzFile gz;
-    char *chunk; /* raw bytes read from zlib */
+    int fd;
+    int own_fd;
+    int decided; /* the compression is known */
+    gdc_kind kind;
+    gdc_decoder *dec;
+    unsigned char *raw; /* bytes as read; for plain input, the chunk itself */
+    size_t raw_len, raw_pos;
+    int raw_eof;
+    unsigned char *out; /* decompressed bytes */
+    char *chunk;        /* raw or out: the bytes lines are cut from */
     size_t chunk_len, chunk_pos;
     char *line; /* assembled line when it spans chunks */
     size_t line_len, line_cap;
@@ -32,57 +39,139 @@ gin_reader *gin_open(const char *path, size_t max_line_bytes, const char **error
         return NULL;
     }
     r->max_line = max_line_bytes;
-    r->chunk = malloc(GIN_CHUNK);
-    if (!r->chunk) {
+    r->fd = -1;
+    r->raw = malloc(GIN_CHUNK);
+    if (!r->raw) {
         free(r);
         *error = "out of memory";
         return NULL;
     }
+    errno = 0;
     if (strcmp(path, "-") == 0) {
-        int fd = dup(STDIN_FILENO);
-        r->gz = fd >= 0 ? gzdopen(fd, "rb") : NULL;
-        if (!r->gz && fd >= 0)
-            close(fd);
+        r->fd = STDIN_FILENO;
     } else {
         struct stat st;
-        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
             errno = EISDIR;
-        } else {
-            r->gz = gzopen(path, "rb");
-        }
+        else if ((r->fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0)
+            r->own_fd = 1;
     }
-    if (!r->gz) {
+    if (r->fd < 0) {
         *error = errno ? strerror(errno) : "cannot open";
-        free(r->chunk);
+        free(r->raw);
         free(r);
         return NULL;
     }
-    gzbuffer(r->gz, GIN_CHUNK);
     return r;
 }
 
-static int fill(gin_reader *r) {
-    int n = gzread(r->gz, r->chunk, GIN_CHUNK);
-    if (n < 0) {
-        int zerr = 0;
-        const char *msg = gzerror(r->gz, &zerr);
-        r->error = (zerr == Z_ERRNO) ? strerror(errno) : msg;
-        return -1;
-    }
-    if (n == 0) {
-        /* A gzip stream cut short reads as EOF with Z_BUF_ERROR pending. */
-        int zerr = 0;
-        const char *msg = gzerror(r->gz, &zerr);
-        if (zerr != Z_OK && zerr != Z_STREAM_END) {
-            r->error = msg;
+/* One read(2): on a pipe, a terminal or a socket it returns what has
+ * arrived, so a line is handled as soon as it is complete; on a regular file
+ * it fills the block. Returns the count, 0 at end, -1 on error. */
+static ssize_t read_some(gin_reader *r, unsigned char *into, size_t room) {
+    for (;;) {
+        ssize_t n = read(r->fd, into, room);
+        if (n >= 0)
+            return n;
+        if (errno != EINTR) {
+            r->error = strerror(errno);
             return -1;
         }
-        r->eof = 1;
     }
-    r->chunk_len = (size_t)n;
-    r->chunk_pos = 0;
-    r->bytes += (uint64_t)n;
+}
+
+/* Reads into raw after what it holds (moving the unread rest to the front). */
+static int read_raw(gin_reader *r) {
+    if (r->raw_pos > 0) {
+        memmove(r->raw, r->raw + r->raw_pos, r->raw_len - r->raw_pos);
+        r->raw_len -= r->raw_pos;
+        r->raw_pos = 0;
+    }
+    if (r->raw_len == GIN_CHUNK) {
+        r->error = "decompressor made no progress";
+        return -1;
+    }
+    ssize_t n = read_some(r, r->raw + r->raw_len, GIN_CHUNK - r->raw_len);
+    if (n < 0)
+        return -1;
+    if (n == 0)
+        r->raw_eof = 1;
+    r->raw_len += (size_t)n;
     return 0;
+}
+
+/* The compression, from the first bytes. */
+static int decide(gin_reader *r) {
+    while (!r->decided) {
+        if (gdc_detect(r->raw, r->raw_len, r->raw_eof, &r->kind)) {
+            r->decided = 1;
+            break;
+        }
+        if (read_raw(r) != 0)
+            return -1;
+    }
+    if (r->kind != GDC_PLAIN && !r->dec) {
+        r->dec = gdc_new(r->kind);
+        r->out = malloc(GIN_CHUNK);
+        if (!r->dec || !r->out) {
+            r->error = "out of memory";
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void set_chunk(gin_reader *r, char *data, size_t len) {
+    r->chunk = data;
+    r->chunk_len = len;
+    r->chunk_pos = 0;
+    r->bytes += len;
+    if (len == 0)
+        r->eof = 1;
+}
+
+static int fill(gin_reader *r) {
+    if (!r->decided) {
+        /* The first read, with room for a whole block. */
+        if (read_raw(r) != 0 || decide(r) != 0)
+            return -1;
+        if (r->kind == GDC_PLAIN) {
+            set_chunk(r, (char *)r->raw, r->raw_len);
+            r->raw_len = r->raw_pos = 0;
+            return 0;
+        }
+    }
+    if (r->kind == GDC_PLAIN) {
+        ssize_t n = read_some(r, r->raw, GIN_CHUNK);
+        if (n < 0)
+            return -1;
+        set_chunk(r, (char *)r->raw, (size_t)n);
+        return 0;
+    }
+    for (;;) {
+        size_t produced = 0;
+        gdc_status st = gdc_step(r->dec, r->raw, r->raw_len, &r->raw_pos, r->out, GIN_CHUNK,
+                                 &produced, r->raw_eof);
+        if (st == GDC_ERROR) {
+            r->error = gdc_error(r->dec);
+            return -1;
+        }
+        if (produced > 0 || st == GDC_END) {
+            set_chunk(r, (char *)r->out, produced);
+            return 0;
+        }
+        if (r->raw_pos == r->raw_len) {
+            r->raw_pos = r->raw_len = 0;
+            if (r->raw_eof)
+                continue; /* the decoder is told: the next step ends or fails */
+            if (read_raw(r) != 0)
+                return -1;
+        } else if (r->raw_eof) {
+            continue;
+        } else if (read_raw(r) != 0) {
+            return -1;
+        }
+    }
 }
 
 /* Appends to the spill buffer; once past the limit only the length grows. */
@@ -171,8 +260,11 @@ uint64_t gin_bytes(const gin_reader *r) {
 void gin_close(gin_reader *r) {
     if (!r)
         return;
-    gzclose(r->gz);
-    free(r->chunk);
+    if (r->own_fd)
+        close(r->fd);
+    gdc_free(r->dec);
+    free(r->raw);
+    free(r->out);
     free(r->line);
     free(r);
 }

@@ -482,6 +482,9 @@ int gmo_write_stats(const char *path, const gmo_printer *p, const gmo_stats *s) 
     cJSON_AddNumberToObject(o, "blank", (double)s->blank);
     cJSON_AddNumberToObject(o, "malformed", (double)s->malformed);
     cJSON_AddNumberToObject(o, "joined", (double)s->joined);
+    cJSON_AddNumberToObject(o, "unpacked", (double)s->unpacked);
+    cJSON_AddNumberToObject(o, "unpacked_malformed", (double)s->unpacked_malformed);
+    cJSON_AddNumberToObject(o, "out_of_order", (double)s->out_of_order);
     cJSON_AddNumberToObject(o, "matched_events", (double)s->matched_events);
     cJSON_AddNumberToObject(o, "matches", (double)s->matches);
     cJSON_AddNumberToObject(o, "regex_limit_errors", (double)s->regex_limit);

@@ -27,9 +27,14 @@ typedef struct gmo_options {
 } gmo_options;
 
 /* Run statistics. Every input line lands in exactly one of events, blank,
- * malformed or joined (the extra lines of a multi-line event). */
+ * malformed or joined (the extra lines of a multi-line event). A JSON
+ * document holding several events (an EventList, an array, documents that
+ * share a line) counts once there; its further events are `unpacked` and its
+ * unreadable elements beyond that one `unpacked_malformed`. */
 typedef struct gmo_stats {
     uint64_t files, lines, events, blank, malformed, joined;
+    uint64_t unpacked, unpacked_malformed;
+    uint64_t out_of_order; /* inputs merged by time: events earlier than one before */
     uint64_t matched_events, matches, regex_limit, match_errors;
     uint64_t outside_window; /* events --from/--to left out (counted in events) */
     uint64_t excluded;       /* matches --exclusions dropped */

@@ -38,6 +38,13 @@ static void on_reconnected(natsConnection *nc, void *closure) {
         fprintf(stderr, "gantry consume: reconnected to %s\n", url);
 }
 
+/* The first connection, made in the background (the set-up loop below
+ * waits for it, honouring --setup-wait and SIGTERM). */
+static void on_connected(natsConnection *nc, void *closure) {
+    gcons_member *m = closure;
+    m->connected = 1;
+}
+
 static void on_async_error(natsConnection *nc, natsSubscription *sub, natsStatus err,
                            void *closure) {
     gcons_member *m = closure;
@@ -83,7 +90,9 @@ static int set_options(gcons_member *m, natsOptions *o) {
     if (s == NATS_OK)
         s = natsOptions_SetReconnectWait(o, 250);
     if (s == NATS_OK)
-        s = natsOptions_SetRetryOnFailedConnect(o, true, NULL, NULL);
+        /* With a callback the first connect returns at once and retries in
+         * the background; without one it would block until it succeeds. */
+        s = natsOptions_SetRetryOnFailedConnect(o, true, on_connected, m);
     if (s == NATS_OK)
         s = natsOptions_SetDisconnectedCB(o, on_disconnected, m);
     if (s == NATS_OK)
@@ -234,19 +243,24 @@ int gcons_connect(gcons_member *m, volatile sig_atomic_t *stop) {
     int step = 0;
     while (!*stop) {
         err[0] = '\0';
-        if (step == 0 &&
-            ensure_stream(m, c->stream, c->subjects, js_WorkQueuePolicy, err, sizeof err))
+        if (!m->connected) {
+            /* no JetStream call would answer before its own time-out */
+            snprintf(err, sizeof err, "cannot connect to %s", c->servers[0]);
+            for (int i = 1; i < c->server_count && strlen(err) < sizeof err - 64; i++)
+                snprintf(err + strlen(err), sizeof err - strlen(err), ", %s", c->servers[i]);
+        } else if (step == 0 &&
+                   ensure_stream(m, c->stream, c->subjects, js_WorkQueuePolicy, err, sizeof err))
             step = 1;
-        if (step == 1) {
+        if (m->connected && step == 1) {
             char alerts_subjects[300];
             snprintf(alerts_subjects, sizeof alerts_subjects, "%s.>", c->alerts_prefix);
             if (ensure_stream(m, c->alerts_stream, alerts_subjects, js_LimitsPolicy, err,
                               sizeof err))
                 step = 2;
         }
-        if (step == 2 && ensure_consumer(m, err, sizeof err))
+        if (m->connected && step == 2 && ensure_consumer(m, err, sizeof err))
             step = 3;
-        if (step == 3 && bind(m, err, sizeof err))
+        if (m->connected && step == 3 && bind(m, err, sizeof err))
             return 0;
         if (strcmp(err, last) != 0) {
             fprintf(stderr, "gantry consume: %s (retrying)\n", err);
@@ -257,7 +271,11 @@ int gcons_connect(gcons_member *m, volatile sig_atomic_t *stop) {
                     c->setup_wait_ms, err);
             return -1;
         }
-        sleep_unless(stop, SETUP_RETRY_MS);
+        /* not connected yet: look again soon, the deadline may be near */
+        int64_t pause = m->connected ? SETUP_RETRY_MS : 100;
+        if (deadline - gcons_now_ms() < pause)
+            pause = deadline - gcons_now_ms() > 0 ? deadline - gcons_now_ms() : 0;
+        sleep_unless(stop, pause);
     }
     return -1;
 }
@@ -267,7 +285,8 @@ void gcons_disconnect(gcons_member *m) {
         /* Every held message is settled by now; the flush makes sure the acks
          * reached the server before the socket closes. (natsConnection_Drain
          * waits out the expiry of the pull subscription for nothing.) */
-        if (natsConnection_FlushTimeout(m->nc, DRAIN_WAIT_MS) != NATS_OK && !m->cfg->quiet)
+        if (m->connected && natsConnection_FlushTimeout(m->nc, DRAIN_WAIT_MS) != NATS_OK &&
+            !m->cfg->quiet)
             fprintf(stderr, "gantry consume: could not flush the last acks; their messages "
                             "will be redelivered after the ack wait\n");
         m->closing = 1;

@@ -53,6 +53,8 @@ enum {
     OPT_RULE,
     OPT_EXCLUDE_RULE,
     OPT_EXCLUSIONS,
+    /* live input (issue 15) */
+    OPT_LINE_BUFFERED,
 };
 
 static const gopt match_rows[] = {
@@ -82,6 +84,9 @@ static const gopt match_rows[] = {
      "only errors on stderr: no summary, no malformed-line\nmessages (still counted in --stats)"},
     {OPT_COLOR, "color", NULL, "colour the level in text output even when not a terminal"},
     {OPT_NO_COLOR, "no-color", NULL, "never colour (as does a non-empty NO_COLOR)"},
+    /* live input (issue 15) */
+    {OPT_LINE_BUFFERED, "line-buffered", NULL,
+     "write each match out at once, even into a regular file"},
     /* test-only: the differential tests compare matching with and without
      * the fast paths (tests/cli/optimize_diff.sh, bench/run.sh) */
     {OPT_OPTIMIZE, "optimize", "0|1|all", NULL},
@@ -273,6 +278,9 @@ static int on_option(void *ctx, int id, const char *v) {
         return 0;
     case OPT_NO_COLOR:
         cfg->color = 0;
+        return 0;
+    case OPT_LINE_BUFFERED:
+        cfg->line_buffered = 1;
         return 0;
     case OPT_OPTIMIZE:
         if (strcmp(v, "0") == 0)
@@ -492,14 +500,26 @@ static int run_match(match_config *cfg) {
     run.stats.load_seconds = load_seconds;
     run.progress = !cfg->quiet && isatty(STDERR_FILENO);
     gmo_print_header(run.printer);
+    run.flush_each = cfg->line_buffered || !gmr_regular_file(STDOUT_FILENO);
     run.started = gmr_now();
     int io_failed = 0;
     int correlations = 0;
     for (long k = 0; k < pack_count; k++)
         correlations |= packs[k].correlator != NULL;
-    /* Correlations keep state across events in input order: they stay on one
-     * thread. */
-    if (cfg->jobs > 1 && !correlations) {
+    /* Correlations follow event time: several inputs are merged by it. */
+    if (correlations && file_count > 1) {
+        if (cfg->jobs > 1 && !cfg->quiet)
+            fprintf(stderr,
+                    "gantry match: -j %u: several inputs merged by event time for the "
+                    "pack's correlations are matched on one thread\n",
+                    cfg->jobs);
+        int rc = gmr_match_merged(&run, files, file_count);
+        if (rc < 0) {
+            fprintf(stderr, "gantry match: out of memory\n");
+            goto done;
+        }
+        io_failed = rc;
+    } else if (cfg->jobs > 1) {
         int rc = gmr_match_parallel(&run, files, file_count);
         if (rc < 0) {
             fprintf(stderr, "gantry match: out of memory or cannot start threads\n");
@@ -512,6 +532,8 @@ static int run_match(match_config *cfg) {
                 gmr_match_file(&run, files[i]) != 0)
                 io_failed = 1;
     }
+    if (run.unreadable)
+        io_failed = 1;
     gantry_correlator_stats corr_stats = {0};
     int any_corr = 0;
     uint64_t corr_printed = finish_correlators(&run, &corr_stats, &any_corr);
@@ -542,6 +564,9 @@ static int run_match(match_config *cfg) {
                 (unsigned long long)(run.stats.malformed - GMR_SHOWN));
     if (!cfg->quiet)
         gmo_print_summary(&run.stats, stderr);
+    if (!cfg->quiet && run.stats.unpacked > 0)
+        fprintf(stderr, "gantry: and %llu more events unpacked from JSON documents\n",
+                (unsigned long long)run.stats.unpacked);
     if (!cfg->quiet && any_corr)
         gco_print_summary(&corr_stats, corr_printed, stderr);
     if (cfg->stats_path &&

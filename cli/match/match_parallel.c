@@ -7,6 +7,11 @@
  * merges finished chunks strictly in input order, so output, messages and
  * statistics are those of -j 1.
  *
+ * Correlations: a worker keeps a copy of each event a correlation uses and
+ * where in its chunk's output the feed belongs; the merger feeds the
+ * correlation stage there, so correlation state follows input order and the
+ * output is that of -j 1.
+ *
  * A normalizer joins some lines (a dockerd call and its form data, a
  * Dashboard body). A worker starts each chunk with a fresh normalizer, which
  * is exact unless the previous chunk ended with a line held back for a
@@ -19,14 +24,19 @@
 #include <string.h>
 
 #include "input.h"
+#include "gantry_cjson.h"
 #include "match_run.h"
 
 #define CHUNK_BYTES (512u * 1024u)
 #define CHUNK_LINES 4096u
 
+/* One unit of the splitter (jsondoc.h); its text is in the chunk's data. */
 typedef struct chunk_line {
     size_t off, len;
-    int too_long;
+    gjd_kind kind;
+    uint64_t first_line, last_line;
+    const char *reason;
+    int group_end;
 } chunk_line;
 
 typedef struct chunk {
@@ -44,10 +54,12 @@ typedef struct chunk {
     size_t out_len, notes_len;
     gmo_stats stats;
     gantry_normalizer *held; /* unfinished normalizer holding a line */
+    gmr_feeds feeds;         /* correlation feeds, in input order */
 } chunk;
 
 typedef struct worker {
     match_run run;
+    gmr_feeds feeds;
     FILE *out, *notes;
     char *out_buf, *notes_buf;
     size_t out_size, notes_size;
@@ -73,10 +85,11 @@ static void chunk_free(chunk *c) {
     free(c->notes);
     gmo_stats_free(&c->stats);
     gantry_normalizer_free(c->held);
+    gmr_feeds_clear(&c->feeds);
     free(c);
 }
 
-static int chunk_add_line(chunk *c, const char *line, size_t len, int too_long) {
+static int chunk_add_unit(chunk *c, const gjd_unit *u) {
     if (c->nlines == c->lines_cap) {
         size_t cap = c->lines_cap ? c->lines_cap * 2 : 256;
         chunk_line *p = realloc(c->lines, cap * sizeof *p);
@@ -85,7 +98,7 @@ static int chunk_add_line(chunk *c, const char *line, size_t len, int too_long) 
         c->lines = p;
         c->lines_cap = cap;
     }
-    size_t need = too_long ? 0 : len;
+    size_t need = u->kind == GJD_BAD ? 0 : u->len;
     if (c->data_cap - c->data_len < need) {
         size_t cap = c->data_cap ? c->data_cap : CHUNK_BYTES;
         while (cap - c->data_len < need)
@@ -97,9 +110,18 @@ static int chunk_add_line(chunk *c, const char *line, size_t len, int too_long) 
         c->data_cap = cap;
     }
     if (need)
-        memcpy(c->data + c->data_len, line, need);
-    c->lines[c->nlines++] = (chunk_line){c->data_len, len, too_long};
+        memcpy(c->data + c->data_len, u->text, need);
+    c->lines[c->nlines++] = (chunk_line){c->data_len,  need,      u->kind,     u->first_line,
+                                         u->last_line, u->reason, u->group_end};
     c->data_len += need;
+    return 0;
+}
+
+static int add_units(chunk *c, gjd_splitter *split) {
+    gjd_unit u;
+    while (gjd_next(split, &u))
+        if (chunk_add_unit(c, &u) != 0)
+            return -1;
     return 0;
 }
 
@@ -108,6 +130,7 @@ static int chunk_add_line(chunk *c, const char *line, size_t len, int too_long) 
  * or -1 when memory ran out. */
 static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files) {
     match_run *run = &w->run;
+    gmr_feeds_clear(&w->feeds);
     memset(run->stats.per_rule, 0, run->stats.rule_count * sizeof *run->stats.per_rule);
     uint64_t *per_rule = run->stats.per_rule;
     size_t rule_count = run->stats.rule_count;
@@ -124,20 +147,10 @@ static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files)
     uint64_t line_no = c->first_line - 1;
     for (size_t i = 0; i < c->nlines; i++) {
         const chunk_line *l = &c->lines[i];
-        line_no++;
-        run->stats.lines++;
-        if (l->too_long) {
-            gmr_report_malformed(run, line_no, line_no, "line longer than --max-line-bytes");
-            continue;
-        }
-        gantry_status st = gantry_normalizer_feed(norm, c->data + l->off, l->len, line_no);
-        if (st != GANTRY_OK) {
-            /* not covered by an item: the chunk counts as holding a line,
-             * which only costs the merger a re-run */
-            gmr_report_malformed(run, line_no, line_no, gantry_strerror(st));
-            continue;
-        }
-        covered = gmr_drain(run, norm, covered);
+        gjd_unit u = {l->kind,      c->data + l->off, l->len,      l->first_line,
+                      l->last_line, l->reason,        l->group_end};
+        line_no = l->last_line;
+        covered = gmr_feed_unit(run, norm, &u, covered);
     }
     if (c->last) {
         gantry_normalizer_finish(norm);
@@ -161,6 +174,10 @@ static int chunk_run(worker *w, chunk *c, gantry_normalizer *norm, char **files)
     if (!c->out || !c->notes || gmo_stats_init(&c->stats, rule_count) != 0)
         return -1;
     memcpy(c->out, w->out_buf, w->out_size);
+    gmr_feeds_clear(&c->feeds);
+    c->feeds = w->feeds; /* the chunk takes them; offsets are into c->out */
+    w->feeds.items = NULL;
+    w->feeds.count = w->feeds.cap = 0;
     memcpy(c->notes, w->notes_buf, w->notes_size);
     c->out_len = w->out_size;
     c->notes_len = w->notes_size;
@@ -203,11 +220,16 @@ static int worker_init(worker *w, match_run *parent, pool *p) {
     if (gmr_init(&w->run, parent->cfg, parent->packs, parent->pack_count, w->out) != 0)
         return -1;
     w->run.notes = w->notes;
+    for (size_t k = 0; k < parent->pack_count; k++)
+        if (parent->packs[k].correlator)
+            w->run.feeds = &w->feeds;
+    w->feeds.out = w->out;
     return 0;
 }
 
 static void worker_release(worker *w) {
     gmr_release(&w->run);
+    gmr_feeds_clear(&w->feeds);
     if (w->out)
         fclose(w->out);
     if (w->notes)
@@ -218,8 +240,26 @@ static void worker_release(worker *w) {
 
 /* Adds a merged chunk to the run: output, messages (with the global limit on
  * how many are shown) and statistics. */
-static void chunk_emit(match_run *run, const chunk *c) {
-    fwrite(c->out, 1, c->out_len, stdout);
+static void chunk_emit(match_run *run, const chunk *c, char **files) {
+    if (c->first_line == 1) {
+        run->file_start.events = run->stats.events;
+        run->file_start.blank = run->stats.blank;
+        run->file_start.lines = run->stats.lines;
+    }
+    /* Correlation feeds where -j 1 makes them: their matches print between
+     * the base matches around them. */
+    const char *name = strcmp(files[c->file], "-") == 0 ? "<stdin>" : files[c->file];
+    size_t pos = 0;
+    for (size_t i = 0; i < c->feeds.count; i++) {
+        const gmr_feed *f = &c->feeds.items[i];
+        fwrite(c->out + pos, 1, f->out_offset - pos, stdout);
+        pos = f->out_offset;
+        gmr_pack *pk = &run->packs[f->pack];
+        gantry_correlator_feed(pk->correlator, f->rule, gantry_event_from_cjson(f->event),
+                               GANTRY_TIME_FROM_EVENT, name, f->line, gco_on_match, &pk->corr_sink);
+    }
+    fwrite(c->out + pos, 1, c->out_len - pos, stdout);
+    uint64_t notes_malformed = 0;
     for (size_t i = 0; i < c->notes_len;) {
         const char *end = memchr(c->notes + i, '\n', c->notes_len - i);
         size_t n = end ? (size_t)(end - (c->notes + i)) + 1 : c->notes_len - i;
@@ -227,6 +267,7 @@ static void chunk_emit(match_run *run, const chunk *c) {
         uint64_t *count = kind == GDR_MALFORMED     ? &run->stats.malformed
                           : kind == GDR_REGEX_LIMIT ? &run->stats.regex_limit
                                                     : &run->stats.match_errors;
+        notes_malformed += kind == GDR_MALFORMED;
         if (gmr_note_shown(run, kind, ++*count))
             fwrite(c->notes + i + 1, 1, n - 1, stderr);
         i += n;
@@ -238,9 +279,20 @@ static void chunk_emit(match_run *run, const chunk *c) {
     s->events += d->events;
     s->blank += d->blank;
     s->joined += d->joined;
+    /* a group of documents counts its malformed elements as one unit or in
+     * unpacked_malformed: the chunk's own count is the right one (modulo
+     * 2^64 the sum is exact even when it is below the notes') */
+    s->malformed += d->malformed - notes_malformed;
+    s->unpacked += d->unpacked;
+    s->unpacked_malformed += d->unpacked_malformed;
     s->matched_events += d->matched_events;
     s->outside_window += d->outside_window;
     s->excluded += d->excluded;
+    if (c->last) {
+        const char *file = strcmp(files[c->file], "-") == 0 ? "<stdin>" : files[c->file];
+        if (gmr_check_readable(run, file) != 0)
+            run->unreadable++;
+    }
     s->matches += d->matches;
     for (size_t r = 0; r < s->rule_count; r++)
         s->per_rule[r] += d->per_rule[r];
@@ -284,7 +336,7 @@ static int merge_one(parallel *par) {
             gantry_normalizer_free(norm);
     }
     if (rc == 0) {
-        chunk_emit(par->run, c);
+        chunk_emit(par->run, c, p->files);
         par->carry = c->held;
         c->held = NULL;
         if (par->run->progress)
@@ -341,6 +393,13 @@ static int read_file_chunks(parallel *par, size_t index) {
     uint64_t line_no = 0;
     int rc = 0;
     chunk *c = chunk_new(index, 1);
+    gjd_splitter *split = gmr_splitter(run);
+    if (!split) {
+        chunk_free(c);
+        c = NULL;
+    } else {
+        gjd_reset(split, gmr_documents_allowed(run));
+    }
     char read_error[512] = "";
     while (c) {
         const char *line;
@@ -355,12 +414,15 @@ static int read_file_chunks(parallel *par, size_t index) {
             break;
         }
         line_no++;
-        if (chunk_add_line(c, line, len, r == GIN_TOO_LONG) != 0) {
+        if ((r == GIN_TOO_LONG ? gjd_too_long(split, line_no)
+                               : gjd_line(split, line, len, line_no)) != 0 ||
+            add_units(c, split) != 0) {
             chunk_free(c);
             c = NULL;
             break;
         }
-        if (c->nlines >= par->chunk_lines || c->data_len >= CHUNK_BYTES) {
+        /* a document still open stays in this chunk */
+        if (!gjd_open(split) && (c->nlines >= par->chunk_lines || c->data_len >= CHUNK_BYTES)) {
             if (submit(par, c) != 0) {
                 c = NULL;
                 break;
@@ -368,6 +430,14 @@ static int read_file_chunks(parallel *par, size_t index) {
             c = chunk_new(index, line_no + 1);
         }
     }
+    if (c) {
+        gjd_end(split);
+        if (add_units(c, split) != 0) {
+            chunk_free(c);
+            c = NULL;
+        }
+    }
+    gjd_free(split);
     run->stats.bytes += gin_bytes(reader);
     run->stats.files++;
     gin_close(reader);

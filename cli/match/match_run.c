@@ -2,11 +2,14 @@
 /* `gantry match` over one file on the calling thread, and what the -j
  * workers share with it: matching an event against every pack, accounting
  * and the notes about input lines. */
+#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "gantry_cjson.h"
+#include "gantry_limits.h"
 #include "input.h"
 #include "match_run.h"
 
@@ -20,6 +23,11 @@ int64_t gmr_wall_ns(void) {
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int gmr_regular_file(int fd) {
+    struct stat st;
+    return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 }
 
 int gmr_note_shown(const match_run *run, int kind, uint64_t count) {
@@ -37,6 +45,38 @@ static void on_note(void *user, int kind, uint64_t count, uint64_t line, const c
     }
 }
 
+void gmr_feeds_clear(gmr_feeds *feeds) {
+    for (size_t i = 0; i < feeds->count; i++)
+        cJSON_Delete(feeds->items[i].event);
+    free(feeds->items);
+    feeds->items = NULL;
+    feeds->count = feeds->cap = 0;
+}
+
+/* A feed the merger makes later; a copy that cannot be made is counted as
+ * a match error of the event. */
+static void keep_feed(match_run *run, uint32_t rule) {
+    gmr_feeds *f = run->feeds;
+    if (f->count == f->cap) {
+        size_t cap = f->cap ? f->cap * 2 : 64;
+        gmr_feed *p = realloc(f->items, cap * sizeof *p);
+        if (!p) {
+            on_note(run, GDR_ERROR, ++run->stats.match_errors, run->line, "out of memory");
+            return;
+        }
+        f->items = p;
+        f->cap = cap;
+    }
+    cJSON *copy = cJSON_Duplicate(run->event, 1);
+    off_t at = ftello(f->out);
+    if (!copy || at < 0) {
+        cJSON_Delete(copy);
+        on_note(run, GDR_ERROR, ++run->stats.match_errors, run->line, "out of memory");
+        return;
+    }
+    f->items[f->count++] = (gmr_feed){run->current, rule, copy, run->line, (size_t)at};
+}
+
 static int on_match(const gantry_match *m, void *user) {
     match_run *run = user;
     gmr_pack *pk = &run->packs[run->current];
@@ -45,7 +85,9 @@ static int on_match(const gantry_match *m, void *user) {
         run->stats.excluded++;
         return 0;
     }
-    if (pk->correlator)
+    if (pk->correlator && run->feeds)
+        keep_feed(run, m->rule->index);
+    else if (pk->correlator)
         gantry_correlator_feed(pk->correlator, m->rule->index, gantry_event_from_cjson(run->event),
                                GANTRY_TIME_FROM_EVENT, run->file, run->line, gco_on_match,
                                &pk->corr_sink);
@@ -81,6 +123,15 @@ static gantry_status on_event(void *user, const gantry_item *item) {
             status = st;
     }
     return status;
+}
+
+void gmr_match_item(match_run *run, const gantry_item *item) {
+    gantry_status st = on_event(run, item);
+    if (st == GANTRY_E_REGEX_LIMIT)
+        on_note(run, GDR_REGEX_LIMIT, ++run->stats.regex_limit, item->first_line,
+                gantry_strerror(st));
+    else if (st != GANTRY_OK)
+        on_note(run, GDR_ERROR, ++run->stats.match_errors, item->first_line, gantry_strerror(st));
 }
 
 int gmr_init(match_run *run, const match_config *cfg, gmr_pack *packs, size_t pack_count,
@@ -156,6 +207,140 @@ void gmr_show_progress(match_run *run, uint64_t bytes_in_file) {
             (unsigned long long)run->stats.events, (double)run->stats.events / (t - run->started));
 }
 
+gjd_splitter *gmr_splitter(const match_run *run) {
+    unsigned depth = run->cfg->max_depth ? run->cfg->max_depth : GANTRY_DEFAULT_MAX_DEPTH;
+    return gjd_new(run->cfg->max_line_bytes, depth);
+}
+
+int gmr_documents_allowed(const match_run *run) {
+    gantry_input_format f = run->cfg->input_format;
+    return f != GANTRY_FORMAT_CONTAINERD && f != GANTRY_FORMAT_K8S_DASHBOARD &&
+           f != GANTRY_FORMAT_DOCKERD;
+}
+
+static void feed_text(match_run *run, gantry_normalizer *norm, const char *text, size_t len,
+                      uint64_t line_no) {
+    gantry_status st = gantry_normalizer_feed(norm, text, len, line_no);
+    if (st != GANTRY_OK)
+        gmr_report_malformed(run, line_no, line_no, gantry_strerror(st));
+    gmr_drain(run, norm, 0);
+}
+
+/* Each element of an array, each item of an EventList, is an event of its
+ * own; any other document is handed over as it is. */
+static void feed_document(match_run *run, gantry_normalizer *norm, const gjd_unit *u) {
+    int list = u->text[0] == '[' || gjd_mentions_eventlist(u->text, u->len);
+    if (!list) {
+        feed_text(run, norm, u->text, u->len, u->first_line);
+        return;
+    }
+    cJSON *root = cJSON_ParseWithLength(u->text, u->len);
+    const cJSON *items = root;
+    if (root && cJSON_IsObject(root)) {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+        items = cJSON_IsString(kind) && strcmp(kind->valuestring, "EventList") == 0
+                    ? cJSON_GetObjectItemCaseSensitive(root, "items")
+                    : NULL;
+        if (!items) { /* an object that merely mentions EventList */
+            cJSON_Delete(root);
+            feed_text(run, norm, u->text, u->len, u->first_line);
+            return;
+        }
+    }
+    if (!cJSON_IsArray(items)) {
+        gmr_report_malformed(run, u->first_line, u->first_line,
+                             root ? "EventList without an items array"
+                                  : "JSON document is not valid JSON");
+        cJSON_Delete(root);
+        return;
+    }
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items) {
+        char *text = cJSON_PrintUnformatted(item);
+        if (!text) {
+            gmr_report_malformed(run, u->first_line, u->first_line, "out of memory");
+            continue;
+        }
+        feed_text(run, norm, text, strlen(text), u->first_line);
+        free(text);
+    }
+    cJSON_Delete(root);
+}
+
+/* A group of documents is one unit of the line accounting: one event line
+ * when it held an event (the others are `unpacked`), else one malformed
+ * line (or a blank one when it held nothing), and its other lines joined. */
+static void close_group(match_run *run, gantry_normalizer *norm) {
+    gantry_normalizer_finish(norm); /* nothing held across a document */
+    gmr_drain(run, norm, 0);
+    gmo_stats *s = &run->stats;
+    uint64_t events = s->events - run->group.events;
+    uint64_t malformed = s->malformed - run->group.malformed;
+    uint64_t lines = run->group.last - run->group.first + 1;
+    s->events = run->group.events + (events > 0);
+    s->malformed = run->group.malformed + (events == 0 && malformed > 0);
+    s->blank = run->group.blank + (events == 0 && malformed == 0);
+    s->joined = run->group.joined + lines - 1;
+    s->unpacked += events > 0 ? events - 1 : 0;
+    s->unpacked_malformed += events > 0 ? malformed : malformed > 0 ? malformed - 1 : 0;
+    s->lines += lines;
+    run->group.open = 0;
+}
+
+uint64_t gmr_feed_unit(match_run *run, gantry_normalizer *norm, const gjd_unit *u,
+                       uint64_t covered) {
+    if (u->kind == GJD_LINE) {
+        run->stats.lines++;
+        gantry_status st = gantry_normalizer_feed(norm, u->text, u->len, u->first_line);
+        if (st != GANTRY_OK) {
+            gmr_report_malformed(run, u->first_line, u->first_line, gantry_strerror(st));
+            return covered > u->first_line ? covered : u->first_line;
+        }
+        return gmr_drain(run, norm, covered);
+    }
+    if (!run->group.open) {
+        gantry_normalizer_finish(norm);
+        covered = gmr_drain(run, norm, covered);
+        run->group.open = 1;
+        run->group.first = u->first_line;
+        run->group.events = run->stats.events;
+        run->group.malformed = run->stats.malformed;
+        run->group.blank = run->stats.blank;
+        run->group.joined = run->stats.joined;
+    }
+    run->group.last = u->last_line;
+    if (u->kind == GJD_BAD)
+        gmr_report_malformed(run, u->first_line, u->first_line, u->reason);
+    else
+        feed_document(run, norm, u);
+    if (u->group_end) {
+        close_group(run, norm);
+        if (covered < u->last_line)
+            covered = u->last_line;
+    }
+    return covered;
+}
+
+static void feed_units(match_run *run, gantry_normalizer *norm, gjd_splitter *split) {
+    gjd_unit u;
+    while (gjd_next(split, &u))
+        gmr_feed_unit(run, norm, &u, 0);
+    if (run->flush_each)
+        fflush(stdout); /* nothing to write costs no system call */
+}
+
+int gmr_check_readable(match_run *run, const char *file) {
+    uint64_t lines = run->stats.lines - run->file_start.lines;
+    if (lines == 0 || run->stats.events > run->file_start.events ||
+        run->stats.blank - run->file_start.blank == lines)
+        return 0;
+    fprintf(stderr,
+            "gantry match: %s: no event could be read from its %llu lines (not a known format, "
+            "or compressed in a form gantry does not read)\n",
+            file, (unsigned long long)lines);
+    return -1;
+}
+
 int gmr_match_file(match_run *run, const char *path) {
     const char *error = NULL;
     gin_reader *reader = gin_open(path, run->cfg->max_line_bytes, &error);
@@ -164,14 +349,21 @@ int gmr_match_file(match_run *run, const char *path) {
         return -1;
     }
     gantry_normalizer *norm = gmr_normalizer(run);
-    if (!norm) {
+    gjd_splitter *split = gmr_splitter(run);
+    if (!norm || !split) {
         fprintf(stderr, "gantry match: out of memory\n");
+        gantry_normalizer_free(norm);
+        gjd_free(split);
         gin_close(reader);
         return -1;
     }
+    gjd_reset(split, gmr_documents_allowed(run));
     run->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
     gmo_set_file(run->printer, run->file);
     uint64_t line_no = 0;
+    run->file_start.events = run->stats.events;
+    run->file_start.blank = run->stats.blank;
+    run->file_start.lines = run->stats.lines;
     int rc = 0;
     for (;;) {
         const char *line;
@@ -186,26 +378,29 @@ int gmr_match_file(match_run *run, const char *path) {
             break;
         }
         line_no++;
-        run->stats.lines++;
-        if (r == GIN_TOO_LONG) {
-            gmr_drain(run, norm, 0);
-            gmr_report_malformed(run, line_no, line_no, "line longer than --max-line-bytes");
-            continue;
+        int failed =
+            r == GIN_TOO_LONG ? gjd_too_long(split, line_no) : gjd_line(split, line, len, line_no);
+        if (failed) {
+            fprintf(stderr, "gantry match: out of memory\n");
+            rc = -1;
+            break;
         }
-        gantry_status st = gantry_normalizer_feed(norm, line, len, line_no);
-        if (st != GANTRY_OK) {
-            gmr_report_malformed(run, line_no, line_no, gantry_strerror(st));
-            continue;
-        }
-        gmr_drain(run, norm, 0);
+        feed_units(run, norm, split);
         if (run->progress && (line_no & 0x3FFF) == 0)
             gmr_show_progress(run, gin_bytes(reader));
     }
+    gjd_end(split);
+    feed_units(run, norm, split);
     gantry_normalizer_finish(norm);
     gmr_drain(run, norm, 0);
     run->stats.bytes += gin_bytes(reader);
     run->stats.files++;
+    if (rc == 0 && gmr_check_readable(run, run->file) != 0) {
+        run->unreadable++;
+        rc = -1;
+    }
     gantry_normalizer_free(norm);
+    gjd_free(split);
     gin_close(reader);
     return rc;
 }

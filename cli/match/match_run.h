@@ -13,6 +13,7 @@
 #include "correlate_output.h"
 #include "drain.h"
 #include "gantry.h"
+#include "jsondoc.h"
 #include "match_output.h"
 #include "rule_options.h"
 #include "select.h"
@@ -47,6 +48,7 @@ typedef struct match_config {
     int fail_on_match;
     int quiet;          /* only errors on stderr: no summary, no notes about lines */
     int color;          /* 1 --color, 0 --no-color, -1 decide */
+    int line_buffered;  /* --line-buffered */
     unsigned jobs;      /* -j: worker threads; 1 matches on the calling thread */
     size_t chunk_lines; /* -j chunk size (GANTRY_MATCH_CHUNK_LINES, tests only) */
     gantry_correlator_limits corr_limits; /* --state-memory, --out-of-order */
@@ -73,6 +75,25 @@ typedef struct gmr_pack {
     gco_sink corr_sink;
 } gmr_pack;
 
+/* With -j, a base-rule match a correlation uses, kept for the merger to
+ * feed the correlation stage in input order: at out_offset of its chunk's
+ * output, where -j 1 would have fed it. */
+typedef struct gmr_feed {
+    size_t pack;
+    uint32_t rule;
+    cJSON *event; /* a copy */
+    uint64_t line;
+    size_t out_offset;
+} gmr_feed;
+
+typedef struct gmr_feeds {
+    gmr_feed *items;
+    size_t count, cap;
+    FILE *out; /* the chunk output the offsets are into */
+} gmr_feeds;
+
+void gmr_feeds_clear(gmr_feeds *feeds);
+
 typedef struct match_run {
     const match_config *cfg;
     gmr_pack *packs; /* shared with the workers, which never touch correlators */
@@ -87,7 +108,28 @@ typedef struct match_run {
     size_t current; /* the pack being matched */
     int event_matched;
     int progress;
+    /* Matches go out as soon as their line is matched: the output is not a
+     * regular file (a pipe, a terminal, a socket) or --line-buffered. */
+    int flush_each;
     double started, last_progress;
+    /* Documents that share lines (jsondoc.h), counted as one unit once
+     * the group ends: the counters as they were before it. */
+    struct {
+        int open;
+        uint64_t first, last;
+        uint64_t events, malformed, blank, joined;
+    } group;
+    /* The counters when the current file began, and how many files had
+     * lines but not one readable event. */
+    struct {
+        uint64_t events, blank, lines;
+    } file_start;
+    uint64_t unreadable;
+    /* Events read in time order over several inputs (match_merge.c): while
+     * an input is read ahead, its events are kept here, not matched. */
+    void *collecting;
+    /* -j workers: correlation feeds are kept here instead of fed */
+    gmr_feeds *feeds;
     /* With -j, a worker's run collects the messages of one chunk here (one
      * line each, led by the note kind) for the merger to show in input order. */
     FILE *notes;
@@ -107,6 +149,8 @@ gantry_normalizer *gmr_normalizer(const match_run *run);
 uint64_t gmr_drain(match_run *run, gantry_normalizer *norm, uint64_t covered);
 void gmr_report_malformed(match_run *run, uint64_t first, uint64_t last, const char *reason);
 void gmr_show_progress(match_run *run, uint64_t bytes_in_file);
+/* Whether fd is a regular file (block reads and buffered output suit it). */
+int gmr_regular_file(int fd);
 /* Monotonic seconds. */
 double gmr_now(void);
 /* The wall clock in nanoseconds since the epoch (relative --from/--to). */
@@ -114,6 +158,19 @@ int64_t gmr_wall_ns(void);
 /* Whether the count-th note of its kind is shown: only the first GMR_SHOWN
  * are, and with --quiet only errors. */
 int gmr_note_shown(const match_run *run, int kind, uint64_t count);
+/* A splitter as the run needs it (the line and depth limits). NULL when
+ * memory ran out. */
+gjd_splitter *gmr_splitter(const match_run *run);
+/* Whether the run's input format may hold JSON documents. */
+int gmr_documents_allowed(const match_run *run);
+/* Feeds one unit of the splitter: counts its lines, normalizes, matches and
+ * accounts for it. Returns the last input line accounted for (at least
+ * `covered`), as gmr_drain does. */
+uint64_t gmr_feed_unit(match_run *run, gantry_normalizer *norm, const gjd_unit *unit,
+                       uint64_t covered);
+/* After a file: says so and returns -1 when it had lines but not one
+ * readable event (only blank lines are fine), else 0. */
+int gmr_check_readable(match_run *run, const char *file);
 /* Matches one file on the calling thread. Returns 0, or -1 when the file
  * could not be read (reported; the run goes on). */
 int gmr_match_file(match_run *run, const char *path);
@@ -126,6 +183,13 @@ void gmr_ls_map_free(gmr_ls_map *map);
 /* Gives every matcher of the run the logsource of files[file_index] (path): the first
  * --logsource-map pattern it matches, else the --logsource before it. */
 int gmr_use_file_logsource(match_run *run, long file_index, const char *path);
+/* Matches one event of the current file (run->file) with every pack,
+ * noting a regex limit or matcher error as the drain would. */
+void gmr_match_item(match_run *run, const gantry_item *item);
+/* Several inputs merged by event time (@timestamp): a k-way merge keeping
+ * the events of one line or document per input. Returns 0, or 1 when some
+ * input could not be read (reported), -1 when memory ran out. */
+int gmr_match_merged(match_run *run, char **files, long file_count);
 
 /* -j N over the files: returns 0, 1 when some input could not be read, -1
  * when the threads could not run (out of memory). */
