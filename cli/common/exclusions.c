@@ -3,7 +3,7 @@
  *
  *     RULE [FIELD=VALUE]...
  *
- * RULE is a rule id or title (double quotes around anything with blanks)
+ * RULE is a rule id, name or title (double quotes around anything with blanks)
  * or `*` for every rule; each FIELD=VALUE is a schema field or raw:PATH
  * and the value it must have (quoted when it holds blanks, `"` or `#`).
  * All conditions of a line must hold; `#` starts a comment. */

@@ -15,6 +15,7 @@ typedef struct gmo_rule {
     const gantry_pack *pack;
     uint32_t index; /* in its pack */
     char *json;     /* its "rule" object, printed once up front */
+    char *label;    /* text output: "title [name]", or the title for a rule without a name */
 } gmo_rule;
 
 struct gmo_printer {
@@ -67,6 +68,8 @@ static cJSON *rule_object(const gantry_pack *pack, size_t index) {
     /* A rule without an id has none: null, not "". */
     cJSON_AddItemToObject(o, "id",
                           info.id && *info.id ? cJSON_CreateString(info.id) : cJSON_CreateNull());
+    const char *name = gantry_pack_rule_name(pack, index);
+    cJSON_AddItemToObject(o, "name", name && *name ? cJSON_CreateString(name) : cJSON_CreateNull());
     cJSON_AddItemToObject(o, "title", cJSON_CreateString(info.title));
     cJSON_AddItemToObject(o, "level", cJSON_CreateString(gantry_level_name(info.level)));
     for (size_t t = 0; t < info.tag_count; t++)
@@ -109,12 +112,19 @@ gmo_printer *gmo_printer_new(const gantry_pack *const *packs, size_t pack_count,
             r->json = o ? cJSON_PrintUnformatted(o) : NULL;
             gantry_rule_info info;
             if (gantry_pack_rule_info(packs[k], i, &info) == GANTRY_OK) {
-                size_t w = gmo_escaped_width(info.title, strlen(info.title));
+                /* the title for people, the name that `gantry test`, --rule
+                 * and the rule files use */
+                const char *name = gantry_pack_rule_name(packs[k], i);
+                size_t len = strlen(info.title) + (name ? strlen(name) : 0) + 4;
+                if ((r->label = malloc(len)))
+                    snprintf(r->label, len, name && *name ? "%s [%s]" : "%s", info.title, name);
+                const char *l = r->label ? r->label : info.title;
+                size_t w = gmo_escaped_width(l, strlen(l));
                 if (w > p->title_width)
                     p->title_width = w;
             }
             cJSON_Delete(o);
-            if (!r->json) {
+            if (!r->json || !r->label) {
                 gmo_printer_free(p);
                 return NULL;
             }
@@ -126,8 +136,10 @@ gmo_printer *gmo_printer_new(const gantry_pack *const *packs, size_t pack_count,
 void gmo_printer_free(gmo_printer *p) {
     if (!p)
         return;
-    for (size_t i = 0; i < p->rule_count; i++)
+    for (size_t i = 0; i < p->rule_count; i++) {
         cJSON_free(p->rules[i].json);
+        free(p->rules[i].label);
+    }
     free(p->rules);
     free(p->bases);
     cJSON_free(p->file_json);
@@ -223,7 +235,7 @@ static void print_text(gmo_printer *p, const char *file, uint64_t line, const gm
         .level = gantry_level_name(info.level),
         .color_on = p->options.color ? level_colors[info.level] : "",
         .color_off = p->options.color ? "\033[0m" : "",
-        .title = info.title,
+        .title = r->label,
         .title_width = p->title_width,
         .width = p->options.width,
         .fields = p->options.fields,

@@ -126,19 +126,24 @@ static int has_tag(const sel_rule *r, const gsel_list *tags) {
 
 /* A rule named by its id or its title. */
 static int names(const sel_rule *r, const char *name) {
+    const char *rule_name = gantry_pack_rule_name(r->pack, r->index);
     return strcmp(name, "*") == 0 || (r->info.id && strcmp(r->info.id, name) == 0) ||
+           (rule_name && *rule_name && strcmp(rule_name, name) == 0) ||
            (r->info.title && strcmp(r->info.title, name) == 0);
 }
 
-/* The closest id or title to an unknown rule name. */
+/* The closest id, name or title to an unknown rule. */
 static const char *closest_rule(const gsel *s, const char *name) {
-    const char **cands = calloc(s->rule_count * 2 + 1, sizeof *cands);
+    const char **cands = calloc(s->rule_count * 3 + 1, sizeof *cands);
     if (!cands)
         return NULL;
     size_t n = 0;
     for (size_t r = 0; r < s->rule_count; r++) {
         if (s->rules[r].info.id && *s->rules[r].info.id)
             cands[n++] = s->rules[r].info.id;
+        const char *rule_name = gantry_pack_rule_name(s->rules[r].pack, s->rules[r].index);
+        if (rule_name && *rule_name)
+            cands[n++] = rule_name;
         cands[n++] = s->rules[r].info.title;
     }
     const char *hint = gmo_suggest(name, cands, n);
@@ -159,8 +164,8 @@ static int check_rules(const gsel *s, const gsel_list *l, const char *option, ch
         if (known_rule(s, l->items[i]))
             continue;
         const char *hint = closest_rule(s, l->items[i]);
-        snprintf(err, err_size, "%s: no rule has the id or title '%s'%s%s%s", option, l->items[i],
-                 hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
+        snprintf(err, err_size, "%s: no rule has the id, name or title '%s'%s%s%s", option,
+                 l->items[i], hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
         return -1;
     }
     return 0;
@@ -297,7 +302,7 @@ gsel *gsel_new(const gsel_options *o, const gantry_pack *const *packs, size_t pa
                 continue;
             const char *hint = closest_rule(s, x->rule);
             char why[600];
-            snprintf(why, sizeof why, "no rule has the id or title '%s'%s%s%s", x->rule,
+            snprintf(why, sizeof why, "no rule has the id, name or title '%s'%s%s%s", x->rule,
                      hint ? "; did you mean '" : "", hint ? hint : "", hint ? "'?" : "");
             gsel_point(&s->ex, o->exclusions, x->line, x->rule_col, why, err, err_size);
             gsel_free(s);

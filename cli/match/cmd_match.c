@@ -112,8 +112,8 @@ static const gopt match_rows[] = {
      "run only rules with one of these statuses (stable, test,\nexperimental, deprecated, "
      "unsupported)"},
     {OPT_MAX_LEVEL, "max-level", "LEVEL", "run only rules at or below LEVEL"},
-    {OPT_RULE, "rule", "ID|TITLE", "run only these rules (repeatable, comma list)"},
-    {OPT_EXCLUDE_RULE, "exclude-rule", "ID|TITLE", "do not run these rules"},
+    {OPT_RULE, "rule", "ID|NAME|TITLE", "run only these rules (repeatable, comma list)"},
+    {OPT_EXCLUDE_RULE, "exclude-rule", "ID|NAME|TITLE", "do not run these rules"},
     {OPT_EXCLUSIONS, "exclusions", "FILE",
      "drop matches of known-good activity: lines of\nRULE [FIELD=VALUE]... (docs/output.md)"},
     GCLI_RULE_OPTION_ROWS,

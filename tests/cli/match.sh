@@ -114,7 +114,7 @@ jq -e -s '.[0].event | has("verb") and has("objectRef.resource") and (has("reque
 check "--fields prints only what the rule read" $?
 
 "$GANTRY" match -p "$T/rules.gpk" --format text -q "$T/events.jsonl" >"$T/out.txt" 2>/dev/null
-grep -q "^-                    high          Privileged pod  .*events.jsonl:1$" "$T/out.txt"
+grep -q "^-                    high          Privileged pod \[[a-z_]*\]  .*events.jsonl:1$" "$T/out.txt"
 check "text format" $?
 
 "$GANTRY" match -p "$T/rules.gpk" --fail-on-match -q "$T/events.jsonl" >/dev/null 2>&1

@@ -65,6 +65,8 @@ check "--max-level" $?
 check "--min-level with --max-level" $?
 [ "$(titles --rule Gamma)" = "1 Gamma 2 Gamma " ] && [ "$(titles --rule aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa,Beta)" = "1 Alpha 1 Beta 2 Alpha 2 Beta " ]
 check "--rule by title and by id" $?
+[ "$(titles --rule gamma)" = "1 Gamma 2 Gamma " ] && [ "$(titles --exclude-rule alpha,beta)" = "1 Gamma 2 Gamma " ]
+check "--rule and --exclude-rule by rule name" $?
 [ "$(titles --exclude-rule bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb)" = "1 Alpha 1 Gamma 2 Alpha 2 Gamma " ]
 check "--exclude-rule" $?
 
@@ -110,7 +112,7 @@ refused "exclusions: unclosed quote at its column" "bad2.txt:2:1: the quote is n
 printf '# x\nAlpha user.name\n' >"$T/bad3.txt"
 refused "exclusions: condition without =" "bad3.txt:2:16: expected FIELD=VALUE" --exclusions "$T/bad3.txt"
 printf 'Alhpa user.name=x\n' >"$T/bad4.txt"
-refused "exclusions: unknown rule with did you mean" "bad4.txt:1:1: no rule has the id or title 'Alhpa'; did you mean 'Alpha'" --exclusions "$T/bad4.txt"
+refused "exclusions: unknown rule with did you mean" "bad4.txt:1:1: no rule has the id, name or title 'Alhpa'; did you mean 'Alpha'" --exclusions "$T/bad4.txt"
 # The caret stands under the column.
 "$GANTRY" match -p "$T/rules.gpk" --exclusions "$T/bad1.txt" /nonexistent 2>&1 | tail -2 >"$T/caret"
 [ "$(sed -n 2p "$T/caret")" = "$(printf '    %6s^' '')" ]
