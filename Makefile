@@ -36,8 +36,9 @@ INPUT_PKGS := liblzma libzstd
 # want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
 	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3 \
-	python3-venv python3-setuptools python3-wheel golang-go liblzma-dev libzstd-dev libbz2-dev
-DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3 go
+	python3-venv python3-setuptools python3-wheel golang-go liblzma-dev libzstd-dev libbz2-dev \
+	xz-utils zstd bzip2
+DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3 go xz zstd bzip2
 DEP_PKGS := $(PKGS) $(INPUT_PKGS) cmocka libnats
 DEP_HEADERS := bzlib.h
 # Python modules the binding's install test needs (Debian's python3, not any
