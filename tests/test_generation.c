@@ -28,60 +28,10 @@
 #include "compiler.h"
 #include "gantry.h"
 #include "gantry_cjson.h"
-#include "support/file_list.h"
+#include "support/events.h"
 #include "vm_hooks.h"
 
-typedef struct events {
-    cJSON **items;
-    size_t count, cap;
-} events;
-
-static void keep(events *ev, const cJSON *event) {
-    if (ev->count == ev->cap) {
-        ev->cap = ev->cap ? ev->cap * 2 : 256;
-        ev->items = realloc(ev->items, ev->cap * sizeof *ev->items);
-        assert_non_null(ev->items);
-    }
-    ev->items[ev->count] = cJSON_Duplicate(event, 1);
-    assert_non_null(ev->items[ev->count]);
-    ev->count++;
-}
-
-static void drain(gantry_normalizer *norm, events *ev) {
-    gantry_item item;
-    while (gantry_normalizer_next(norm, &item))
-        if (item.kind == GANTRY_ITEM_EVENT)
-            keep(ev, gantry_event_cjson(item.event));
-}
-
-static void load_events(events *ev, const char *dir) {
-    tsup_files files = {0};
-    tsup_collect(&files, dir, NULL);
-    tsup_sort(&files);
-    for (size_t f = 0; f < files.count; f++) {
-        size_t n = strlen(files.items[f]);
-        if (n > 3 && strcmp(files.items[f] + n - 3, ".gz") == 0)
-            continue;
-        FILE *in = fopen(files.items[f], "rb");
-        assert_non_null(in);
-        gantry_normalizer *norm = NULL;
-        assert_int_equal(gantry_normalizer_new(NULL, GANTRY_FORMAT_AUTO, &norm), GANTRY_OK);
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t len;
-        uint64_t line_no = 0;
-        while ((len = getline(&line, &cap, in)) > 0) {
-            gantry_normalizer_feed(norm, line, (size_t)len, ++line_no);
-            drain(norm, ev);
-        }
-        gantry_normalizer_finish(norm);
-        drain(norm, ev);
-        gantry_normalizer_free(norm);
-        free(line);
-        fclose(in);
-    }
-    tsup_files_free(&files);
-}
+typedef tsup_events events;
 
 static gantry_pack *shipped_pack(gantry_optimize optimize) {
     gdiag_sink *diag = gdiag_new(NULL, 0, 0);
@@ -180,13 +130,11 @@ static void check_wrap(gantry_optimize mode, const char *optimize, const events 
 static void test_generation_wrap(void **state) {
     (void)state;
     events ev = {0};
-    load_events(&ev, "corpus");
+    tsup_events_load(&ev, "corpus");
     assert_true(ev.count > 200);
     check_wrap(GANTRY_OPTIMIZE_ALL, "all", &ev);
     check_wrap(GANTRY_OPTIMIZE_OFF, "off", &ev);
-    for (size_t i = 0; i < ev.count; i++)
-        cJSON_Delete(ev.items[i]);
-    free(ev.items);
+    tsup_events_free(&ev);
 }
 
 int main(void) {

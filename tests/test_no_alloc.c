@@ -28,6 +28,7 @@
 #include "compiler.h"
 #include "gantry.h"
 #include "gantry_cjson.h"
+#include "support/events.h"
 #include "support/file_list.h"
 #include "support/shared.h"
 
@@ -66,58 +67,7 @@ void *realloc(void *p, size_t size) {
 }
 #endif
 
-typedef struct events {
-    cJSON **items;
-    size_t count, cap;
-} events;
-
-static void events_add(events *ev, const cJSON *event) {
-    if (ev->count == ev->cap) {
-        ev->cap = ev->cap ? ev->cap * 2 : 256;
-        ev->items = realloc(ev->items, ev->cap * sizeof *ev->items);
-        assert_non_null(ev->items);
-    }
-    ev->items[ev->count] = cJSON_Duplicate(event, 1);
-    assert_non_null(ev->items[ev->count]);
-    ev->count++;
-}
-
-/* Normalizes every line of every file (plain or gzip-compressed through the
- * normalizer's input: only plain files are read here) into events. */
-static void load_events(events *ev, const char *dir) {
-    tsup_files files = {0};
-    tsup_collect(&files, dir, NULL);
-    tsup_sort(&files);
-    for (size_t f = 0; f < files.count; f++) {
-        size_t n = strlen(files.items[f]);
-        if (n > 3 && strcmp(files.items[f] + n - 3, ".gz") == 0)
-            continue;
-        FILE *in = fopen(files.items[f], "rb");
-        if (!in)
-            continue;
-        gantry_normalizer *norm = NULL;
-        assert_int_equal(gantry_normalizer_new(NULL, GANTRY_FORMAT_AUTO, &norm), GANTRY_OK);
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t len;
-        uint64_t line_no = 0;
-        gantry_item item;
-        while ((len = getline(&line, &cap, in)) > 0) {
-            gantry_normalizer_feed(norm, line, (size_t)len, ++line_no);
-            while (gantry_normalizer_next(norm, &item))
-                if (item.kind == GANTRY_ITEM_EVENT)
-                    events_add(ev, gantry_event_cjson(item.event));
-        }
-        gantry_normalizer_finish(norm);
-        while (gantry_normalizer_next(norm, &item))
-            if (item.kind == GANTRY_ITEM_EVENT)
-                events_add(ev, gantry_event_cjson(item.event));
-        gantry_normalizer_free(norm);
-        free(line);
-        fclose(in);
-    }
-    tsup_files_free(&files);
-}
+typedef tsup_events events;
 
 static gantry_pack *compile_pack(const char *const *paths, size_t count, int placeholders_empty,
                                  gantry_optimize optimize) {
@@ -199,12 +149,6 @@ static void check_pack(const char *name, const char *const *paths, size_t count,
     }
 }
 
-static void free_events(events *ev) {
-    for (size_t i = 0; i < ev->count; i++)
-        cJSON_Delete(ev->items[i]);
-    free(ev->items);
-}
-
 static void check_counter_works(void) {
 #ifdef NOALLOC_SANITIZED
     skip();
@@ -224,14 +168,14 @@ static void test_matcher_allocates_nothing_when_warm(void **state) {
     (void)state;
     check_counter_works();
     events ev = {0};
-    load_events(&ev, "corpus");
+    tsup_events_load(&ev, "corpus");
     assert_true(ev.count > 100);
 
     const char *ten[] = {"bench/rules/ten"};
     check_pack("ten benchmark rules", ten, 1, 0, &ev);
     const char *shipped[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing"};
     check_pack("shipped packs", shipped, 4, 0, &ev);
-    free_events(&ev);
+    tsup_events_free(&ev);
 }
 
 /* The real samples and the Sigma corpus from ../shared: skipped (and said
@@ -243,15 +187,15 @@ static void test_matcher_allocates_nothing_on_shared(void **state) {
     tsup_need("../shared/sigma/full/rules/linux/process_creation/"
               "proc_creation_lnx_base64_decode.yml");
     events ev = {0};
-    load_events(&ev, "../shared/corpus-real");
+    tsup_events_load(&ev, "../shared/corpus-real");
     assert_true(ev.count > 100);
     const char *shipped[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing"};
     check_pack("shipped packs on the real samples", shipped, 4, 0, &ev);
-    load_events(&ev, "corpus");
+    tsup_events_load(&ev, "corpus");
     const char *sigma[] = {"rules/lists", "rules/t1610", "rules/doki", "rules/kinsing",
                            "../shared/sigma/full/rules"};
     check_pack("Sigma corpus + shipped packs", sigma, 5, 1, &ev);
-    free_events(&ev);
+    tsup_events_free(&ev);
 }
 
 int main(void) {

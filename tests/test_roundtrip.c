@@ -28,6 +28,7 @@
 #include "gantry.h"
 #include "gantry_cjson.h"
 #include "pack_format.h"
+#include "support/events.h"
 #include "support/file_list.h"
 #include "support/shared.h"
 
@@ -196,55 +197,7 @@ static void test_metadata_equals_source(void **state) {
 
 /* ---- verdicts: the whole pack against one pack per rule ---- */
 
-typedef struct events {
-    cJSON **items;
-    size_t count, cap;
-} events;
-
-static void drain(gantry_normalizer *norm, events *ev) {
-    gantry_item item;
-    while (gantry_normalizer_next(norm, &item)) {
-        if (item.kind != GANTRY_ITEM_EVENT)
-            continue;
-        if (ev->count == ev->cap) {
-            ev->cap = ev->cap ? ev->cap * 2 : 256;
-            ev->items = realloc(ev->items, ev->cap * sizeof *ev->items);
-            assert_non_null(ev->items);
-        }
-        ev->items[ev->count] = cJSON_Duplicate(gantry_event_cjson(item.event), 1);
-        assert_non_null(ev->items[ev->count]);
-        ev->count++;
-    }
-}
-
-static void load_events(events *ev, const char *dir) {
-    tsup_files files = {0};
-    tsup_collect(&files, dir, NULL);
-    tsup_sort(&files);
-    for (size_t f = 0; f < files.count; f++) {
-        size_t n = strlen(files.items[f]);
-        if (n > 3 && strcmp(files.items[f] + n - 3, ".gz") == 0)
-            continue;
-        FILE *in = fopen(files.items[f], "rb");
-        assert_non_null(in);
-        gantry_normalizer *norm = NULL;
-        assert_int_equal(gantry_normalizer_new(NULL, GANTRY_FORMAT_AUTO, &norm), GANTRY_OK);
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t len;
-        uint64_t line_no = 0;
-        while ((len = getline(&line, &cap, in)) > 0) {
-            gantry_normalizer_feed(norm, line, (size_t)len, ++line_no);
-            drain(norm, ev);
-        }
-        gantry_normalizer_finish(norm);
-        drain(norm, ev);
-        gantry_normalizer_free(norm);
-        free(line);
-        fclose(in);
-    }
-    tsup_files_free(&files);
-}
+typedef tsup_events events;
 
 typedef struct fired {
     unsigned char *by_rule;
@@ -258,7 +211,7 @@ static int note(const gantry_match *m, void *user) {
 static void test_verdicts_equal_single_rule_packs(void **state) {
     (void)state;
     events ev = {0};
-    load_events(&ev, "corpus");
+    tsup_events_load(&ev, "corpus");
     assert_true(ev.count > 200);
     gast_unit *unit = parse(shipped, SHIPPED);
     size_t len = 0;
@@ -315,9 +268,7 @@ static void test_verdicts_equal_single_rule_packs(void **state) {
     free(want);
     gantry_pack_free(whole);
     gast_unit_free(unit);
-    for (size_t e = 0; e < ev.count; e++)
-        cJSON_Delete(ev.items[e]);
-    free(ev.items);
+    tsup_events_free(&ev);
 }
 
 /* An element scope survives compile -> bytes -> load -> listing: the
