@@ -32,14 +32,16 @@ PKGS := libcjson libpcre2-8 zlib yaml-0.1
 # Compressed input (cli/common/decode.c): xz, zstd; bzip2 has no .pc file on
 # Debian 12, so its header is checked and -lbz2 linked by hand.
 INPUT_PKGS := liblzma libzstd
+# gantry serve (cli/serve/): the audit webhook receiver, TLS through GnuTLS.
+SERVE_PKGS := libmicrohttpd
 # Everything a build or a test uses, tools included: a test never skips for
 # want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
 	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3 \
 	python3-venv python3-setuptools python3-wheel golang-go liblzma-dev libzstd-dev libbz2-dev \
-	xz-utils zstd bzip2
-DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3 go xz zstd bzip2
-DEP_PKGS := $(PKGS) $(INPUT_PKGS) cmocka libnats
+	xz-utils zstd bzip2 libmicrohttpd-dev curl openssl
+DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3 go xz zstd bzip2 curl openssl
+DEP_PKGS := $(PKGS) $(INPUT_PKGS) $(SERVE_PKGS) cmocka libnats
 DEP_HEADERS := bzlib.h
 # Python modules the binding's install test needs (Debian's python3, not any
 # other interpreter first on PATH).
