@@ -12,12 +12,34 @@
 
 #define GIN_CHUNK (256u * 1024u)
 
+/* A buffer lines are cut from. The reader holds one reference; a -j chunk
+ * holding another keeps the bytes of its lines valid, and the reader then
+ * reads on into a new block instead of over them. */
+struct gin_block {
+    size_t refs;
+    unsigned char data[];
+};
+
+static gin_block *block_new(void) {
+    gin_block *b = malloc(sizeof *b + GIN_CHUNK);
+    if (b)
+        b->refs = 1;
+    return b;
+}
+
+void gin_block_release(gin_block *b) {
+    if (b && --b->refs == 0)
+        free(b);
+}
+
 struct gin_reader {
     int fd;
     int own_fd;
     int decided; /* the compression is known */
     gdc_kind kind;
     gdc_decoder *dec;
+    gin_block *raw_block, *out_block;
+    int line_in_chunk;  /* the last line returned lies in chunk (not in line) */
     unsigned char *raw; /* bytes as read; for plain input, the chunk itself */
     size_t raw_len, raw_pos;
     int raw_eof;
@@ -40,7 +62,8 @@ gin_reader *gin_open(const char *path, size_t max_line_bytes, const char **error
     }
     r->max_line = max_line_bytes;
     r->fd = -1;
-    r->raw = malloc(GIN_CHUNK);
+    r->raw_block = block_new();
+    r->raw = r->raw_block ? r->raw_block->data : NULL;
     if (!r->raw) {
         free(r);
         *error = "out of memory";
@@ -58,7 +81,7 @@ gin_reader *gin_open(const char *path, size_t max_line_bytes, const char **error
     }
     if (r->fd < 0) {
         *error = errno ? strerror(errno) : "cannot open";
-        free(r->raw);
+        gin_block_release(r->raw_block);
         free(r);
         return NULL;
     }
@@ -112,7 +135,8 @@ static int decide(gin_reader *r) {
     }
     if (r->kind != GDC_PLAIN && !r->dec) {
         r->dec = gdc_new(r->kind);
-        r->out = malloc(GIN_CHUNK);
+        r->out_block = block_new();
+        r->out = r->out_block ? r->out_block->data : NULL;
         if (!r->dec || !r->out) {
             r->error = "out of memory";
             return -1;
@@ -130,6 +154,22 @@ static void set_chunk(gin_reader *r, char *data, size_t len) {
         r->eof = 1;
 }
 
+/* The block about to be written over, replaced by a new one when a chunk
+ * still holds it. Returns 0, or -1 when memory ran out. */
+static int own_block(gin_reader *r, gin_block **block, unsigned char **data) {
+    if ((*block)->refs == 1)
+        return 0;
+    gin_block *b = block_new();
+    if (!b) {
+        r->error = "out of memory";
+        return -1;
+    }
+    gin_block_release(*block);
+    *block = b;
+    *data = b->data;
+    return 0;
+}
+
 static int fill(gin_reader *r) {
     if (!r->decided) {
         /* The first read, with room for a whole block. */
@@ -142,12 +182,16 @@ static int fill(gin_reader *r) {
         }
     }
     if (r->kind == GDC_PLAIN) {
+        if (own_block(r, &r->raw_block, &r->raw) != 0)
+            return -1;
         ssize_t n = read_some(r, r->raw, GIN_CHUNK);
         if (n < 0)
             return -1;
         set_chunk(r, (char *)r->raw, (size_t)n);
         return 0;
     }
+    if (own_block(r, &r->out_block, &r->out) != 0)
+        return -1;
     for (;;) {
         size_t produced = 0;
         gdc_status st = gdc_step(r->dec, r->raw, r->raw_len, &r->raw_pos, r->out, GIN_CHUNK,
@@ -204,10 +248,12 @@ static gin_result finish_line(gin_reader *r, const char *data, size_t n, const c
         /* The common case: the whole line sits in the chunk, no copy. */
         if (n > 0 && data[n - 1] == '\r')
             n--;
+        r->line_in_chunk = n > 0;
         *line = data;
         *len = n;
         return GIN_LINE;
     }
+    r->line_in_chunk = 0;
     if (spill(r, data, n) != 0)
         return GIN_ERROR;
     size_t total = r->line_len;
@@ -257,14 +303,22 @@ uint64_t gin_bytes(const gin_reader *r) {
     return r->bytes;
 }
 
+gin_block *gin_hold(gin_reader *r) {
+    if (!r->line_in_chunk)
+        return NULL;
+    gin_block *b = r->kind == GDC_PLAIN ? r->raw_block : r->out_block;
+    b->refs++;
+    return b;
+}
+
 void gin_close(gin_reader *r) {
     if (!r)
         return;
     if (r->own_fd)
         close(r->fd);
     gdc_free(r->dec);
-    free(r->raw);
-    free(r->out);
+    gin_block_release(r->raw_block);
+    gin_block_release(r->out_block);
     free(r->line);
     free(r);
 }

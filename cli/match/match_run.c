@@ -262,7 +262,7 @@ static void feed_document(match_run *run, gantry_normalizer *norm, const gjd_uni
             continue;
         }
         feed_text(run, norm, text, strlen(text), u->first_line);
-        free(text);
+        cJSON_free(text); /* cJSON's allocator (cjson_arena.h), not malloc's */
     }
     cJSON_Delete(root);
 }
@@ -330,9 +330,13 @@ static void feed_units(match_run *run, gantry_normalizer *norm, gjd_splitter *sp
 }
 
 int gmr_check_readable(match_run *run, const char *file) {
-    uint64_t lines = run->stats.lines - run->file_start.lines;
-    if (lines == 0 || run->stats.events > run->file_start.events ||
-        run->stats.blank - run->file_start.blank == lines)
+    return gmr_check_counts(file, run->stats.lines - run->file_start.lines,
+                            run->stats.events - run->file_start.events,
+                            run->stats.blank - run->file_start.blank);
+}
+
+int gmr_check_counts(const char *file, uint64_t lines, uint64_t events, uint64_t blank) {
+    if (lines == 0 || events > 0 || blank == lines)
         return 0;
     fprintf(stderr,
             "gantry match: %s: no event could be read from its %llu lines (not a known format, "
