@@ -21,7 +21,7 @@ struct gjd_splitter {
     unsigned max_depth;
     int enabled, decided, json;
     /* the document being read */
-    int in_doc, in_string, escape, too_big, too_deep;
+    int in_doc, in_string, too_big, too_deep;
     unsigned depth;
     uint64_t doc_first, doc_last;
     /* Documents spanning lines: buf[doc_off..len) is the open one; bytes
@@ -55,7 +55,7 @@ void gjd_free(gjd_splitter *s) {
 void gjd_reset(gjd_splitter *s, int enabled) {
     s->enabled = enabled;
     s->decided = s->json = 0;
-    s->in_doc = s->in_string = s->escape = s->too_big = s->too_deep = 0;
+    s->in_doc = s->in_string = s->too_big = s->too_deep = 0;
     s->depth = 0;
     s->len = s->doc_off = 0;
     s->buffered = 0;
@@ -199,7 +199,7 @@ int gjd_line(gjd_splitter *s, const char *line, size_t len, uint64_t line_no) {
                 return push(s, bad);
             }
             s->in_doc = 1;
-            s->in_string = s->escape = s->too_big = s->too_deep = 0;
+            s->in_string = s->too_big = s->too_deep = 0;
             s->depth = 0;
             s->doc_first = line_no;
             s->doc_off = s->len; /* after a document of this line, if any */
@@ -210,12 +210,23 @@ int gjd_line(gjd_splitter *s, const char *line, size_t len, uint64_t line_no) {
         for (; i < len; i++) {
             char c = line[i];
             if (s->in_string) {
-                if (s->escape)
-                    s->escape = 0;
-                else if (c == '\\')
-                    s->escape = 1;
-                else if (c == '"')
+                /* Strings hold most of the bytes: jump to the next quote.
+                 * It closes the string unless an odd run of backslashes
+                 * precedes it; a run never reaches back past the opening
+                 * quote or an escaped one, and a string never goes on to
+                 * the next line (see below), so the run is all on this line
+                 * from i. */
+                const char *q = memchr(line + i, '"', len - i);
+                if (!q) {
+                    i = len - 1;
+                    continue;
+                }
+                size_t at = (size_t)(q - line), k = at;
+                while (k > i && line[k - 1] == '\\')
+                    k--;
+                if (((at - k) & 1) == 0)
                     s->in_string = 0;
+                i = at;
                 continue;
             }
             if (c == '"') {
