@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,16 +21,46 @@ struct gin_block {
     unsigned char data[];
 };
 
+/* Blocks given back are kept for the next reads: a fresh 256 KiB block
+ * from malloc costs its page faults again (a quarter of -j's reading
+ * thread). The cache is shared by every reader, hence the lock. */
+#define GIN_CACHED_BLOCKS 16
+static struct {
+    pthread_mutex_t lock;
+    gin_block *blocks[GIN_CACHED_BLOCKS];
+    size_t count;
+} cache = {PTHREAD_MUTEX_INITIALIZER, {0}, 0};
+
 static gin_block *block_new(void) {
-    gin_block *b = malloc(sizeof *b + GIN_CHUNK);
+    gin_block *b = NULL;
+    pthread_mutex_lock(&cache.lock);
+    if (cache.count)
+        b = cache.blocks[--cache.count];
+    pthread_mutex_unlock(&cache.lock);
+    if (!b)
+        b = malloc(sizeof *b + GIN_CHUNK);
     if (b)
         b->refs = 1;
     return b;
 }
 
 void gin_block_release(gin_block *b) {
-    if (b && --b->refs == 0)
-        free(b);
+    if (!b || --b->refs > 0)
+        return;
+    pthread_mutex_lock(&cache.lock);
+    if (cache.count < GIN_CACHED_BLOCKS) {
+        cache.blocks[cache.count++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&cache.lock);
+    free(b);
+}
+
+void gin_release_cache(void) {
+    pthread_mutex_lock(&cache.lock);
+    while (cache.count)
+        free(cache.blocks[--cache.count]);
+    pthread_mutex_unlock(&cache.lock);
 }
 
 struct gin_reader {

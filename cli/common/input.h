@@ -36,6 +36,8 @@ void gin_close(gin_reader *r);
 typedef struct gin_block gin_block;
 gin_block *gin_hold(gin_reader *r);
 void gin_block_release(gin_block *block);
+/* Frees the blocks kept for reuse (at the end of a command). */
+void gin_release_cache(void);
 
 /* Expand arguments (files, directories, "-") into a sorted list of files.
  * Directories are walked recursively; hidden entries and Markdown files
