@@ -2,6 +2,7 @@
 #include "cjson_arena.h"
 
 #include <cJSON.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -24,8 +25,12 @@
 #endif
 
 #define BLOCK_BYTES (64u * 1024u)
-#define LARGE_BYTES (8u * 1024u)
+#define LARGE_BYTES (16u * 1024u)
 #define CACHE_BLOCKS 4
+/* Empty blocks any thread may take: a -j worker's block is often emptied
+ * by the merger, which frees the correlation feeds the worker copied. Up to
+ * 16 MiB: what the feeds of the chunks in flight held at their peak. */
+#define POOL_BLOCKS 256
 
 /* Before a block is retired, `remote` is minus the frees made off its
  * owner's fast path and `live` the owner's allocations minus its own frees:
@@ -45,12 +50,19 @@ typedef struct header {
 } header;
 
 static _Thread_local struct {
-    block *current;
+    block *lanes[2]; /* the current block of each lane; current is one of them */
+    int lane;
     block *cache[CACHE_BLOCKS];
     size_t cached;
     uint64_t allocations;
     int ended;
 } tl;
+
+static struct {
+    pthread_mutex_t lock;
+    block *blocks[POOL_BLOCKS];
+    size_t count;
+} pool = {PTHREAD_MUTEX_INITIALIZER, {0}, 0};
 
 static _Atomic uint64_t total_allocations, total_blocks, total_large;
 static int report_stats;
@@ -61,25 +73,42 @@ static void rewind_block(block *b) {
     atomic_store_explicit(&b->remote, 0, memory_order_relaxed);
 }
 
-/* An empty retired block: kept for reuse by this thread, else freed. */
+/* An empty retired block: kept for reuse by this thread or by any, else
+ * freed. */
 static void recycle(block *b) {
 #ifndef GCA_ASAN
     if (!tl.ended && tl.cached < CACHE_BLOCKS) {
         tl.cache[tl.cached++] = b;
         return;
     }
+    pthread_mutex_lock(&pool.lock);
+    if (pool.count < POOL_BLOCKS) {
+        pool.blocks[pool.count++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&pool.lock);
+    if (!b)
+        return;
 #endif
     UNPOISON(b->data, (size_t)(b->end - b->data));
     free(b);
 }
 
 static block *fresh_block(void) {
+    block *b = NULL;
     if (tl.cached) {
-        block *b = tl.cache[--tl.cached];
+        b = tl.cache[--tl.cached];
+    } else {
+        pthread_mutex_lock(&pool.lock);
+        if (pool.count)
+            b = pool.blocks[--pool.count];
+        pthread_mutex_unlock(&pool.lock);
+    }
+    if (b) {
         rewind_block(b);
         return b;
     }
-    block *b = malloc(BLOCK_BYTES);
+    b = malloc(BLOCK_BYTES);
     if (!b)
         return NULL;
     atomic_fetch_add_explicit(&total_blocks, 1, memory_order_relaxed);
@@ -108,15 +137,15 @@ static void *arena_malloc(size_t size) {
         return h + 1;
     }
     size_t need = sizeof(header) + ((size + 7) & ~(size_t)7);
-    block *b = tl.current;
+    block *b = tl.lanes[tl.lane];
     if (!b || (size_t)(b->end - b->bump) < need) {
         if (b) {
-            tl.current = NULL;
+            tl.lanes[tl.lane] = NULL;
             retire(b);
         }
         if (!(b = fresh_block()))
             return NULL;
-        tl.current = b;
+        tl.lanes[tl.lane] = b;
     }
     header *h = (header *)b->bump;
     UNPOISON(h, need);
@@ -144,7 +173,7 @@ static void arena_free(void *p) {
     }
     block *b = (block *)((char *)h - h->offset);
     POISON(p, h->size);
-    if (b == tl.current) {
+    if (b == tl.lanes[0] || b == tl.lanes[1]) {
         b->live--;
 #ifndef GCA_ASAN
         /* nothing alive: the next event starts at the front again */
@@ -166,18 +195,32 @@ void gca_install(void) {
     cJSON_InitHooks(&hooks);
 }
 
+int gca_keep(int kept) {
+    int was = tl.lane;
+    tl.lane = kept != 0;
+    return was;
+}
+
 void gca_thread_end(void) {
-    if (tl.current) {
-        block *b = tl.current;
-        tl.current = NULL;
-        tl.ended = 1;
-        retire(b);
-    }
     tl.ended = 1;
+    for (int i = 0; i < 2; i++) {
+        block *b = tl.lanes[i];
+        tl.lanes[i] = NULL;
+        if (b)
+            retire(b);
+    }
     while (tl.cached)
-        free(tl.cache[--tl.cached]);
+        recycle(tl.cache[--tl.cached]); /* into the pool, or freed */
     atomic_fetch_add_explicit(&total_allocations, tl.allocations, memory_order_relaxed);
     tl.allocations = 0;
+}
+
+void gca_finish(void) {
+    gca_thread_end();
+    pthread_mutex_lock(&pool.lock);
+    while (pool.count)
+        free(pool.blocks[--pool.count]);
+    pthread_mutex_unlock(&pool.lock);
 }
 
 void gca_get_stats(gca_stats *stats) {

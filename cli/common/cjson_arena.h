@@ -8,8 +8,9 @@
  * lifetime is assumed: a tree kept for later (a joined event the normalizer
  * holds, a correlation feed, the printer's strings) simply keeps its block,
  * and a node freed on another thread (a -j worker's tree finished by the
- * merger) is counted with an atomic operation. Requests above 8 KiB go to
- * malloc.
+ * merger) is counted with an atomic operation, and an emptied block goes
+ * back to its thread's cache or to a pool any thread takes from. Requests
+ * above 16 KiB go to malloc.
  *
  * Installed by the CLI through cJSON_InitHooks before its first cJSON
  * allocation and never taken back: libgantry never changes the hooks of the
@@ -29,9 +30,17 @@
 /* Installs the hooks unless GANTRY_CJSON_ARENA=0. Call first thing, on
  * the main thread, before anything is allocated through cJSON. */
 void gca_install(void);
+/* Trees made while `kept` is set come from blocks of their own: copies
+ * kept for later (-j's correlation feeds) would otherwise keep the blocks
+ * of every event parsed around them. Returns the setting before, to put
+ * back. Without the hooks installed it changes nothing. */
+int gca_keep(int kept);
 /* Gives back the calling thread's blocks (call as a thread ends, and at
  * the end of the run on the main thread). */
 void gca_thread_end(void);
+/* gca_thread_end on the main thread once every other thread has ended:
+ * also frees the blocks kept for any thread. */
+void gca_finish(void);
 
 typedef struct gca_stats {
     uint64_t allocations; /* through the arena, of threads that ended */

@@ -624,7 +624,7 @@ int gcli_cmd_match(int argc, char **argv) {
     free(cfg.rule_paths);
     free(cfg.inputs);
     gin_release_cache();
-    gca_thread_end();
+    gca_finish();
     gca_report(stderr);
     return status;
 }

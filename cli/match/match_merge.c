@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "cjson_arena.h"
 #include "gantry_cjson.h"
 #include "match_run.h"
 
@@ -65,7 +66,9 @@ static gantry_status collect(void *user, const gantry_item *item) {
         s->queue = q;
         s->cap = cap;
     }
+    int kept = gca_keep(1);
     cJSON *copy = cJSON_Duplicate(gantry_event_cjson(item->event), 1);
+    gca_keep(kept);
     if (!copy)
         return GANTRY_E_NOMEM;
     s->queue[s->head + s->count++] =

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cjson_arena.h"
 #include "gantry_cjson.h"
 #include "gantry_limits.h"
 #include "input.h"
@@ -67,7 +68,9 @@ static void keep_feed(match_run *run, uint32_t rule) {
         f->items = p;
         f->cap = cap;
     }
+    int kept = gca_keep(1);
     cJSON *copy = cJSON_Duplicate(run->event, 1);
+    gca_keep(kept);
     off_t at = ftello(f->out);
     if (!copy || at < 0) {
         cJSON_Delete(copy);
