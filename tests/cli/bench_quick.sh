@@ -22,6 +22,7 @@ echo "$out"
 fails=0
 if [ "$rc" -eq 0 ]; then echo "ok   bench/run.sh quick exits 0"; else echo "FAIL bench/run.sh quick exited $rc"; fails=1; fi
 for line in "gantry/floor (ten rules):" "10,000 vs 1,000 synthetic rules:" "-j 2 / -j 1 (ten rules):" \
+    "-j 2 / -j 1 (shipped packs):" "-j 2 / -j 1 (shipped + corr.):" \
     "cpu/wall" "machine load while running:" "ns/event       x-C"; do
     if echo "$out" | grep -qF -- "$line"; then
         echo "ok   prints \"$line\""
