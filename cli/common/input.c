@@ -185,11 +185,17 @@ static void set_chunk(gin_reader *r, char *data, size_t len) {
         r->eof = 1;
 }
 
-/* The block about to be written over, replaced by a new one when a chunk
- * still holds it. Returns 0, or -1 when memory ran out. */
-static int own_block(gin_reader *r, gin_block **block, unsigned char **data) {
+/* Where the next bytes go in the block lines are cut from: its front, or,
+ * while a chunk still holds it, after the bytes already there (a pipe
+ * delivers a line at a time: a block each would hold gigabytes), or a new
+ * block once less than a quarter is left. Returns the offset, or -1 when
+ * memory ran out. */
+static long own_block(gin_reader *r, gin_block **block, unsigned char **data) {
     if ((*block)->refs == 1)
         return 0;
+    size_t used = r->chunk ? (size_t)((unsigned char *)r->chunk - *data) + r->chunk_len : 0;
+    if (r->chunk && used <= GIN_CHUNK - GIN_CHUNK / 4)
+        return (long)used;
     gin_block *b = block_new();
     if (!b) {
         r->error = "out of memory";
@@ -213,26 +219,28 @@ static int fill(gin_reader *r) {
         }
     }
     if (r->kind == GDC_PLAIN) {
-        if (own_block(r, &r->raw_block, &r->raw) != 0)
+        long off = own_block(r, &r->raw_block, &r->raw);
+        if (off < 0)
             return -1;
-        ssize_t n = read_some(r, r->raw, GIN_CHUNK);
+        ssize_t n = read_some(r, r->raw + off, GIN_CHUNK - (size_t)off);
         if (n < 0)
             return -1;
-        set_chunk(r, (char *)r->raw, (size_t)n);
+        set_chunk(r, (char *)r->raw + off, (size_t)n);
         return 0;
     }
-    if (own_block(r, &r->out_block, &r->out) != 0)
+    long off = own_block(r, &r->out_block, &r->out);
+    if (off < 0)
         return -1;
     for (;;) {
         size_t produced = 0;
-        gdc_status st = gdc_step(r->dec, r->raw, r->raw_len, &r->raw_pos, r->out, GIN_CHUNK,
-                                 &produced, r->raw_eof);
+        gdc_status st = gdc_step(r->dec, r->raw, r->raw_len, &r->raw_pos, r->out + off,
+                                 GIN_CHUNK - (size_t)off, &produced, r->raw_eof);
         if (st == GDC_ERROR) {
             r->error = gdc_error(r->dec);
             return -1;
         }
         if (produced > 0 || st == GDC_END) {
-            set_chunk(r, (char *)r->out, produced);
+            set_chunk(r, (char *)r->out + off, produced);
             return 0;
         }
         if (r->raw_pos == r->raw_len) {
