@@ -1,0 +1,153 @@
+#!/bin/sh
+# SPDX-License-Identifier: Apache-2.0
+# The targets of issue 19 (docs/performance.md "Targets"), on one file and in
+# one run: for each workload, events/s and the ratio to the cJSON parse floor
+# measured in the same minutes, -j 2 against -j 1 (runs interleaved, so both
+# share the machine's noise), and peak memory at a quarter of the input and at
+# all of it (flat in input size). Each figure is printed next to its target
+# with "met" or "MISSED"; a miss is a finding, never a failure: the script
+# exits 0 whatever the figures.
+#
+# usage: bench/targets.sh BUILD FILE [RUNS]
+#   FILE: events, one a line (bench/run.sh passes `gen_events N 7 --k8s-only`)
+#   RUNS: best of this many runs per figure (default 5)
+#
+# Each workload is one function (workload_*), called at the end: a change
+# that adds a way to run a workload (threads, another reader) edits that
+# function or adds one, without touching the others.
+set -eu
+BUILD=$1
+FILE=$2
+RUNS=${3:-5}
+G="$BUILD/gantry"
+W="$BUILD/bench-work/targets"
+SIGMA=../shared/sigma/full
+mkdir -p "$W"
+
+EVENTS=$(wc -l <"$FILE")
+BYTES=$(wc -c <"$FILE")
+QEVENTS=$((EVENTS / 4))
+QUARTER="$W/quarter.jsonl"
+head -n "$QEVENTS" "$FILE" >"$QUARTER"
+MET=0
+TOTAL=0
+
+# awk helpers: a < b, and the smaller of two numbers ("" counts as none)
+lt() { awk -v a="$1" -v b="$2" 'BEGIN{exit !(a < b)}'; }
+min() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == "" || a < b) print a; else print b }'; }
+max() { awk -v a="$1" -v b="$2" 'BEGIN{ if (b == "" || a > b) print a; else print b }'; }
+eps() { awk -v n="$1" -v s="$2" 'BEGIN{printf "%.0f", n/s}'; }
+
+# check VALUE TARGET: V is "met" when VALUE >= TARGET, else "MISSED"; counts
+# both (not in a subshell, so the counts survive)
+check() {
+    TOTAL=$((TOTAL + 1))
+    if lt "$1" "$2"; then
+        V=MISSED
+    else
+        MET=$((MET + 1))
+        V=met
+    fi
+}
+
+row() { printf '  %-34s %16s %9s  %s\n' "$1" "$2" "$3" "$4"; }
+
+# the floor: best of RUNS, parse and free each line with cJSON
+FLOOR_S=""
+for _ in $(seq "$RUNS"); do
+    FLOOR_S=$(min "$("$BUILD/bench/parse_floor" "$FILE" | awk '{print $2}')" "$FLOOR_S")
+done
+FLOOR_EPS=$(eps "$EVENTS" "$FLOOR_S")
+
+echo "issue 19 targets: $FILE, $EVENTS events ($((BYTES / EVENTS)) bytes each), best of $RUNS runs"
+echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "cJSON parse floor: $FLOOR_EPS events/s"
+
+# one_run PACK INPUT [OPTIONS...]: one gantry match; sets R_S (matching
+# seconds), R_CPU (cpu/wall of the process) and R_RSS (peak resident KB)
+one_run() {
+    pack=$1
+    input=$2
+    shift 2
+    /usr/bin/time -f '%e %U %S' -o "$W/time.out" \
+        "$G" match -p "$pack" --count --quiet --stats "$W/stats.json" "$@" "$input" >/dev/null
+    R_S=$(jq .seconds "$W/stats.json")
+    R_RSS=$(jq .max_rss_kb "$W/stats.json")
+    R_CPU=$(awk '{ if ($1 > 0) printf "%.2f", ($2 + $3) / $1; else print "-" }' "$W/time.out")
+}
+
+# measure NAME PACK TARGET_X: the rows of one workload
+measure() {
+    name=$1
+    pack=$2
+    target=$3
+    s1="" s2="" cpu1="-" cpu2="-" rss1="" rss2="" qrss1="" qrss2=""
+    # -j 1 and -j 2 alternate, so a burst of load hits both alike
+    for _ in $(seq "$RUNS"); do
+        one_run "$pack" "$FILE" -j 1
+        if [ -z "$s1" ] || lt "$R_S" "$s1"; then s1=$R_S cpu1=$R_CPU; fi
+        rss1=$(max "$R_RSS" "$rss1")
+        one_run "$pack" "$FILE" -j 2
+        if [ -z "$s2" ] || lt "$R_S" "$s2"; then s2=$R_S cpu2=$R_CPU; fi
+        rss2=$(max "$R_RSS" "$rss2")
+    done
+    one_run "$pack" "$QUARTER" -j 1
+    qrss1=$R_RSS
+    one_run "$pack" "$QUARTER" -j 2
+    qrss2=$R_RSS
+    e1=$(eps "$EVENTS" "$s1")
+    e2=$(eps "$EVENTS" "$s2")
+    xf=$(awk -v e="$e1" -v f="$FLOOR_EPS" 'BEGIN{printf "%.2f", e/f}')
+    xj=$(awk -v a="$e2" -v b="$e1" 'BEGIN{printf "%.2f", a/b}')
+    echo
+    echo "$name"
+    row "-j 1 events/s (cpu/wall $cpu1)" "$e1" "" ""
+    check "$xf" "$target"
+    row "x cJSON floor" "$xf" ">= $(printf %.2f "$target")" "$V"
+    row "-j 2 events/s (cpu/wall $cpu2)" "$e2" "" ""
+    check "$xj" 1.80
+    row "-j 2 / -j 1" "$xj" ">= 1.80" "$V"
+    # flat: the whole input needs at most 10 % and 2 MB more than a quarter
+    for j in 1 2; do
+        if [ "$j" = 1 ]; then q=$qrss1 f=$rss1; else q=$qrss2 f=$rss2; fi
+        check "$(awk -v q="$q" -v f="$f" 'BEGIN{ print (f <= q * 1.10 + 2048) ? 1 : 0 }')" 1
+        row "peak RSS -j $j, $QEVENTS -> $EVENTS" \
+            "$(awk -v q="$q" -v f="$f" 'BEGIN{printf "%.1f -> %.1f MB", q/1024, f/1024}')" "flat" "$V"
+    done
+}
+
+# compile_pack OUT PATH...: prints the pack's rule count ("60 rules")
+compile_pack() {
+    out=$1
+    shift
+    "$G" compile -o "$out" "$@" | sed -n 's/^[^:]*: \([0-9]* rules\),.*/\1/p'
+}
+
+workload_ten() {
+    info=$(compile_pack "$W/ten.gpk" bench/rules/ten)
+    measure "ten simple Sigma rules ($info)" "$W/ten.gpk" 2.5
+}
+
+workload_shipped() {
+    # as `make demo` compiles them (rules/: the packs, their lists and the
+    # correlations; the Sigma mappings are built into the compiler)
+    info=$(compile_pack "$W/shipped.gpk" rules/lists rules/t1610 rules/doki rules/kinsing \
+        rules/correlations)
+    measure "shipped packs ($info)" "$W/shipped.gpk" 1.0
+}
+
+workload_sigma() {
+    if [ ! -d "$SIGMA/rules" ]; then
+        echo
+        echo "SigmaHQ rules/ + the ten: skipped ($SIGMA/rules absent; its four targets not measured)"
+        return 0
+    fi
+    info=$(compile_pack "$W/sigma.gpk" --placeholders empty "$SIGMA/rules" bench/rules/ten)
+    measure "SigmaHQ rules/ + the ten ($info)" "$W/sigma.gpk" 1.0
+}
+
+workload_ten
+workload_shipped
+workload_sigma
+echo
+echo "issue 19 targets met: $MET of $TOTAL (load at the end $(cut -d' ' -f1-3 /proc/loadavg); a -j 2 cpu/wall under 1.8 means the run never had two cores)"
