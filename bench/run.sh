@@ -181,6 +181,30 @@ echo "machine load while running: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min
 echo
 sh bench/targets.sh "$BUILD" "$W/k8s.jsonl" "$RUNS"
 
+# the keyword index against vectorscan over the same strings and literals
+# (bench/keywords_bench, built by `make bench`, which needs libvectorscan-dev;
+# `make check`'s quick run does not build it)
+keywords_section() {
+    pack="$BUILD/bench-work/targets/sigma.gpk"
+    echo
+    echo "keyword literals, SigmaHQ rules/ + the ten: gantry's automaton against vectorscan"
+    if [ ! -x "$BUILD/bench/keywords_bench" ]; then
+        echo "  skipped: $BUILD/bench/keywords_bench not built (make bench builds it; needs libvectorscan-dev)"
+        return 0
+    fi
+    if [ ! -f "$pack" ]; then
+        echo "  skipped: no SigmaHQ pack (../shared/sigma/full absent)"
+        return 0
+    fi
+    echo "-- the Kubernetes audit events above (their logsource class):"
+    "$BUILD/bench/keywords_bench" -r "$RUNS" "$pack" "$W/k8s.jsonl" || echo "  LITERAL SETS DIFFER"
+    echo "-- the mixed sources (Falco alerts are the events with keyword literals):"
+    "$BUILD/bench/keywords_bench" -r "$RUNS" "$pack" "$W/mixed.log" || echo "  LITERAL SETS DIFFER"
+    echo "-- the Kubernetes audit events against every rule's keywords (-a, as for events of no known source under --logsource-any):"
+    "$BUILD/bench/keywords_bench" -r "$RUNS" -a "$pack" "$W/k8s.jsonl" || echo "  LITERAL SETS DIFFER"
+}
+keywords_section
+
 echo
 echo "embedding, shipped packs over the mixed sources ($(wc -l <"$W/mixed.log") lines), per event:"
 sh bench/bindings.sh "$BUILD" "$W/shipped.gpk" "$W/mixed.log"
