@@ -396,26 +396,29 @@ int main(int argc, char **argv) {
     for (unsigned c = 0; c < GLS_MAX_CLASSES; c++)
         if (B.cls[c].have && B.cls[c].k.lower)
             dfa = 0;
-    printf("keyword literals: %zu events, %zu with keyword literals to scan (up to %u literals a "
-           "class, automaton %s), %zu strings, %.0f bytes an event\n",
-           B.nev, scanned, nlits, dfa ? "a DFA" : "too large for a DFA", strings,
-           scanned ? (double)bytes / (double)scanned : 0.0);
-    printf("  %-38s %12s %9s %10s %12s\n", "method (best of runs)", "events/s", "MB/s", "ns/event",
-           "literal hits");
-    for (int h = 0; h < M_COUNT; h++)
-        printf("  %-38s %12.0f %9.1f %10.0f %12llu\n", method_name[h],
-               best[h] > 0 ? (double)scanned / best[h] : 0.0,
-               best[h] > 0 ? (double)bytes / best[h] / 1e6 : 0.0,
-               scanned ? best[h] * 1e9 / (double)scanned : 0.0, hits[h]);
-    if (scanned == 0)
-        printf("  (no event of these inputs has keyword literals to scan: nothing to compare)\n");
-    else
-        printf(
-            "  vectorscan / automaton: %.2f per string, %.2f joined (above 1: vectorscan faster)\n",
-            best[M_AC] / best[M_HS_EACH], best[M_AC] / best[M_HS_JOINED]);
-    printf("  vectorscan databases: %.1f ms to compile and allocate scratch (load time, if "
-           "adopted)\n",
-           B.compile_s * 1e3);
+    if (scanned == 0) {
+        /* the events' logsource classes run no rule with keyword substrings */
+        printf("keyword literals: %zu events, none with keyword literals to scan: nothing to "
+               "compare\n",
+               B.nev);
+    } else {
+        printf("keyword literals: %zu events, %zu with keyword literals to scan (up to %u "
+               "literals a class, automaton %s), %zu strings, %.0f bytes an event\n",
+               B.nev, scanned, nlits, dfa ? "a DFA" : "too large for a DFA", strings,
+               (double)bytes / (double)scanned);
+        printf("  %-38s %12s %9s %10s %12s\n", "method (best of runs)", "events/s", "MB/s",
+               "ns/event", "literal hits");
+        for (int h = 0; h < M_COUNT; h++)
+            printf("  %-38s %12.0f %9.1f %10.0f %12llu\n", method_name[h],
+                   (double)scanned / best[h], (double)bytes / best[h] / 1e6,
+                   best[h] * 1e9 / (double)scanned, hits[h]);
+        printf("  vectorscan / automaton: %.2f per string, %.2f joined (above 1: vectorscan "
+               "faster)\n",
+               best[M_AC] / best[M_HS_EACH], best[M_AC] / best[M_HS_JOINED]);
+        printf("  vectorscan databases: %.1f ms to compile and allocate scratch (load time, if "
+               "adopted)\n",
+               B.compile_s * 1e3);
+    }
     printf("literal sets: identical in %zu of %zu events\n", same, B.nev);
 
     for (unsigned c = 0; c < GLS_MAX_CLASSES; c++) {

@@ -3,8 +3,8 @@
 # gantry-test: plain-only
 # `make bench` must never rot: run its quick mode (about a minute) and check
 # that it completes and prints the ratio lines and issue 19's target rows. A
-# benchmark prints figures; nothing here asserts a speed. Skipped in the sanitizer build, whose timings mean
-# nothing.
+# benchmark prints figures; nothing here asserts a speed. Skipped in the
+# sanitizer build, whose timings mean nothing.
 set -u
 BUILD=${BUILD:-build}
 SAN=${SAN:-0}
