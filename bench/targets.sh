@@ -55,6 +55,18 @@ row() { printf '  %-34s %16s %9s  %s\n' "$1" "$2" "$3" "$4"; }
 echo "issue 19 targets: $FILE, $EVENTS events ($((BYTES / EVENTS)) bytes each), best of $RUNS runs"
 echo "machine: $(nproc) cores, $(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# timed COMMAND...: runs it, leaving "wall user system" seconds in time.out
+# ("0 0 0" without /usr/bin/time: Debian's `time` package; the CPU figures
+# then print as "-")
+timed() {
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f '%e %U %S' -o "$W/time.out" "$@"
+    else
+        echo "0 0 0" >"$W/time.out"
+        "$@"
+    fi
+}
+
 # one_run PACK INPUT [OPTIONS...]: one gantry match; sets R_S (matching
 # seconds), R_CPU (cpu/wall of the process), R_CPUS (its CPU seconds) and
 # R_RSS (peak resident KB)
@@ -62,8 +74,7 @@ one_run() {
     pack=$1
     input=$2
     shift 2
-    /usr/bin/time -f '%e %U %S' -o "$W/time.out" \
-        "$G" match -p "$pack" --count --quiet --stats "$W/stats.json" "$@" "$input" >/dev/null
+    timed "$G" match -p "$pack" --count --quiet --stats "$W/stats.json" "$@" "$input" >/dev/null
     R_S=$(jq .seconds "$W/stats.json")
     R_RSS=$(jq .max_rss_kb "$W/stats.json")
     R_CPU=$(awk '{ if ($1 > 0) printf "%.2f", ($2 + $3) / $1; else print "-" }' "$W/time.out")
@@ -73,7 +84,7 @@ one_run() {
 # floor_run: the cJSON parse floor over FILE (parse and free each line); sets
 # F_S (parsing seconds) and F_CPUS (CPU seconds of the whole process)
 floor_run() {
-    /usr/bin/time -f '%e %U %S' -o "$W/time.out" "$BUILD/bench/parse_floor" "$FILE" >"$W/floor.out"
+    timed "$BUILD/bench/parse_floor" "$FILE" >"$W/floor.out"
     F_S=$(awk '{print $2}' "$W/floor.out")
     F_CPUS=$(awk '{ print $2 + $3 }' "$W/time.out")
 }
@@ -108,7 +119,7 @@ measure() {
     xf=$(awk -v e="$e1" -v f="$fe" 'BEGIN{printf "%.2f", e/f}')
     # the same ratio from CPU seconds of the two processes (start-up and
     # pack load included): it holds when the runs had to wait for a core
-    xcpu=$(awk -v g="$cpus1" -v f="$fcpus" 'BEGIN{ if (g > 0) printf "%.2f", f/g; else print "-" }')
+    xcpu=$(awk -v g="$cpus1" -v f="$fcpus" 'BEGIN{ if (g > 0 && f > 0) printf "%.2f", f/g; else print "-" }')
     xj=$(awk -v a="$e2" -v b="$e1" 'BEGIN{printf "%.2f", a/b}')
     echo
     echo "$name"
