@@ -83,6 +83,7 @@ adds_up concat "$lines" 3 1 2
 # Strings holding brackets, escaped quotes and backslashes, at several
 # offsets of the document scan's 16-byte blocks: they never end a document,
 # so two documents on one line are still two events, read whole.
+# shellcheck disable=SC1003 # a literal backslash ends the string
 odd='x}]{["\\'
 for pad in "" a ab abcdefghijklmno; do
     jq -cn --arg n "$pad$odd$odd\\\"]}" --arg u "/api/$pad{[\\\"}]" \
