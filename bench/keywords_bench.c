@@ -90,10 +90,13 @@ static void *grow(void *p, size_t *cap, size_t need, size_t size) {
 
 static void add_string(const char *s, size_t n) {
     B.text = grow(B.text, &B.text_cap, B.text_len + n + 1, 1);
+    size_t cap = B.str_cap;
     B.offs = grow(B.offs, &B.str_cap, B.nstr + 1, sizeof *B.offs);
-    B.lens = realloc(B.lens, B.str_cap * sizeof *B.lens);
-    if (!B.lens)
-        exit(2);
+    if (B.str_cap != cap) {
+        B.lens = realloc(B.lens, B.str_cap * sizeof *B.lens);
+        if (!B.lens)
+            exit(2);
+    }
     memcpy(B.text + B.text_len, s, n);
     B.offs[B.nstr] = B.text_len;
     B.lens[B.nstr++] = n;
