@@ -65,8 +65,8 @@ static int grow(void **items, size_t *cap, size_t count, size_t size, size_t fir
     return 0;
 }
 
-/* The unit's text is kept by reference when it lies in the block `held`
- * (the reader's block of the line just read), else copied. */
+/* The unit's text is kept by reference when it lies in `line` (given only
+ * when the chunk holds the reader's block of that line), else copied. */
 static int chunk_add_unit(gmr_chunk *c, const gjd_unit *u, const char *line, size_t line_len) {
     if (grow((void **)&c->lines, &c->lines_cap, c->nlines, sizeof *c->lines, 256) != 0)
         return -1;
