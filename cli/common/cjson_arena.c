@@ -50,7 +50,7 @@ typedef struct header {
 } header;
 
 static _Thread_local struct {
-    block *lanes[2]; /* the current block of each lane; current is one of them */
+    block *lanes[2]; /* the current block of each lane (1: kept copies, gca_keep) */
     int lane;
     block *cache[CACHE_BLOCKS];
     size_t cached;
