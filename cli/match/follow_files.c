@@ -39,12 +39,18 @@ struct gmr_ffile {
     uint64_t covered;         /* the last line the normalizer accounted for */
     char *buf;                /* bytes after the last complete line */
     size_t len, cap;
-    int skipping; /* inside a line longer than --max-line-bytes */
-    uint32_t head_len, head_crc;
+    int skipping;                     /* inside a line longer than --max-line-bytes */
+    unsigned char head[GMR_HEAD_MAX]; /* the file's first bytes, as seen */
+    size_t head_len;
+    /* A new file of a directory that may be a copy of another: its first
+     * bytes are so far the beginning of another file's (a copy being
+     * written); it is not read until that is decided. */
+    int pending;
     gmr_ffile *parked_on; /* a copy of that file: not read while it is */
     /* after a truncation: what the file was, for a copy that turns up */
     struct {
-        uint32_t head_len, head_crc;
+        unsigned char head[GMR_HEAD_MAX];
+        size_t head_len;
         uint64_t done, done_line;
     } before;
     gantry_normalizer *norm;
@@ -154,12 +160,10 @@ static int head_kept(gmr_ffile *f) {
     size_t n;
     if (read_head(f, head, &n) != 0)
         return 1; /* unreadable now: nothing to compare, try again later */
-    if (n < f->head_len || gmr_crc32(head, f->head_len) != f->head_crc)
+    if (n < f->head_len || memcmp(head, f->head, f->head_len) != 0)
         return 0;
-    if (n > f->head_len) {
-        f->head_len = (uint32_t)n;
-        f->head_crc = gmr_crc32(head, n);
-    }
+    memcpy(f->head, head, n);
+    f->head_len = n;
     return 1;
 }
 
@@ -197,16 +201,54 @@ static void unpark_copies(gmr_follower *fl, const gmr_ffile *f, uint64_t done, u
 static void truncated(gmr_follower *fl, gmr_ffile *f) {
     say(fl, f->path, "truncated; reading it again from the start");
     release_held(fl, f);
+    memcpy(f->before.head, f->head, f->head_len);
     f->before.head_len = f->head_len;
-    f->before.head_crc = f->head_crc;
     f->before.done = f->done;
     f->before.done_line = f->done_line;
     unpark_copies(fl, f, f->done, f->done_line);
     f->parked_on = NULL;
+    f->pending = 0;
     gjd_reset(f->split, gmr_documents_allowed(fl->run));
     reset_reading(f, 0, 0);
     f->head_len = 0;
-    f->head_crc = gmr_crc32("", 0);
+}
+
+static int begins(const unsigned char *head, size_t n, const unsigned char *of, size_t of_len) {
+    return of_len > 0 && memcmp(head, of, n < of_len ? n : of_len) == 0;
+}
+
+/* A file whose beginning is that of another file of the operand is a copy
+ * of it (copy-truncate rotation copies the file, then empties it): it is
+ * parked on the original while that is read, or, when the original was
+ * emptied already, read from where the original had been read to. While
+ * its bytes so far are only a beginning of another file's, it waits. */
+static void place_copy(gmr_follower *fl, gmr_ffile *f) {
+    int wait = 0;
+    for (size_t i = 0; i < fl->count; i++) {
+        gmr_ffile *o = fl->files[i];
+        if (o == f || o->operand != f->operand || o->parked_on || o->pending)
+            continue;
+        if (begins(f->head, f->head_len, o->head, o->head_len)) {
+            if (f->head_len < o->head_len) {
+                wait = 1;
+                continue;
+            }
+            f->parked_on = o;
+            f->pending = 0;
+            return;
+        }
+        if (begins(f->head, f->head_len, o->before.head, o->before.head_len)) {
+            if (f->head_len < o->before.head_len) {
+                wait = 1;
+                continue;
+            }
+            reset_reading(f, o->before.done, o->before.done_line);
+            o->before.head_len = 0; /* one copy takes the rest over */
+            f->pending = 0;
+            return;
+        }
+    }
+    f->pending = wait;
 }
 
 /* Reads one chunk of f and matches its complete lines. Returns the bytes
@@ -217,7 +259,9 @@ static size_t read_chunk(gmr_follower *fl, gmr_ffile *f, int finish) {
         return 0;
     if ((uint64_t)st.st_size < f->rpos || !head_kept(f))
         truncated(fl, f);
-    if (f->parked_on)
+    if (f->pending)
+        place_copy(fl, f);
+    if (f->parked_on || f->pending)
         return 0;
     if (f->cap - f->len < CHUNK) {
         char *p = realloc(f->buf, f->len + CHUNK);
@@ -299,32 +343,9 @@ static gmr_ffile *find_inode(const gmr_follower *fl, size_t op, uint64_t dev, ui
     return NULL;
 }
 
-/* A file whose beginning is that of another file of the operand is a copy
- * of it (copy-truncate rotation copies the file, then empties it): it is
- * parked on the original while that is read, or, when the original was
- * emptied already, read from where the original had been read to. */
-static void place_copy(gmr_follower *fl, gmr_ffile *f, const unsigned char *head, size_t n) {
-    for (size_t i = 0; i < fl->count; i++) {
-        gmr_ffile *o = fl->files[i];
-        if (o == f || o->operand != f->operand || o->parked_on)
-            continue;
-        if (o->head_len > 0 && n >= o->head_len && gmr_crc32(head, o->head_len) == o->head_crc) {
-            f->parked_on = o;
-            return;
-        }
-        if (o->before.head_len > 0 && n >= o->before.head_len &&
-            gmr_crc32(head, o->before.head_len) == o->before.head_crc) {
-            reset_reading(f, o->before.done, o->before.done_line);
-            o->before.head_len = 0; /* one copy takes the rest over */
-            return;
-        }
-    }
-}
-
 /* Where a file recorded in the --state goes on from, when it is the same
  * file: same inode and same first bytes. */
-static int restore_position(gmr_follower *fl, gmr_ffile *f, const unsigned char *head, size_t n,
-                            uint64_t size) {
+static int restore_position(gmr_follower *fl, gmr_ffile *f, uint64_t size) {
     if (!fl->restore)
         return 0;
     for (size_t i = 0; i < fl->restore->count; i++) {
@@ -332,7 +353,7 @@ static int restore_position(gmr_follower *fl, gmr_ffile *f, const unsigned char 
         if (s->used || s->operand != f->operand || s->dev != f->dev || s->ino != f->ino)
             continue;
         s->used = 1;
-        if (n < s->head_len || gmr_crc32(head, s->head_len) != s->head_crc) {
+        if (f->head_len < s->head_len || gmr_crc32(f->head, s->head_len) != s->head_crc) {
             say(fl, f->path,
                 "not the file --state recorded (same inode, other contents); "
                 "reading it from the start");
@@ -393,15 +414,10 @@ static int add_file(gmr_follower *fl, size_t op, const char *path) {
     f->dev = (uint64_t)st.st_dev;
     f->ino = (uint64_t)st.st_ino;
     gjd_reset(f->split, gmr_documents_allowed(fl->run));
-    unsigned char head[GMR_HEAD_MAX];
-    size_t n = 0;
-    if (read_head(f, head, &n) != 0)
-        n = 0;
-    f->head_len = (uint32_t)n;
-    f->head_crc = gmr_crc32(head, n);
-    int restored = restore_position(fl, f, head, n, (uint64_t)st.st_size);
-    if (restored != 1)
-        place_copy(fl, f, head, n);
+    if (read_head(f, f->head, &f->head_len) != 0)
+        f->head_len = 0;
+    if (restore_position(fl, f, (uint64_t)st.st_size) != 1 && fl->is_dir[op])
+        place_copy(fl, f);
     f->seen = 1;
     fl->files[fl->count++] = f;
     fl->run->stats.files++;
@@ -415,7 +431,7 @@ static void watch(gmr_follower *fl, size_t op) {
     char *dir = NULL;
     if (!fl->is_dir[op]) {
         const char *slash = strrchr(path, '/');
-        dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+        dir = !slash ? strdup(".") : strndup(path, slash == path ? 1 : (size_t)(slash - path));
         if (!dir)
             return;
         path = dir;
@@ -597,9 +613,9 @@ int gmr_ff_snapshot(const gmr_follower *fl, gmr_fstate *out) {
                                .ino = f->ino,
                                .offset = f->done,
                                .line = f->done_line,
-                               .head_len = f->head_len,
-                               .head_crc = f->head_crc,
-                               .parked = f->parked_on != NULL};
+                               .head_len = (uint32_t)f->head_len,
+                               .head_crc = gmr_crc32(f->head, f->head_len),
+                               .parked = f->parked_on != NULL || f->pending};
         /* a parked copy goes on where its original is: once that is gone,
          * the copy holds the rest */
         struct stat st;
