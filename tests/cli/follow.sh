@@ -131,10 +131,12 @@ ev a2 get >>"$T/a.log"
 start a -p "$T/delete.gpk" "$T/a.log"
 wait_ids "$T/a.out" a1
 check "(a) what the file holds at the start is matched" $?
-ev a3 >>"$T/a.log"
-printf '%s' "$(ev a4)" >>"$T/a.log" # no newline yet: not a line
+# a3 and the start of a4 in one write: a4 has no newline yet, not a line
+printf '%s\n%s' "$(ev a3)" "$(ev a4)" >>"$T/a.log"
 wait_ids "$T/a.out" a3
 check "(a) an appended line is matched while gantry runs" $?
+! grep -q '"a4"' "$T/a.out"
+check "(a) a partial last line is not matched before its newline" $?
 printf '\n' >>"$T/a.log"
 wait_ids "$T/a.out" a4
 check "(a) a partial last line is matched once its newline comes" $?
