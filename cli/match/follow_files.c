@@ -566,7 +566,8 @@ static void scan_dir(gmr_follower *fl, size_t op) {
         list[count++] = (entry){path, st.st_mtim};
     }
     closedir(dir);
-    qsort(list, count, sizeof *list, by_age);
+    if (count > 1)
+        qsort(list, count, sizeof *list, by_age);
     for (size_t i = 0; i < count; i++) {
         add_file(fl, op, list[i].name);
         free(list[i].name);
