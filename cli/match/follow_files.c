@@ -445,10 +445,55 @@ static void watch(gmr_follower *fl, size_t op) {
     free(dir);
 }
 
+static char *join(const char *dir, const char *name);
+
+/* A file operand rotated by rename while gantry was stopped: the file the
+ * state names is looked for beside the path under another name, and its
+ * rest is read before the file that now has the name. */
+static void recover_rotated(gmr_follower *fl, size_t op) {
+    const char *path = fl->operands[op];
+    struct stat now;
+    int have_now = stat(path, &now) == 0;
+    for (size_t i = 0; i < fl->restore->count; i++) {
+        const gmr_fstate_file *s = &fl->restore->files[i];
+        if (s->used || s->operand != op ||
+            (have_now && (uint64_t)now.st_dev == s->dev && (uint64_t)now.st_ino == s->ino))
+            continue;
+        const char *slash = strrchr(path, '/');
+        char *dirpath =
+            !slash ? strdup(".") : strndup(path, slash == path ? 1 : (size_t)(slash - path));
+        DIR *dir = dirpath ? opendir(dirpath) : NULL;
+        struct dirent *de;
+        char *found = NULL;
+        while (dir && !found && (de = readdir(dir)) != NULL) {
+            struct stat st;
+            if (fstatat(dirfd(dir), de->d_name, &st, 0) == 0 && S_ISREG(st.st_mode) &&
+                (uint64_t)st.st_dev == s->dev && (uint64_t)st.st_ino == s->ino)
+                found = join(dirpath, de->d_name);
+        }
+        if (dir)
+            closedir(dir);
+        free(dirpath);
+        if (!found)
+            continue;
+        size_t before = fl->count;
+        if (add_file(fl, op, found) == 0 && fl->count > before) {
+            char what[512];
+            snprintf(what, sizeof what,
+                     "rotated while gantry was stopped: reading the rest of it as %s", found);
+            say(fl, path, what);
+            finish_file(fl, fl->count - 1);
+        }
+        free(found);
+    }
+}
+
 static void scan_file(gmr_follower *fl, size_t op) {
     const char *path = fl->operands[op];
     struct stat st;
     gmr_ffile *open_one = NULL;
+    if (fl->restore)
+        recover_rotated(fl, op);
     for (size_t i = 0; i < fl->count && !open_one; i++)
         if (fl->files[i]->operand == op)
             open_one = fl->files[i];
@@ -509,6 +554,17 @@ static int skipped_name(const char *name) {
     return 0;
 }
 
+/* gantry's own files in a followed directory are not input: its output
+ * would match itself again, its state file is no log. */
+static int own_file(const gmr_follower *fl, const struct stat *st) {
+    struct stat own;
+    if (fstat(STDOUT_FILENO, &own) == 0 && S_ISREG(own.st_mode) && own.st_dev == st->st_dev &&
+        own.st_ino == st->st_ino)
+        return 1;
+    return fl->cfg->follow_state && stat(fl->cfg->follow_state, &own) == 0 &&
+           own.st_dev == st->st_dev && own.st_ino == st->st_ino;
+}
+
 static char *join(const char *dir, const char *name) {
     size_t n = strlen(dir) + strlen(name) + 2;
     char *p = malloc(n);
@@ -536,7 +592,7 @@ static void scan_dir(gmr_follower *fl, size_t op) {
     while ((de = readdir(dir)) != NULL) {
         struct stat st;
         if (skipped_name(de->d_name) || fstatat(dirfd(dir), de->d_name, &st, 0) != 0 ||
-            !S_ISREG(st.st_mode))
+            !S_ISREG(st.st_mode) || own_file(fl, &st))
             continue;
         gmr_ffile *known = find_inode(fl, op, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
         char *path = join(dirpath, de->d_name);

@@ -276,6 +276,26 @@ same "(e) directory: every line matched exactly once over both runs" "$T/e3.all"
     $(i=1; while [ $i -le 401 ]; do echo "f$i"; i=$((i + 1)); done)
 echo "     first run: $(ids "$T/e3.out" | wc -l) of 401"
 
+# a file operand rotated by rename while gantry is stopped: the state's
+# file is found beside it by its inode and its rest read first
+mkdir "$T/r"
+ev r1 >"$T/r/app.log"
+start r1 -p "$T/delete.gpk" --state "$T/r.state" "$T/r/app.log"
+wait_ids "$T/r1.out" r1
+stop
+ev r2 >>"$T/r/app.log"
+mv "$T/r/app.log" "$T/r/app.log.1"
+ev r3 >>"$T/r/app.log.1"
+ev r4 >"$T/r/app.log"
+start r2 -p "$T/delete.gpk" --state "$T/r.state" "$T/r/app.log"
+wait_ids "$T/r2.out" r2 r3 r4
+stop
+cat "$T/r1.out" "$T/r2.out" >"$T/r.all"
+same "(e) a file rotated while gantry was stopped: its rest, then the new file, once each" \
+    "$T/r.all" r1 r2 r3 r4
+grep -q "rotated while gantry was stopped" "$T/r2.err"
+check "(e) ... and stderr says so" $?
+
 # ---- (f) state files that are refused ----
 refused() { # refused NAME STATE-FILE TEXT
     # a state taken by mistake would follow forever: the watchdog ends it
@@ -393,5 +413,19 @@ start h2 -p "$T/delete.gpk" --state "$T/h.state" "$T/h/"
 wait_ids "$T/h2.out" h10 h11
 stop
 same "(h) directory restart: only the new lines" "$T/h2.out" h10 h11
+
+# gantry's own output and state file in a followed directory are not input
+mkdir "$T/o"
+"$GANTRY" match -p "$T/delete.gpk" --format jsonl --line-buffered --follow --state "$T/o/st" \
+    --stats "$T/o.stats" "$T/o" >"$T/o/alerts.jsonl" 2>"$T/o.err" &
+pid=$!
+pids="$pids $pid"
+ev o1 >"$T/o/app.log"
+wait_ids "$T/o/alerts.jsonl" o1
+ev o2 >>"$T/o/app.log"
+wait_ids "$T/o/alerts.jsonl" o2
+stop
+jq -e '.lines == 2' "$T/o.stats" >/dev/null
+check "a followed directory holding gantry's output and state: only the log is read" $?
 
 [ $fails -eq 0 ]
