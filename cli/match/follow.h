@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /* `gantry match --follow`: inputs read as they grow, across rotation
- * (follow_files.c), the run that survives a SIGHUP reload (follow.c) and
+ * (follow_files.c reads, follow_scan.c looks at the operands), the run
+ * that survives a SIGHUP reload (follow.c) and
  * the --state file that lets a restart go on where the last run stopped
  * (follow_state.c). docs/live.md is the user's side. Module prefix: gmr_. */
 #ifndef GANTRY_CLI_FOLLOW_H

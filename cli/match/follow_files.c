@@ -7,70 +7,29 @@
  * was truncated (copy-truncate rotation) and is read again from the start.
  * Only complete lines are matched; a partial last line waits for its
  * newline, except in a file that is finished (replaced or deleted). */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "follow.h"
+#include "follow_files.h"
 
 #define CHUNK (64u * 1024u)
 
-/* What an operand was last said to be on stderr, so each state is told once. */
-enum { SAID_NOTHING, SAID_WAITING, SAID_GONE, SAID_UNREADABLE };
-
-typedef struct group_state {
-    unsigned char bytes[sizeof(((match_run *)0)->group)];
-} group_state;
-
-struct gmr_ffile {
-    char *path;
-    size_t operand;
-    int fd;
-    uint64_t dev, ino;
-    uint64_t rpos;            /* bytes of the file read into buf so far */
-    uint64_t done, done_line; /* every line before `done` is matched and written */
-    uint64_t line;            /* lines given to the splitter */
-    uint64_t covered;         /* the last line the normalizer accounted for */
-    char *buf;                /* bytes after the last complete line */
-    size_t len, cap;
-    int skipping;                     /* inside a line longer than --max-line-bytes */
-    unsigned char head[GMR_HEAD_MAX]; /* the file's first bytes, as seen */
-    size_t head_len;
-    /* A new file of a directory that may be a copy of another: its first
-     * bytes are so far the beginning of another file's (a copy being
-     * written); it is not read until that is decided. */
-    int pending;
-    gmr_ffile *parked_on; /* a copy of that file: not read while it is */
-    /* after a truncation: what the file was, for a copy that turns up */
-    struct {
-        unsigned char head[GMR_HEAD_MAX];
-        size_t head_len;
-        uint64_t done, done_line;
-    } before;
-    gantry_normalizer *norm;
-    gjd_splitter *split;
-    group_state group;
-    int seen; /* found by the current scan */
-};
-
-static void say(const gmr_follower *fl, const char *path, const char *what) {
+void gmr_ff_say(const gmr_follower *fl, const char *path, const char *what) {
     if (!fl->cfg->quiet)
         fprintf(stderr, "gantry match: %s: %s\n", path, what);
 }
 
-/* The operand's state changed to `state`: tell it once. */
-static void tell(gmr_follower *fl, size_t op, int state, const char *what) {
+void gmr_ff_tell(gmr_follower *fl, size_t op, int state, const char *what) {
     if (fl->said[op] == state)
         return;
     fl->said[op] = state;
     if (state != SAID_NOTHING)
-        say(fl, fl->operands[op], what);
+        gmr_ff_say(fl, fl->operands[op], what);
 }
 
 /* Makes the run read this file's lines next: its name in the output, its
@@ -199,7 +158,7 @@ static void unpark_copies(gmr_follower *fl, const gmr_ffile *f, uint64_t done, u
 }
 
 static void truncated(gmr_follower *fl, gmr_ffile *f) {
-    say(fl, f->path, "truncated; reading it again from the start");
+    gmr_ff_say(fl, f->path, "truncated; reading it again from the start");
     release_held(fl, f);
     memcpy(f->before.head, f->head, f->head_len);
     f->before.head_len = f->head_len;
@@ -278,7 +237,7 @@ static size_t read_chunk(gmr_follower *fl, gmr_ffile *f, int finish) {
         n = pread(f->fd, f->buf + f->len, CHUNK, (off_t)f->rpos);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        say(fl, f->path, strerror(errno));
+        gmr_ff_say(fl, f->path, strerror(errno));
         return 0;
     }
     f->rpos += (uint64_t)n;
@@ -312,9 +271,7 @@ static void free_file(gmr_ffile *f) {
     free(f);
 }
 
-/* The file was replaced or deleted: its rest is read and matched now, and
- * it is dropped. */
-static void finish_file(gmr_follower *fl, size_t index) {
+void gmr_ff_finish(gmr_follower *fl, size_t index) {
     gmr_ffile *f = fl->files[index];
     if (!f->parked_on) {
         while (read_chunk(fl, f, 1) > 0 && !fl->failed)
@@ -334,7 +291,7 @@ static void finish_file(gmr_follower *fl, size_t index) {
     fl->count--;
 }
 
-static gmr_ffile *find_inode(const gmr_follower *fl, size_t op, uint64_t dev, uint64_t ino) {
+gmr_ffile *gmr_ff_find(const gmr_follower *fl, size_t op, uint64_t dev, uint64_t ino) {
     for (size_t i = 0; i < fl->count; i++) {
         gmr_ffile *f = fl->files[i];
         if (f->operand == op && f->dev == dev && f->ino == ino)
@@ -354,13 +311,14 @@ static int restore_position(gmr_follower *fl, gmr_ffile *f, uint64_t size) {
             continue;
         s->used = 1;
         if (f->head_len < s->head_len || gmr_crc32(f->head, s->head_len) != s->head_crc) {
-            say(fl, f->path,
-                "not the file --state recorded (same inode, other contents); "
-                "reading it from the start");
+            gmr_ff_say(fl, f->path,
+                       "not the file --state recorded (same inode, other contents); "
+                       "reading it from the start");
             return 0;
         }
         if (size < s->offset) {
-            say(fl, f->path, "truncated since --state was written; reading it from the start");
+            gmr_ff_say(fl, f->path,
+                       "truncated since --state was written; reading it from the start");
             return 0;
         }
         reset_reading(f, s->offset, s->line);
@@ -369,19 +327,20 @@ static int restore_position(gmr_follower *fl, gmr_ffile *f, uint64_t size) {
     return 0;
 }
 
-static int add_file(gmr_follower *fl, size_t op, const char *path) {
+int gmr_ff_add(gmr_follower *fl, size_t op, const char *path) {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         if (!fl->is_dir[op])
-            tell(fl, op, SAID_UNREADABLE,
-                 fd < 0 ? strerror(errno)
-                        : "not a regular file: --follow reads files (a pipe is read without it)");
+            gmr_ff_tell(
+                fl, op, SAID_UNREADABLE,
+                fd < 0 ? strerror(errno)
+                       : "not a regular file: --follow reads files (a pipe is read without it)");
         if (fd >= 0)
             close(fd);
         return -1;
     }
-    if (find_inode(fl, op, (uint64_t)st.st_dev, (uint64_t)st.st_ino)) {
+    if (gmr_ff_find(fl, op, (uint64_t)st.st_dev, (uint64_t)st.st_ino)) {
         close(fd); /* raced with a rename: already followed */
         return 0;
     }
@@ -422,228 +381,6 @@ static int add_file(gmr_follower *fl, size_t op, const char *path) {
     fl->files[fl->count++] = f;
     fl->run->stats.files++;
     return 0;
-}
-
-static void watch(gmr_follower *fl, size_t op) {
-    if (fl->inotify_fd < 0 || fl->wd[op] >= 0)
-        return;
-    const char *path = fl->operands[op];
-    char *dir = NULL;
-    if (!fl->is_dir[op]) {
-        const char *slash = strrchr(path, '/');
-        dir = !slash ? strdup(".") : strndup(path, slash == path ? 1 : (size_t)(slash - path));
-        if (!dir)
-            return;
-        path = dir;
-    }
-    /* Events on the directory and on each file in it: a change of either
-     * wakes the loop; a directory not there yet is looked for by polling. */
-    fl->wd[op] =
-        inotify_add_watch(fl->inotify_fd, path,
-                          IN_MODIFY | IN_ATTRIB | IN_CREATE | IN_DELETE | IN_MOVED_FROM |
-                              IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_CLOSE_WRITE);
-    free(dir);
-}
-
-static char *join(const char *dir, const char *name);
-
-/* A file operand rotated by rename while gantry was stopped: the file the
- * state names is looked for beside the path under another name, and its
- * rest is read before the file that now has the name. */
-static void recover_rotated(gmr_follower *fl, size_t op) {
-    const char *path = fl->operands[op];
-    struct stat now;
-    int have_now = stat(path, &now) == 0;
-    for (size_t i = 0; i < fl->restore->count; i++) {
-        const gmr_fstate_file *s = &fl->restore->files[i];
-        if (s->used || s->operand != op ||
-            (have_now && (uint64_t)now.st_dev == s->dev && (uint64_t)now.st_ino == s->ino))
-            continue;
-        const char *slash = strrchr(path, '/');
-        char *dirpath =
-            !slash ? strdup(".") : strndup(path, slash == path ? 1 : (size_t)(slash - path));
-        DIR *dir = dirpath ? opendir(dirpath) : NULL;
-        struct dirent *de;
-        char *found = NULL;
-        while (dir && !found && (de = readdir(dir)) != NULL) {
-            struct stat st;
-            if (fstatat(dirfd(dir), de->d_name, &st, 0) == 0 && S_ISREG(st.st_mode) &&
-                (uint64_t)st.st_dev == s->dev && (uint64_t)st.st_ino == s->ino)
-                found = join(dirpath, de->d_name);
-        }
-        if (dir)
-            closedir(dir);
-        free(dirpath);
-        if (!found)
-            continue;
-        size_t before = fl->count;
-        if (add_file(fl, op, found) == 0 && fl->count > before) {
-            char what[512];
-            snprintf(what, sizeof what,
-                     "rotated while gantry was stopped: reading the rest of it as %s", found);
-            say(fl, path, what);
-            finish_file(fl, fl->count - 1);
-        }
-        free(found);
-    }
-}
-
-static void scan_file(gmr_follower *fl, size_t op) {
-    const char *path = fl->operands[op];
-    struct stat st;
-    gmr_ffile *open_one = NULL;
-    if (fl->restore)
-        recover_rotated(fl, op);
-    for (size_t i = 0; i < fl->count && !open_one; i++)
-        if (fl->files[i]->operand == op)
-            open_one = fl->files[i];
-    if (stat(path, &st) != 0) {
-        if (open_one) {
-            struct stat ost;
-            /* renamed away: still read until a new file takes the name */
-            open_one->seen = fstat(open_one->fd, &ost) == 0 && ost.st_nlink > 0;
-            tell(fl, op, SAID_GONE, "gone (renamed or deleted); waiting for it to appear again");
-        } else if (fl->said[op] != SAID_GONE) {
-            tell(fl, op, SAID_WAITING,
-                 errno == ENOENT ? "does not exist yet; waiting for it" : strerror(errno));
-        }
-        return;
-    }
-    if (open_one && open_one->dev == (uint64_t)st.st_dev && open_one->ino == (uint64_t)st.st_ino) {
-        open_one->seen = 1;
-        return;
-    }
-    /* Replaced by another file: the old one is read to its end first. */
-    if (open_one)
-        for (size_t i = 0; i < fl->count; i++)
-            if (fl->files[i] == open_one)
-                finish_file(fl, i);
-    if (add_file(fl, op, path) == 0)
-        tell(fl, op, SAID_NOTHING, NULL);
-    if (fl->said[op] == SAID_NOTHING && open_one)
-        say(fl, path, "replaced by a new file (rotated); reading the new one");
-}
-
-typedef struct entry {
-    char *name;
-    struct timespec mtime;
-} entry;
-
-/* Oldest first: rotated files hold the earlier lines. */
-static int by_age(const void *a, const void *b) {
-    const entry *x = a, *y = b;
-    if (x->mtime.tv_sec != y->mtime.tv_sec)
-        return x->mtime.tv_sec < y->mtime.tv_sec ? -1 : 1;
-    if (x->mtime.tv_nsec != y->mtime.tv_nsec)
-        return x->mtime.tv_nsec < y->mtime.tv_nsec ? -1 : 1;
-    return strcmp(x->name, y->name);
-}
-
-/* Compressed files in a log directory are rotated files packed after they
- * were read: their lines came through the file they were. */
-static int skipped_name(const char *name) {
-    static const char *const suffixes[] = {".gz", ".xz", ".zst", ".bz2", ".zip", ".md", ".tmp"};
-    size_t n = strlen(name);
-    if (name[0] == '.')
-        return 1;
-    for (size_t i = 0; i < sizeof suffixes / sizeof suffixes[0]; i++) {
-        size_t k = strlen(suffixes[i]);
-        if (n > k && strcmp(name + n - k, suffixes[i]) == 0)
-            return 1;
-    }
-    return 0;
-}
-
-/* gantry's own files in a followed directory are not input: its output
- * would match itself again, its state file is no log. */
-static int own_file(const gmr_follower *fl, const struct stat *st) {
-    struct stat own;
-    if (fstat(STDOUT_FILENO, &own) == 0 && S_ISREG(own.st_mode) && own.st_dev == st->st_dev &&
-        own.st_ino == st->st_ino)
-        return 1;
-    return fl->cfg->follow_state && stat(fl->cfg->follow_state, &own) == 0 &&
-           own.st_dev == st->st_dev && own.st_ino == st->st_ino;
-}
-
-static char *join(const char *dir, const char *name) {
-    size_t n = strlen(dir) + strlen(name) + 2;
-    char *p = malloc(n);
-    if (p)
-        snprintf(p, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", name);
-    return p;
-}
-
-static void scan_dir(gmr_follower *fl, size_t op) {
-    const char *dirpath = fl->operands[op];
-    DIR *dir = opendir(dirpath);
-    if (!dir) {
-        /* files already open are still read */
-        for (size_t i = 0; i < fl->count; i++)
-            if (fl->files[i]->operand == op)
-                fl->files[i]->seen = 1;
-        tell(fl, op, SAID_WAITING,
-             errno == ENOENT ? "directory does not exist yet; waiting for it" : strerror(errno));
-        return;
-    }
-    tell(fl, op, SAID_NOTHING, NULL);
-    entry *list = NULL;
-    size_t count = 0, cap = 0;
-    struct dirent *de;
-    while ((de = readdir(dir)) != NULL) {
-        struct stat st;
-        if (skipped_name(de->d_name) || fstatat(dirfd(dir), de->d_name, &st, 0) != 0 ||
-            !S_ISREG(st.st_mode) || own_file(fl, &st))
-            continue;
-        gmr_ffile *known = find_inode(fl, op, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
-        char *path = join(dirpath, de->d_name);
-        if (!path)
-            break;
-        if (known) {
-            known->seen = 1;
-            if (strcmp(known->path, path) != 0) { /* renamed: lines go on under its new name */
-                free(known->path);
-                known->path = path;
-                if (fl->current == known)
-                    fl->current = NULL;
-            } else {
-                free(path);
-            }
-            continue;
-        }
-        if (count == cap) {
-            entry *p = realloc(list, (cap * 2 + 16) * sizeof *list);
-            if (!p) {
-                free(path);
-                break;
-            }
-            list = p;
-            cap = cap * 2 + 16;
-        }
-        list[count++] = (entry){path, st.st_mtim};
-    }
-    closedir(dir);
-    if (count > 1)
-        qsort(list, count, sizeof *list, by_age);
-    for (size_t i = 0; i < count; i++) {
-        add_file(fl, op, list[i].name);
-        free(list[i].name);
-    }
-    free(list);
-}
-
-void gmr_ff_scan(gmr_follower *fl) {
-    for (size_t i = 0; i < fl->count; i++)
-        fl->files[i]->seen = 0;
-    for (size_t op = 0; op < fl->operand_count && !fl->failed; op++) {
-        watch(fl, op);
-        if (fl->is_dir[op])
-            scan_dir(fl, op);
-        else
-            scan_file(fl, op);
-    }
-    for (size_t i = fl->count; i-- > 0;)
-        if (!fl->files[i]->seen)
-            finish_file(fl, i);
 }
 
 void gmr_ff_settle(gmr_follower *fl) {
