@@ -147,7 +147,8 @@ typedef struct follow_run {
     gantry_correlator_stats corr;
     uint64_t corr_printed;
     int any_corr;
-    int state_failed; /* the last write of the state failed */
+    int state_failed;  /* the last write of the state failed */
+    int output_failed; /* standard output could not be written */
     double last_save, last_scan;
     int dirty;
 } follow_run;
@@ -179,13 +180,19 @@ static char *absolute(const char *path) {
 /* The state records only lines whose matches are out: the output is
  * flushed (and synced when it is a file) before the state is written. */
 static int save_state(follow_run *fr) {
-    if (!fr->cfg->follow_state)
-        return 0;
-    if (fflush(stdout) != 0) {
-        fprintf(stderr, "gantry match: cannot write output: %s\n", strerror(errno));
-        fr->state_failed = 1;
+    /* Output that cannot be written ends the run: the state keeps the last
+     * point whose matches are out, and a restart matches the rest. */
+    int flushed = fflush(stdout) == 0;
+    if (!flushed || ferror(stdout)) {
+        if (!fr->output_failed)
+            fprintf(stderr, "gantry match: cannot write output: %s\n",
+                    flushed ? "a write failed" : strerror(errno));
+        fr->output_failed = fr->fl.failed = 1;
         return -1;
     }
+    fr->dirty = 0;
+    if (!fr->cfg->follow_state)
+        return 0;
     if (gmr_regular_file(STDOUT_FILENO))
         fdatasync(STDOUT_FILENO);
     gmr_fstate snap;
@@ -297,12 +304,12 @@ static int finish(follow_run *fr) {
     fr->any_corr |= any;
     add_counters(&run->stats, &fr->carried);
     run->stats.seconds = gmr_now() - run->started;
-    int failed = fr->fl.failed || fr->state_failed;
+    int failed = fr->fl.failed || fr->state_failed || fr->output_failed;
     if (cfg->out.count_only && gmo_print_counts(run->printer, &run->stats) != 0) {
         fprintf(stderr, "gantry match: out of memory\n");
         failed = 1;
     }
-    if (fflush(stdout) != 0) {
+    if (!fr->output_failed && (fflush(stdout) != 0 || ferror(stdout))) {
         fprintf(stderr, "gantry match: cannot write output: %s\n", strerror(errno));
         failed = 1;
     }

@@ -233,10 +233,8 @@ start e2 -p "$T/delete.gpk" --state "$T/e.state" "$T/e/app.log"
 wait_text "$T/e2.out" "\"auditID\":\"e$((N + 201))\""
 stop
 cat "$T/e1.out" "$T/e2.out" >"$T/e.all"
-first=$(wc -l <"$T/e1.out")
-echo "     first run: $first of $((N + 201)) lines"
-[ "$first" -lt "$N" ]
-check "(e) the first run was stopped mid-file" $?
+# how far the first run got depends on the machine's speed: told, not checked
+echo "     first run: $(wc -l <"$T/e1.out") of $((N + 201)) lines"
 seq 1 $((N + 201)) | sed 's/^/e/' | LC_ALL=C sort >"$T/want"
 ids "$T/e.all" >"$T/got"
 cmp -s "$T/got" "$T/want" || {
@@ -413,6 +411,20 @@ start h2 -p "$T/delete.gpk" --state "$T/h.state" "$T/h/"
 wait_ids "$T/h2.out" h10 h11
 stop
 same "(h) directory restart: only the new lines" "$T/h2.out" h10 h11
+
+# output that cannot be written ends the run (exit 2) without recording
+# the lines whose matches were lost: a run with a working output has them
+if [ -w /dev/full ]; then
+    ev w1 >"$T/w.log"
+    timeout 20 "$GANTRY" match -p "$T/delete.gpk" --format jsonl --follow --state "$T/w.state" \
+        "$T/w.log" >/dev/full 2>"$T/w.err"
+    [ $? -eq 2 ] && grep -q 'cannot write output' "$T/w.err"
+    check "standard output that cannot be written: exit 2, and said" $?
+    start w -p "$T/delete.gpk" --state "$T/w.state" "$T/w.log"
+    wait_ids "$T/w.out" w1
+    stop
+    same "... and the next run matches the lines whose matches were lost" "$T/w.out" w1
+fi
 
 # gantry's own output and state file in a followed directory are not input
 mkdir "$T/o"
