@@ -412,6 +412,19 @@ wait_ids "$T/h2.out" h10 h11
 stop
 same "(h) directory restart: only the new lines" "$T/h2.out" h10 h11
 
+# ---- correlations across followed files, lines fed as they arrive ----
+"$GANTRY" compile -o "$T/shipped.gpk" rules/lists rules/t1610 rules/doki rules/kinsing \
+    rules/correlations >/dev/null 2>&1
+: >"$T/k1.jsonl"
+: >"$T/k2.jsonl"
+start k -p "$T/shipped.gpk" "$T/k1.jsonl" "$T/k2.jsonl"
+sed -n 1p corpus/correlations/exec_then_download.pos.jsonl >>"$T/k1.jsonl"
+wait_text "$T/k.out" '"container_exec"'
+sed -n 2p corpus/correlations/exec_then_download.pos.jsonl >>"$T/k2.jsonl"
+wait_text "$T/k.out" '"exec_then_download"'
+check "a correlation fires over events appended to two followed files" $?
+stop
+
 # output that cannot be written ends the run (exit 2) without recording
 # the lines whose matches were lost: a run with a working output has them
 if [ -w /dev/full ]; then
