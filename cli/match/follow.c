@@ -149,6 +149,8 @@ typedef struct follow_run {
     int any_corr;
     int state_failed;  /* the last write of the state failed */
     int output_failed; /* standard output could not be written */
+    int saved;         /* the state file was written by this run: */
+    gmr_fstate last;   /* what it says */
     double last_save, last_scan;
     int dirty;
 } follow_run;
@@ -177,6 +179,21 @@ static char *absolute(const char *path) {
     return p;
 }
 
+/* Whether two states say the same, to skip writing it again: an idle
+ * follower does not rewrite its state file every second. */
+static int same_state(const gmr_fstate *a, const gmr_fstate *b) {
+    if (a->count != b->count)
+        return 0;
+    for (size_t i = 0; i < a->count; i++) {
+        const gmr_fstate_file *x = &a->files[i], *y = &b->files[i];
+        if (x->operand != y->operand || x->dev != y->dev || x->ino != y->ino ||
+            x->offset != y->offset || x->line != y->line || x->head_len != y->head_len ||
+            x->head_crc != y->head_crc || x->parked != y->parked || strcmp(x->path, y->path) != 0)
+            return 0;
+    }
+    return 1;
+}
+
 /* The state records only lines whose matches are out: the output is
  * flushed (and synced when it is a file) before the state is written. */
 static int save_state(follow_run *fr) {
@@ -198,12 +215,18 @@ static int save_state(follow_run *fr) {
     gmr_fstate snap;
     char err[512];
     int rc = gmr_ff_snapshot(&fr->fl, &snap);
-    if (rc != 0)
+    if (rc != 0) {
         snprintf(err, sizeof err, "out of memory");
-    else
-        rc = gmr_fstate_save(fr->cfg->follow_state, (const char *const *)fr->abs_operands,
-                             fr->cfg->input_count, &snap, err, sizeof err);
-    gmr_fstate_free(&snap);
+    } else if (fr->saved && !fr->state_failed && same_state(&snap, &fr->last)) {
+        gmr_fstate_free(&snap); /* the file on disk says it already */
+    } else if ((rc = gmr_fstate_save(fr->cfg->follow_state, (const char *const *)fr->abs_operands,
+                                     fr->cfg->input_count, &snap, err, sizeof err)) == 0) {
+        gmr_fstate_free(&fr->last);
+        fr->last = snap;
+        fr->saved = 1;
+    } else {
+        gmr_fstate_free(&snap);
+    }
     if (rc != 0 && !fr->state_failed)
         fprintf(stderr, "gantry match: --state %s: %s (a restart may match some lines again)\n",
                 fr->cfg->follow_state, err);
@@ -414,6 +437,7 @@ int gmr_follow(match_config *cfg) {
 done:
     gmr_ff_close_all(&fr.fl);
     gmr_fstate_free(&restore);
+    gmr_fstate_free(&fr.last);
     gmo_stats_free(&fr.carried);
     gen_free(fr.gen);
     for (size_t i = 0; fr.abs_operands && i < cfg->input_count; i++)

@@ -151,9 +151,10 @@ static void unpark_copies(gmr_follower *fl, const gmr_ffile *f, uint64_t done, u
         c->parked_on = NULL;
         /* a copy shorter than what was read holds nothing more */
         struct stat st;
-        if (fstat(c->fd, &st) == 0 && done > (uint64_t)st.st_size)
-            done = (uint64_t)st.st_size;
-        reset_reading(c, done, line);
+        uint64_t from = done;
+        if (fstat(c->fd, &st) == 0 && from > (uint64_t)st.st_size)
+            from = (uint64_t)st.st_size;
+        reset_reading(c, from, line);
     }
 }
 
