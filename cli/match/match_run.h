@@ -46,13 +46,11 @@ typedef struct match_config {
     size_t max_line_bytes;
     unsigned max_depth; /* --max-depth; 0 keeps the normalizer's default */
     int fail_on_match;
-    int quiet;                /* only errors on stderr: no summary, no notes about lines */
-    int color;                /* 1 --color, 0 --no-color, -1 decide */
-    int line_buffered;        /* --line-buffered */
-    int follow;               /* --follow (follow.c) */
-    const char *follow_state; /* --state FILE */
-    unsigned jobs;            /* -j: worker threads; 1 matches on the calling thread */
-    size_t chunk_lines;       /* -j chunk size (GANTRY_MATCH_CHUNK_LINES, tests only) */
+    int quiet;          /* only errors on stderr: no summary, no notes about lines */
+    int color;          /* 1 --color, 0 --no-color, -1 decide */
+    int line_buffered;  /* --line-buffered */
+    unsigned jobs;      /* -j: worker threads; 1 matches on the calling thread */
+    size_t chunk_lines; /* -j chunk size (GANTRY_MATCH_CHUNK_LINES, tests only) */
     gantry_correlator_limits corr_limits; /* --state-memory, --out-of-order */
     gantry_options load_options;          /* hidden --optimize=0|1|all, for differential tests */
     gcli_rule_options rules;
@@ -68,6 +66,10 @@ typedef struct match_config {
     gmo_window window;              /* --from, --to */
     gsel_options select;            /* --tags ... --exclusions */
     gsel *selection;                /* built from `select` once the packs are loaded */
+
+    /* --follow and its --state FILE (follow.c) */
+    int follow;
+    const char *follow_state;
 } match_config;
 
 /* One pack of the run with what only the sequential run uses. */
