@@ -143,7 +143,6 @@ typedef struct follow_run {
     char **abs_operands; /* what the state file names */
     int sig_fd;
     int stop, reload;
-    gmo_stats carried; /* counters of the runs a reload ended */
     gantry_correlator_stats corr;
     uint64_t corr_printed;
     int any_corr;
@@ -251,7 +250,10 @@ static void reload(follow_run *fr) {
     int any = 0;
     fr->corr_printed += gmr_finish_correlators(&fr->gen->run, &fr->corr, &any);
     fr->any_corr |= any;
-    add_counters(&fr->carried, &fr->gen->run.stats);
+    /* the counters go on where they were, so a document group left open
+     * in a file still adds up */
+    add_counters(&next->run.stats, &fr->gen->run.stats);
+    next->run.started = fr->gen->run.started;
     gen_free(fr->gen);
     fr->gen = next;
     gmr_ff_new_run(&fr->fl, &next->run);
@@ -325,7 +327,6 @@ static int finish(follow_run *fr) {
     int any = 0;
     fr->corr_printed += gmr_finish_correlators(run, &fr->corr, &any);
     fr->any_corr |= any;
-    add_counters(&run->stats, &fr->carried);
     run->stats.seconds = gmr_now() - run->started;
     int failed = fr->fl.failed || fr->state_failed || fr->output_failed;
     if (cfg->out.count_only && gmo_print_counts(run->printer, &run->stats) != 0) {
@@ -421,7 +422,7 @@ int gmr_follow(match_config *cfg) {
     int rc = setup(&fr, cfg, &restore);
     if (rc < 0)
         fprintf(stderr, "gantry match: out of memory\n");
-    if (rc != 0 || !(fr.gen = gen_new(cfg)) || gmo_stats_init(&fr.carried, 0) != 0)
+    if (rc != 0 || !(fr.gen = gen_new(cfg)))
         goto done;
     gmr_ff_new_run(&fr.fl, &fr.gen->run);
     gmo_print_header(fr.gen->run.printer);
@@ -438,7 +439,6 @@ done:
     gmr_ff_close_all(&fr.fl);
     gmr_fstate_free(&restore);
     gmr_fstate_free(&fr.last);
-    gmo_stats_free(&fr.carried);
     gen_free(fr.gen);
     for (size_t i = 0; fr.abs_operands && i < cfg->input_count; i++)
         free(fr.abs_operands[i]);

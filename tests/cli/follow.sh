@@ -350,7 +350,7 @@ check "(f) a hand-made valid state is taken (the checks above refuse for their r
 
 # ---- (g) SIGHUP reload ----
 cp "$T/delete.gpk" "$T/live.gpk"
-start g -p "$T/live.gpk" "$T/g.log"
+start g -p "$T/live.gpk" --stats "$T/g.stats" "$T/g.log"
 ev g1 get >"$T/g.log"
 ev g2 delete >>"$T/g.log"
 wait_ids "$T/g.out" g2
@@ -377,6 +377,8 @@ stop
 [ $rc -eq 0 ]
 check "(g) exit 0" $?
 same "(g) matches: the delete rule before, the get rule after" "$T/g.out" g2 g3 g5 g6
+jq -e '.lines == 6 and .events == 6' "$T/g.stats" >/dev/null
+check "(g) --stats counts the lines of the whole run across reloads" $?
 
 # ---- (h) a directory of rotated files ----
 mkdir "$T/h"
