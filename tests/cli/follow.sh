@@ -339,6 +339,32 @@ mkstate "$T/f10" "{\"operands\": $ops, \"files\": [{\"path\": \"x\", \"operand\"
 refused "valid checksum, values of the wrong kind" "$T/f10" "out of range"
 mkstate "$T/f11" "{\"operands\": $ops, \"files\": [{}], \"x\": $(python3 -c 'print("[" * 5000 + "]" * 5000)')}"
 refused "valid checksum, deeply nested garbage" "$T/f11" "corrupt"
+# every cut of a real state's contents, its checksum made right: refused
+# for what it is, never a crash nor a fresh start (the ASan pass runs it too)
+python3 - "$good" "$T/cut" <<'PY'
+import sys, zlib
+text = open(sys.argv[1], "rb").read()
+body = text[text.index(b"\n") + 1:]
+step = max(1, len(body) // 40)
+for n, k in enumerate(range(0, len(body) - 3, step)):
+    cut = body[:k]
+    open("%s.%03d" % (sys.argv[2], n), "wb").write(
+        b"gantry-follow-state 1 crc32=%08x\n" % zlib.crc32(cut) + cut)
+PY
+cuts_ok=0
+cuts=0
+for f in "$T"/cut.*; do
+    cuts=$((cuts + 1))
+    timeout 20 "$GANTRY" match -p "$T/delete.gpk" --follow --state "$f" "$T/e3" >/dev/null \
+        2>"$T/cut.err"
+    r=$?
+    if [ $r -ne 2 ] || ! grep -q 'corrupt' "$T/cut.err"; then
+        echo "     $f: exit $r: $(cat "$T/cut.err")"
+        cuts_ok=1
+    fi
+done
+[ $cuts -ge 20 ] && [ $cuts_ok -eq 0 ]
+check "(f) $cuts cuts of a state with a right checksum: each refused as corrupt, exit 2" $?
 mkstate "$T/f12" "{\"operands\": $ops, \"files\": []}"
 "$GANTRY" match -p "$T/delete.gpk" --follow --state "$T/f12" "$T/e3" >/dev/null 2>&1 &
 pid=$!
