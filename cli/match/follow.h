@@ -64,6 +64,8 @@ void gmr_fstate_free(gmr_fstate *state);
 uint32_t gmr_crc32(const void *data, size_t len);
 
 /* ---- follow_files.c: the files being followed ---- */
+#define GMR_TURN_BYTES (64u << 20) /* the most one file is read before the next */
+
 typedef struct gmr_ffile gmr_ffile;
 
 typedef struct gmr_follower {
@@ -80,14 +82,18 @@ typedef struct gmr_follower {
     gmr_fstate *restore;      /* positions from --state, used by the first scan */
     const gmr_ffile *current; /* whose lines the run was last given */
     int failed;               /* out of memory while matching */
+    size_t turn;              /* the file being read (gmr_ff_service) */
+    uint64_t turn_bytes;      /* what it read in this turn */
 } gmr_follower;
 
 /* Looks at every operand: opens files that appeared, notices rotation by
  * rename, deletion and files of a directory that came or went, finishing
  * a file that was replaced before its successor is read. */
 void gmr_ff_scan(gmr_follower *fl);
-/* Reads and matches one chunk of every file with new bytes. Returns the
- * bytes read (0: nothing new anywhere). */
+/* Reads and matches one chunk of the file whose turn it is. A file keeps
+ * its turn until it is caught up or read GMR_TURN_BYTES, so the files a
+ * directory holds at the start are read mostly one after another, oldest
+ * first. Returns the bytes read (0: nothing new anywhere). */
 size_t gmr_ff_service(gmr_follower *fl);
 /* Ends a run: every line held back by a normalizer is released and
  * matched; files stay open. */

@@ -256,10 +256,22 @@ static size_t read_chunk(gmr_follower *fl, gmr_ffile *f, int finish) {
 }
 
 size_t gmr_ff_service(gmr_follower *fl) {
-    size_t total = 0;
-    for (size_t i = 0; i < fl->count && !fl->failed; i++)
-        total += read_chunk(fl, fl->files[i], 0);
-    return total;
+    for (size_t tried = 0; tried < fl->count && !fl->failed; tried++) {
+        if (fl->turn >= fl->count) {
+            fl->turn = 0;
+            fl->turn_bytes = 0;
+        }
+        size_t n = read_chunk(fl, fl->files[fl->turn], 0);
+        fl->turn_bytes += n;
+        /* the turn passes when the file is caught up or had its share */
+        if (n < CHUNK || fl->turn_bytes >= GMR_TURN_BYTES) {
+            fl->turn++;
+            fl->turn_bytes = 0;
+        }
+        if (n > 0)
+            return n;
+    }
+    return 0;
 }
 
 static void free_file(gmr_ffile *f) {
