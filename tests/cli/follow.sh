@@ -413,9 +413,16 @@ ev h2 >"$T/h/audit.log.1"
 ev h3 >"$T/h/audit.log"
 ev h0 | gzip >"$T/h/audit.log.3.gz" # packed after it was read: skipped
 ev hx >"$T/h/.hidden"
+# names that sort against their age: the oldest file must come first
+mv "$T/h/audit.log.2" "$T/h/a-oldest.log"
+touch -d '3 hours ago' "$T/h/a-oldest.log"
+touch -d '2 hours ago' "$T/h/audit.log.1"
 start h -p "$T/delete.gpk" --state "$T/h.state" "$T/h/"
 wait_ids "$T/h.out" h1 h2 h3
 check "(h) the files of a directory are read" $?
+[ "$(jq -r .event.auditID "$T/h.out" | head -n 3 | tr '\n' ' ')" = "h1 h2 h3 " ]
+check "(h) ... oldest first" $?
+mv "$T/h/a-oldest.log" "$T/h/audit.log.2"
 ev h4 >>"$T/h/audit.log"
 mv "$T/h/audit.log.2" "$T/h/audit.log.3"
 mv "$T/h/audit.log.1" "$T/h/audit.log.2"
