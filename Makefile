@@ -111,7 +111,7 @@ LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 #   normalize  raw events -> schema: never sees the pack
 #   pack       format, loader, verifier, disassembler
 #   read       the pack-driven event reader (raw line -> the paths a pack reads)
-#   index      field extraction, logsource dispatch, prefilter
+#   index      field extraction (from the tree or the reader), logsource dispatch, prefilter
 #   vm         the interpreter and its predicates
 #   correlate  counts and sequences over time windows
 #   api        the public functions: the one place that sees every subsystem
@@ -120,7 +120,7 @@ RT_SEES_base :=
 RT_SEES_normalize := base
 RT_SEES_pack := base
 RT_SEES_read := base pack
-RT_SEES_index := base pack
+RT_SEES_index := base pack read
 RT_SEES_vm := base pack index
 RT_SEES_correlate := base pack index
 RT_SEES_api := base normalize pack read index vm correlate

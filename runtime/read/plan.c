@@ -47,12 +47,20 @@ void grd_plan_free(grd_plan *pl) {
     free(pl->path_off);
     free(pl->path_len);
     free(pl->root);
+    free(pl->whole);
     free(pl->state_path);
     free(pl->state_term);
     free(pl->state_first);
     free(pl->segs);
     free(pl->trans);
+    free(pl->watch);
+    free(pl->watch_off);
+    free(pl->watch_text);
     free(pl);
+}
+
+void grd_plan_whole(grd_plan *pl, uint32_t p) {
+    pl->whole[p] = 1;
 }
 
 uint32_t grd_plan_paths(const grd_plan *pl) {
@@ -140,12 +148,13 @@ gantry_status grd_plan_new(const char *const *paths, const uint32_t *lens, uint3
     pl->path_off = calloc(npaths + 1, sizeof *pl->path_off);
     pl->path_len = calloc(npaths + 1, sizeof *pl->path_len);
     pl->root = calloc(npaths + 1, sizeof *pl->root);
+    pl->whole = calloc(npaths + 1, 1);
     pl->state_path = calloc(pl->nstates + 1, sizeof *pl->state_path);
     pl->state_term = calloc(pl->nstates + 1, 1);
     pl->state_first = calloc(pl->nstates + 1, 1);
     pl->segs = calloc(cap, sizeof *pl->segs);
     pl->trans = calloc(ntrans + 1, sizeof *pl->trans);
-    if (!pl->text || !pl->path_off || !pl->path_len || !pl->root || !pl->state_path ||
+    if (!pl->text || !pl->path_off || !pl->path_len || !pl->root || !pl->whole || !pl->state_path ||
         !pl->state_term || !pl->state_first || !pl->segs || !pl->trans) {
         grd_plan_free(pl);
         return GANTRY_E_NOMEM;
@@ -186,4 +195,54 @@ gantry_status grd_plan_new(const char *const *paths, const uint32_t *lens, uint3
         each_trans(pl, p, place_trans);
     *out = pl;
     return GANTRY_OK;
+}
+
+gantry_status grd_plan_watch_root_keys(grd_plan *pl, const char *const *keys, uint32_t n) {
+    size_t total = 0, cap = 8;
+    for (uint32_t i = 0; i < n; i++)
+        total += strlen(keys[i]) + 1;
+    while (cap < 2 * (size_t)n + 2)
+        cap *= 2;
+    uint64_t *w = calloc(cap, sizeof *w);
+    uint32_t *off = calloc(cap, sizeof *off);
+    char *text = malloc(total + 1);
+    if (!w || !off || !text) {
+        free(w);
+        free(off);
+        free(text);
+        return GANTRY_E_NOMEM;
+    }
+    size_t at = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len = strlen(keys[i]);
+        uint64_t h = grd_hash(keys[i], len);
+        size_t slot = h & (cap - 1);
+        while (w[slot] && !(w[slot] == h && strcmp(text + off[slot], keys[i]) == 0))
+            slot = (slot + 1) & (cap - 1);
+        if (w[slot])
+            continue;
+        memcpy(text + at, keys[i], len + 1);
+        w[slot] = h;
+        off[slot] = (uint32_t)at;
+        at += len + 1;
+    }
+    free(pl->watch);
+    free(pl->watch_off);
+    free(pl->watch_text);
+    pl->watch = w;
+    pl->watch_off = off;
+    pl->watch_text = text;
+    pl->watch_mask = (uint32_t)cap - 1;
+    pl->nwatch = n;
+    return GANTRY_OK;
+}
+
+int grd_plan_watched(const grd_plan *pl, const char *k, size_t n) {
+    uint64_t h = grd_hash(k, n);
+    for (uint32_t i = (uint32_t)h & pl->watch_mask; pl->watch[i]; i = (i + 1) & pl->watch_mask) {
+        const char *w = pl->watch_text + pl->watch_off[i];
+        if (pl->watch[i] == h && strlen(w) == n && memcmp(w, k, n) == 0)
+            return 1;
+    }
+    return 0;
 }

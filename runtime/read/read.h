@@ -39,6 +39,13 @@ typedef struct grd_reader grd_reader;
 gantry_status grd_plan_new(const char *const *paths, const uint32_t *lens, uint32_t npaths,
                            int keywords, grd_plan **out);
 void grd_plan_free(grd_plan *plan);
+/* Path p yields the value its key holds even when that is an array (the
+ * normalizer's gnorm_path() view of a one-component path), not the
+ * array's elements. */
+void grd_plan_whole(grd_plan *plan, uint32_t p);
+/* Keys to watch for at the top level of a line (copied): afterwards
+ * grd_root_key_seen() tells whether one was there. */
+gantry_status grd_plan_watch_root_keys(grd_plan *plan, const char *const *keys, uint32_t n);
 uint32_t grd_plan_paths(const grd_plan *plan);
 
 gantry_status grd_reader_new(const grd_plan *plan, grd_reader **out);
@@ -62,5 +69,9 @@ int grd_limited(const grd_reader *r, uint32_t p);
  * into the reader's arena, valid until the next grd_read. NOMEM when the
  * arena cannot grow. */
 gantry_status grd_value(grd_reader *r, uint32_t p, uint32_t k, grt_value *out);
+/* The path index of the keyword strings (the plan's path count). */
+uint32_t grd_keyword_path(const grd_reader *r);
+/* After GANTRY_OK: a watched key was a top-level key of the line. */
+int grd_root_key_seen(const grd_reader *r);
 
 #endif

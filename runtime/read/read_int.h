@@ -31,6 +31,7 @@ struct grd_plan {
     uint32_t *path_off; /* per path */
     uint32_t *path_len;
     uint32_t *root; /* per path: its first state (terminal for "") */
+    uint8_t *whole; /* per path: grd_plan_whole() */
     uint32_t nstates;
     uint32_t *state_path; /* per state */
     uint8_t *state_term;  /* per state: the path ends here */
@@ -42,11 +43,20 @@ struct grd_plan {
     /* quick rejection of keys no transition consumes */
     uint8_t first_byte[256];
     uint32_t min_klen, max_klen;
+    /* top-level keys to watch: a small open-addressed set of hashes and
+     * their texts (in watch_text, NUL-separated) */
+    uint64_t *watch;
+    uint32_t *watch_off;
+    char *watch_text;
+    uint32_t watch_mask, nwatch;
 };
 
 uint64_t grd_hash(const char *p, size_t n);
 /* The transitions consuming key k (n bytes), or NULL with *count 0. */
 const grd_trans *grd_plan_lookup(const grd_plan *plan, const char *k, size_t n, uint32_t *count);
+
+/* Whether key k (n bytes) is one the plan watches at the top level. */
+int grd_plan_watched(const grd_plan *plan, const char *k, size_t n);
 
 /* Kinds of recorded values. */
 enum { GRD_T_STR, GRD_T_NUM, GRD_T_TRUE, GRD_T_FALSE, GRD_T_NULL, GRD_T_OTHER };
@@ -98,6 +108,7 @@ struct grd_reader {
     uint32_t *best_start, *best_end, *region;
     uint32_t *rstamp, *rcnt; /* resolve()'s own stamp and candidate count */
     uint32_t serial;
+    int root_key_seen;
     const char *text;
     size_t len;
     char *keybuf; /* an escaped key, unescaped */

@@ -218,6 +218,7 @@ static void reset(grd_reader *r, const char *text, size_t len) {
     }
     r->ss_len = r->cs_len = 0;
     r->cur = r->used = 0;
+    r->root_key_seen = 0;
     r->text = text;
     r->len = len;
     if (r->serial > 0xF0000000u) {
@@ -300,7 +301,7 @@ value:
         size_t kept = vl;
         for (size_t k = vl; k < r->ss_len; k++) {
             uint32_t e = r->ss[k], id = e & ~GRD_ASIS;
-            if (e & GRD_ASIS)
+            if ((e & GRD_ASIS) || (term[id] && pl->whole[spath[id]]))
                 CHECK(record(r, spath[id], GRD_T_OTHER, 0, i, 0));
             else
                 r->ss[kept++] = term[id] ? id | GRD_ASIS : id;
@@ -383,13 +384,16 @@ key : {
     SKIP_WS();
     vl = r->ss_len;
     f->key_cs = (uint32_t)r->cs_len;
-    if (f->ss_count == 0)
+    int watch = depth == 1 && pl->nwatch;
+    if (f->ss_count == 0 && !watch)
         goto value;
     const char *k;
     size_t kn;
     uint32_t nt;
     if (!key_text(r, t, kstart, end, flags, &k, &kn))
         return GANTRY_E_NOMEM;
+    if (watch && grd_plan_watched(pl, k, kn))
+        r->root_key_seen = 1;
     const grd_trans *tr = grd_plan_lookup(pl, k, kn, &nt);
     for (uint32_t x = 0; x < nt; x++) {
         uint32_t from = tr[x].from;
@@ -451,6 +455,14 @@ done:
 
 uint32_t grd_count(const grd_reader *r, uint32_t p) {
     return r->vecs[p].n;
+}
+
+int grd_root_key_seen(const grd_reader *r) {
+    return r->root_key_seen;
+}
+
+uint32_t grd_keyword_path(const grd_reader *r) {
+    return r->plan->npaths;
 }
 
 int grd_limited(const grd_reader *r, uint32_t p) {
