@@ -30,8 +30,7 @@ static grd_seg *seg_slot(const grd_plan *pl, const char *k, size_t n, uint64_t h
 
 const grd_trans *grd_plan_lookup(const grd_plan *pl, const char *k, size_t n, uint32_t *count) {
     *count = 0;
-    if (n < pl->min_klen || n > pl->max_klen || (n > 0 && !pl->first_byte[(unsigned char)k[0]]) ||
-        (n == 0 && pl->min_klen > 0))
+    if (n == 0 ? !pl->empty_key : !((pl->len_bits[(unsigned char)k[0]] >> (n < 63 ? n : 63)) & 1))
         return NULL;
     const grd_seg *s = seg_slot(pl, k, n, grd_hash(k, n));
     if (s->hash == 0)
@@ -113,12 +112,10 @@ static void count_trans(grd_plan *pl, const grd_trans *t, uint32_t off, uint32_t
     }
     s->count++;
     pl->ntrans++;
-    if (len < pl->min_klen)
-        pl->min_klen = len;
-    if (len > pl->max_klen)
-        pl->max_klen = len;
-    if (len > 0)
-        pl->first_byte[(unsigned char)pl->text[off]] = 1;
+    if (len == 0)
+        pl->empty_key = 1;
+    else
+        pl->len_bits[(unsigned char)pl->text[off]] |= 1ull << (len < 63 ? len : 63);
 }
 
 static void place_trans(grd_plan *pl, const grd_trans *t, uint32_t off, uint32_t len) {
@@ -160,7 +157,6 @@ gantry_status grd_plan_new(const char *const *paths, const uint32_t *lens, uint3
         return GANTRY_E_NOMEM;
     }
     pl->seg_mask = (uint32_t)cap - 1;
-    pl->min_klen = UINT32_MAX;
     size_t off = 0;
     uint32_t st = 0;
     for (uint32_t p = 0; p < npaths; p++) {
@@ -222,6 +218,8 @@ gantry_status grd_plan_watch_root_keys(grd_plan *pl, const char *const *keys, ui
         if (w[slot])
             continue;
         memcpy(text + at, keys[i], len + 1);
+        if (len)
+            pl->watch_bits[(unsigned char)keys[i][0]] |= 1ull << (len < 63 ? len : 63);
         w[slot] = h;
         off[slot] = (uint32_t)at;
         at += len + 1;
@@ -238,6 +236,9 @@ gantry_status grd_plan_watch_root_keys(grd_plan *pl, const char *const *keys, ui
 }
 
 int grd_plan_watched(const grd_plan *pl, const char *k, size_t n) {
+    /* few keys of an event share a first byte and a length with one */
+    if (n == 0 || !((pl->watch_bits[(unsigned char)k[0]] >> (n < 63 ? n : 63)) & 1))
+        return 0;
     uint64_t h = grd_hash(k, n);
     for (uint32_t i = (uint32_t)h & pl->watch_mask; pl->watch[i]; i = (i + 1) & pl->watch_mask) {
         const char *w = pl->watch_text + pl->watch_off[i];

@@ -40,15 +40,17 @@ struct grd_plan {
     uint32_t seg_mask;
     grd_trans *trans;
     uint32_t ntrans;
-    /* quick rejection of keys no transition consumes */
-    uint8_t first_byte[256];
-    uint32_t min_klen, max_klen;
+    /* quick rejection of keys no transition consumes: per first byte, a
+     * bit per key length (63 for any longer) */
+    uint64_t len_bits[256];
+    int empty_key;
     /* top-level keys to watch: a small open-addressed set of hashes and
      * their texts (in watch_text, NUL-separated) */
     uint64_t *watch;
     uint32_t *watch_off;
     char *watch_text;
     uint32_t watch_mask, nwatch;
+    uint64_t watch_bits[256]; /* per first byte, a bit per length (as len_bits) */
 };
 
 uint64_t grd_hash(const char *p, size_t n);
@@ -90,6 +92,11 @@ size_t grd_unescape(const unsigned char *s, size_t n, char *out);
 int grd_scan_string(const unsigned char *t, size_t len, size_t i, size_t *end, uint8_t *flags);
 /* The number at t[i] ('-' or a digit): *end past it; 0 when refused. */
 int grd_scan_number(const unsigned char *t, size_t len, size_t i, size_t *end);
+/* The whole value at t[i] (its first byte), nested at `depth` already, no
+ * deeper than max_depth: *end past it; 0 when cJSON would refuse it. For
+ * values no path reaches: nothing is recorded, nothing looked up. */
+int grd_skip_value(const unsigned char *t, size_t len, size_t i, size_t depth, size_t max_depth,
+                   size_t *end);
 
 struct grd_reader {
     const grd_plan *plan;

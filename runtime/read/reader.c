@@ -118,6 +118,8 @@ static gantry_status record(grd_reader *r, uint32_t p, uint8_t type, uint8_t fla
 /* Records a value at the entries of list [from, to) that end on it. */
 static gantry_status record_list(grd_reader *r, size_t from, size_t to, uint8_t type, uint8_t flags,
                                  size_t off, size_t len) {
+    if (from == to)
+        return GANTRY_OK;
     for (size_t k = from; k < to; k++) {
         uint32_t e = r->ss[k];
         uint32_t id = e & ~GRD_ASIS;
@@ -172,7 +174,7 @@ static void resolve(grd_reader *r, const grd_frame *f) {
 }
 
 static gantry_status push_ss(grd_reader *r, uint32_t e) {
-    if (r->ss_len == r->ss_cap &&
+    if (__builtin_expect(r->ss_len == r->ss_cap, 0) &&
         grow((void **)&r->ss, &r->ss_cap, r->ss_len + 1, sizeof *r->ss) != GANTRY_OK)
         return GANTRY_E_NOMEM;
     r->ss[r->ss_len++] = e;
@@ -259,6 +261,14 @@ value:
             if (r->ss[k] & GRD_ASIS)
                 r->ss[kept++] = r->ss[k];
         r->ss_len = kept;
+    }
+    if (vl == r->ss_len && !pl->keywords && (t[i] == '{' || t[i] == '[')) {
+        /* nothing to record below: validate only */
+        size_t end;
+        if (!grd_skip_value(t, len, i, depth, max_depth, &end))
+            REJECT();
+        i = end;
+        goto after;
     }
     switch (t[i]) {
     case '{': {

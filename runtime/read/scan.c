@@ -3,6 +3,9 @@
  * (where the escapes must be checked as cJSON unescapes them) and numbers
  * (what strtod reads whole). */
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "read_int.h"
 
@@ -133,12 +136,32 @@ static const unsigned char num_char[256] = {
 };
 
 /* The string starting at t[i] == '"': *end at its closing quote. */
+/* The first byte at or after j that ends a run of plain string bytes, or
+ * len. Sixteen bytes a step where SSE2 is there (every x86-64): string
+ * bodies are most of an event's bytes. */
+static size_t next_stop(const unsigned char *t, size_t len, size_t j) {
+#if defined(__SSE2__)
+    const __m128i quote = _mm_set1_epi8('"'), slash = _mm_set1_epi8('\\');
+    const __m128i zero = _mm_setzero_si128();
+    for (; j + 16 <= len; j += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(t + j));
+        __m128i hit = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, slash)),
+                                   _mm_cmpeq_epi8(v, zero));
+        int mask = _mm_movemask_epi8(hit);
+        if (mask)
+            return j + (size_t)__builtin_ctz((unsigned)mask);
+    }
+#endif
+    while (j < len && !str_stop[t[j]])
+        j++;
+    return j;
+}
+
 int grd_scan_string(const unsigned char *t, size_t len, size_t i, size_t *end, uint8_t *flags) {
     size_t j = i + 1;
     uint8_t f = 0;
     for (;;) {
-        while (j < len && !str_stop[t[j]])
-            j++;
+        j = next_stop(t, len, j);
         if (j >= len)
             return 0;
         if (t[j] == '"')
@@ -200,4 +223,98 @@ int grd_scan_number(const unsigned char *t, size_t len, size_t i, size_t *end) {
         return 0;
     *end = e;
     return 1;
+}
+
+#define SKIP_BLANKS()                                                                              \
+    while (i < len && t[i] <= 32)                                                                  \
+    i++
+
+int grd_skip_value(const unsigned char *t, size_t len, size_t i, size_t depth, size_t max_depth,
+                   size_t *end) {
+    /* one bit per open container, set for an object; a value nests no
+     * deeper than max_depth (at most cJSON's 1000) */
+    uint64_t obj[(1000 + 64) / 64];
+    size_t base = depth;
+    for (;;) {
+        /* a value at t[i] */
+        if (i >= len)
+            return 0;
+        unsigned char c = t[i];
+        if (c == '{' || c == '[') {
+            if (depth >= max_depth)
+                return 0;
+            size_t d = depth - base;
+            if (c == '{')
+                obj[d / 64] |= 1ull << (d % 64);
+            else
+                obj[d / 64] &= ~(1ull << (d % 64));
+            depth++;
+            i++;
+            SKIP_BLANKS();
+            if (i < len && t[i] == (c == '{' ? '}' : ']')) {
+                i++;
+                depth--;
+                goto after;
+            }
+            if (c == '[')
+                continue;
+            goto key;
+        }
+        if (c == '"') {
+            size_t e;
+            uint8_t f;
+            if (!grd_scan_string(t, len, i, &e, &f))
+                return 0;
+            i = e + 1;
+        } else if (c == 't' || c == 'n') {
+            if (len - i < 4 || memcmp(t + i, c == 't' ? "true" : "null", 4) != 0)
+                return 0;
+            i += 4;
+        } else if (c == 'f') {
+            if (len - i < 5 || memcmp(t + i, "false", 5) != 0)
+                return 0;
+            i += 5;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            size_t e;
+            if (!grd_scan_number(t, len, i, &e))
+                return 0;
+            i = e;
+        } else {
+            return 0;
+        }
+    after:
+        if (depth == base) {
+            *end = i;
+            return 1;
+        }
+        {
+            size_t d = depth - 1 - base;
+            int is_obj = (obj[d / 64] >> (d % 64)) & 1;
+            SKIP_BLANKS();
+            if (i < len && t[i] == ',') {
+                i++;
+                SKIP_BLANKS();
+                if (is_obj)
+                    goto key;
+                continue;
+            }
+            if (i >= len || t[i] != (is_obj ? '}' : ']'))
+                return 0;
+            i++;
+            depth--;
+            goto after;
+        }
+    key : {
+        size_t e;
+        uint8_t f;
+        if (i >= len || t[i] != '"' || !grd_scan_string(t, len, i, &e, &f))
+            return 0;
+        i = e + 1;
+        SKIP_BLANKS();
+        if (i >= len || t[i] != ':')
+            return 0;
+        i++;
+        SKIP_BLANKS();
+    }
+    }
 }
