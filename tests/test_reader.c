@@ -88,7 +88,8 @@ static void check_line(rref *x, const char *line, size_t len, grd_mode mode) {
 /* ---- hand-picked lines ---- */
 
 static const char *const unit_paths[] = {
-    "a", "a.b", "a.b.c", "x", "n", "s", "k", "arr.v", "arr", "deep", "", "t.", "d.e", "e",
+    "a",   "a.b",  "a.b.c", "x",  "n",   "s", "k", "arr.v",
+    "arr", "deep", "",      "t.", "d.e", "e", ".", "a..b",
 };
 
 static void with_unit_plan(rref *x, int keywords) {
@@ -216,6 +217,10 @@ static void test_paths(void **state) {
     EXPECT(&x, "{\"arr\":[[{\"v\":1}],{\"v\":null},true],\"t\":{\"\":1}}", 1, 1);
     EXPECT(&x, "{\"t\":4,\"t.\":5,\"d\":{\"e\":[1,2]},\"d.e\":[],\"e\":[[1],{}]}", 1, 1);
     EXPECT(&x, "{\"x\":{\"a\":1},\"a\":{\"b.c\":\"flat\",\"b\":{\"c\":\"nested\"}}}", 1, 1);
+    /* an empty key (here cut at a NUL) never matches: path.c compares
+     * first bytes */
+    EXPECT(&x, "{\"a\":{\"b\":1},\"\0a]b\":2,\"\":{\"\":3},\"a\":{\"\":{\"b\":4}}}", 1, 1);
+    EXPECT(&x, "{\".\":5,\"a.\":{\"b\":6},\"a\":{\".b\":7}}", 1, 1);
     assert_int_equal(grd_read(x.rd, "{\"a\":{\"b\":1},\"a.b\":2}", 21, GRD_MODE_LINE), GANTRY_OK);
     assert_int_equal(grd_count(x.rd, unit_index("")), 1); /* the event itself */
     rref_free(&x);

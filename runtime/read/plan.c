@@ -89,7 +89,11 @@ static void each_trans(grd_plan *pl, uint32_t p,
             while (end < n && s[end] != '.')
                 end++;
             grd_trans t = {base + i, base + j + 1, p, end - start};
-            add(pl, &t, pl->path_off[p] + start, end - start);
+            /* path.c never matches an empty key (it compares first
+             * bytes): an empty component is only reached inside a
+             * longer key */
+            if (end > start)
+                add(pl, &t, pl->path_off[p] + start, end - start);
             if (end >= n)
                 break;
             end++; /* over the dot: the key may hold it */
