@@ -49,6 +49,10 @@ static int schema_reaches(const char *path, size_t len) {
 gantry_status grt_fast_prepare(gantry_pack *pk) {
     if (pk->optimize == GANTRY_OPTIMIZE_OFF)
         return GANTRY_OK;
+    /* element scopes walk the tree: such a pack has no use for a plan */
+    for (uint32_t i = 0; i < pk->ncode; i++)
+        if (pk->code[i].op == GANTRY_OP_ANY)
+            return GANTRY_OK;
     struct grt_fast *f = calloc(1, sizeof *f);
     uint32_t n = pk->nfields + X_COUNT;
     const char **paths = calloc(n, sizeof *paths);
@@ -63,11 +67,9 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
         free(strip);
         return GANTRY_E_NOMEM;
     }
-    int keywords = 0, scopes = 0, schema_field = 0;
+    int keywords = 0, schema_field = 0;
     for (uint32_t i = 0; i < pk->npreds; i++)
         keywords |= pk->preds[i].op == GANTRY_OP_KEYWORD;
-    for (uint32_t i = 0; i < pk->ncode; i++)
-        scopes |= pk->code[i].op == GANTRY_OP_ANY;
     for (uint32_t i = 0; i < pk->nfields; i++) {
         paths[i] = pk->strs[pk->fields[i]];
         lens[i] = pk->str_lens[pk->fields[i]];
@@ -95,8 +97,8 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
         grt_fast_free(f);
         return st;
     }
-    f->json_ok = !scopes;
-    f->line_ok = !scopes && !keywords && !schema_field;
+    f->json_ok = 1;
+    f->line_ok = !keywords && !schema_field;
     pk->fast = f;
     return GANTRY_OK;
 }
