@@ -12,8 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../fuzz/reader_ref.h"
+#include "compiler.h"
+#include "gantry_cjson.h"
+#include "support/events.h"
 #include "support/file_list.h"
 #include "support/shared.h"
 
@@ -375,12 +379,113 @@ static void test_generated(void **state) {
     lines_free(&l);
 }
 
+/* ---- gantry_match_json through the reader against cJSON ---- */
+
+static gantry_pack *compile_pack(const char *const *paths, size_t count, gantry_optimize optimize) {
+    gdiag_sink *diag = gdiag_new(NULL, 0, 0);
+    assert_non_null(diag);
+    const char *maps[] = {"rules/mappings/generic.yml", "rules/mappings/kubernetes_audit.yml",
+                          "rules/mappings/linux_process_creation.yml"};
+    gcomp_options opt;
+    memset(&opt, 0, sizeof opt);
+    opt.placeholders_empty = 1;
+    opt.mapping_files = maps;
+    opt.mapping_file_count = sizeof maps / sizeof maps[0];
+    gast_unit *unit = gcomp_parse_paths(paths, count, diag, &opt);
+    unsigned char *image = NULL;
+    size_t len = 0;
+    gantry_pack *pack = NULL;
+    assert_true(unit && gdiag_error_count(diag) == 0 &&
+                gcomp_compile_unit(unit, diag, &opt, &image, &len, NULL) == 0);
+    gantry_options lo;
+    gantry_options_default(&lo);
+    lo.optimize = optimize;
+    char err[256] = "";
+    assert_int_equal(gantry_pack_load_buffer_opts(image, len, &lo, &pack, err, sizeof err),
+                     GANTRY_OK);
+    free(image);
+    gast_unit_free(unit);
+    gdiag_free(diag);
+    return pack;
+}
+
+typedef struct hits {
+    uint32_t rules[64];
+    size_t n;
+} hits;
+
+static int note_hit(const gantry_match *m, void *user) {
+    hits *h = user;
+    if (h->n < 64)
+        h->rules[h->n] = (uint32_t)m->rule->index;
+    h->n++;
+    return 0;
+}
+
+/* Every line through gantry_match_json with the reader (DEFAULT) and
+ * without (OFF): the same status and the same rules, in order. */
+static void match_json_same(const char *const *paths, size_t count, const lines *l) {
+    gantry_pack *ref = compile_pack(paths, count, GANTRY_OPTIMIZE_OFF);
+    gantry_pack *fast = compile_pack(paths, count, GANTRY_OPTIMIZE_DEFAULT);
+    gantry_matcher *mr = NULL, *mf = NULL;
+    assert_int_equal(gantry_matcher_new(ref, &mr), GANTRY_OK);
+    assert_int_equal(gantry_matcher_new(fast, &mf), GANTRY_OK);
+    size_t matched = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        hits a = {{0}, 0}, b = {{0}, 0};
+        gantry_status sa = gantry_match_json(mr, l->items[i], l->lens[i], note_hit, &a);
+        gantry_status sb = gantry_match_json(mf, l->items[i], l->lens[i], note_hit, &b);
+        if (sa != sb || a.n != b.n ||
+            memcmp(a.rules, b.rules, (a.n < 64 ? a.n : 64) * sizeof *a.rules) != 0) {
+            print_error("gantry_match_json differs (status %d/%d, %zu/%zu matches): %.*s\n", sa, sb,
+                        a.n, b.n, (int)(l->lens[i] > 300 ? 300 : l->lens[i]), l->items[i]);
+            fail();
+        }
+        matched += a.n > 0;
+    }
+    print_message("%s: %zu lines, %zu with matches, same through the reader\n", paths[0], l->n,
+                  matched);
+    assert_true(matched > 0);
+    gantry_matcher_free(mr);
+    gantry_matcher_free(mf);
+    gantry_pack_free(ref);
+    gantry_pack_free(fast);
+}
+
+static void test_match_json(void **state) {
+    (void)state;
+    lines l = {0};
+    lines_dir(&l, "corpus");
+    /* normalized events as lines: event.module and event.category set, so
+     * the logsource dispatch reads them from the reader */
+    tsup_events ev = {0};
+    tsup_events_load(&ev, "corpus");
+    for (size_t i = 0; i < ev.count; i++) {
+        char *text = cJSON_PrintUnformatted(ev.items[i]);
+        assert_non_null(text);
+        lines_add(&l, text, strlen(text));
+        free(text);
+    }
+    tsup_events_free(&ev);
+    const char *ten[] = {"bench/rules/ten"};
+    match_json_same(ten, 1, &l);
+    const char *reader[] = {"tests/data/reader"};
+    match_json_same(reader, 1, &l);
+    if (access("../shared/sigma/full/rules", R_OK) == 0) {
+        const char *sigma[] = {"../shared/sigma/full/rules"};
+        match_json_same(sigma, 1, &l);
+    } else {
+        print_message("../shared/sigma/full/rules absent: the Sigma pack was not compared\n");
+    }
+    lines_free(&l);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_grammar),   cmocka_unit_test(test_depth),
         cmocka_unit_test(test_paths),     cmocka_unit_test(test_limits),
         cmocka_unit_test(test_corpus),    cmocka_unit_test(test_real_samples),
-        cmocka_unit_test(test_generated),
+        cmocka_unit_test(test_generated), cmocka_unit_test(test_match_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
