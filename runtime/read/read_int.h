@@ -106,8 +106,7 @@ struct grd_reader {
     size_t ss_len, ss_cap;
     struct grd_cand *cs; /* candidate keys of open objects */
     size_t cs_len, cs_cap;
-    struct grd_frame *fs;
-    size_t fs_cap;
+    struct grd_frame *fs; /* one per open container, cJSON's nesting limit of them */
     /* per state, stamped with the serial of the object frame using them */
     uint32_t *stamp;
     uint32_t *cnt;

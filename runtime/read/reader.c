@@ -76,7 +76,6 @@ gantry_status grd_reader_new(const grd_plan *plan, grd_reader **out) {
     r->region = calloc(ns, sizeof *r->region);
     r->rstamp = calloc(ns, sizeof *r->rstamp);
     r->rcnt = calloc(ns, sizeof *r->rcnt);
-    r->fs_cap = GRD_CJSON_NESTING + 1;
     if (!r->vecs || !r->fs || !r->stamp || !r->cnt || !r->best_klen || !r->best_start ||
         !r->best_end || !r->region || !r->rstamp || !r->rcnt) {
         grd_reader_free(r);
