@@ -139,6 +139,7 @@ typedef struct match_run {
     FILE *notes;
     const gmr_logsource *ls_current; /* what the matcher was last given */
     int ls_set;
+    int fast; /* lines may be settled by the pack-driven reader (fast_line) */
 } match_run;
 
 /* Makes `run` ready to match with the packs: matchers, printer, statistics
