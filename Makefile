@@ -110,18 +110,20 @@ LDFLAGS_ALL := $(OPT) $(LDFLAGS)
 #   base       status, limits, string helpers: needs nothing
 #   normalize  raw events -> schema: never sees the pack
 #   pack       format, loader, verifier, disassembler
-#   index      field extraction, logsource dispatch, prefilter
+#   read       the pack-driven event reader (raw line -> the paths a pack reads)
+#   index      field extraction (from the tree or the reader), logsource dispatch, prefilter
 #   vm         the interpreter and its predicates
 #   correlate  counts and sequences over time windows
 #   api        the public functions: the one place that sees every subsystem
-RT_DIRS := base normalize pack index vm correlate api
+RT_DIRS := base normalize pack read index vm correlate api
 RT_SEES_base :=
 RT_SEES_normalize := base
 RT_SEES_pack := base
-RT_SEES_index := base pack
+RT_SEES_read := base pack
+RT_SEES_index := base pack read
 RT_SEES_vm := base pack index
 RT_SEES_correlate := base pack index
-RT_SEES_api := base normalize pack index vm correlate
+RT_SEES_api := base normalize pack read index vm correlate
 rt_inc = -Iinclude -Iruntime/$(1) $(foreach d,$(RT_SEES_$(1)),-Iruntime/$(d))
 # The front ends build syntax trees and know nothing of bytecode; the compiler
 # sees the pack format (to write it) and the limits, never the VM.
@@ -284,6 +286,9 @@ $(BUILD)/bench/keywords_bench: bench/keywords_bench.c $(FRONT_A) $(LIB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_ALL) $$(pkg-config --cflags $(BENCH_PKGS)) -o $@ $< $(FRONT_A) $(LIB_A) \
 		$(LDFLAGS_ALL) $(PKG_LIBS) $$(pkg-config --libs $(BENCH_PKGS)) -lm -lpthread
+
+# test_reader compares the reader with cJSON over generated events too.
+$(BUILD)/tests/test_reader: | $(BUILD)/bench/gen_events
 
 # ---- running ---------------------------------------------------------------
 test: all $(TEST_BIN)

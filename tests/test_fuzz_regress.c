@@ -40,6 +40,9 @@
 #define LLVMFuzzerTestOneInput gfz_input_one
 #include "../fuzz/fuzz_input.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput gfz_reader_one
+#include "../fuzz/fuzz_reader.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*target_fn)(const uint8_t *data, size_t size);
 
@@ -198,11 +201,18 @@ static void test_input(void **state) {
     replay(gfz_input_one, "fuzz_input");
 }
 
+static void test_reader(void **state) {
+    (void)state;
+    replay(gfz_reader_one, "fuzz_reader");
+    rref_free(&gfz_reader_ref);
+    gfz_reader_ready = 0;
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rules),  cmocka_unit_test(test_sigma), cmocka_unit_test(test_pack),
-        cmocka_unit_test(test_events), cmocka_unit_test(test_match), cmocka_unit_test(test_bodies),
-        cmocka_unit_test(test_input),
+        cmocka_unit_test(test_rules),  cmocka_unit_test(test_sigma),  cmocka_unit_test(test_pack),
+        cmocka_unit_test(test_events), cmocka_unit_test(test_match),  cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_input),  cmocka_unit_test(test_reader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

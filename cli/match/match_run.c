@@ -9,10 +9,12 @@
 #include <time.h>
 
 #include "cjson_arena.h"
+#include "fast.h"
 #include "gantry_cjson.h"
 #include "gantry_limits.h"
 #include "input.h"
 #include "match_run.h"
+#include "normalize.h"
 
 double gmr_now(void) {
     struct timespec ts;
@@ -128,6 +130,31 @@ static gantry_status on_event(void *user, const gantry_item *item) {
     return status;
 }
 
+static int fast_hit(const gantry_match *m, void *user) {
+    (void)m;
+    *(int *)user = 1;
+    return 1; /* one match settles it */
+}
+
+/* A line the pack-driven reader settles (runtime/api/fast.h): a Kubernetes
+ * audit event that no rule of any pack matches is counted as an event and
+ * goes no further. Anything else (a match, another source, a line the
+ * reader hands back) goes through the normalizer as before, which then
+ * decides everything about it. */
+static int fast_line(match_run *run, gantry_normalizer *norm, const gjd_unit *u) {
+    if (!run->fast || run->collecting || run->hooks.event != on_event || !gnorm_idle(norm))
+        return 0;
+    for (size_t k = 0; k < run->pack_count; k++) {
+        int done, hit = 0;
+        gantry_status st =
+            grt_fast_match_line(run->matchers[k], u->text, u->len, fast_hit, &hit, &done);
+        if (!done || st != GANTRY_OK || hit)
+            return 0;
+    }
+    run->stats.events++;
+    return 1;
+}
+
 void gmr_match_item(match_run *run, const gantry_item *item) {
     gantry_status st = on_event(run, item);
     if (st == GANTRY_E_REGEX_LIMIT)
@@ -157,6 +184,15 @@ int gmr_init(match_run *run, const match_config *cfg, gmr_pack *packs, size_t pa
                                          gantry_pack_rule_count(packs[k].pack)) != GANTRY_OK)
             rc = -1;
     }
+    /* the reader settles lines only where the normalizer's view of them is
+     * the raw line: no time window or timeline reads them, the depth limit
+     * is the default, and every pack reads raw fields only */
+    run->fast =
+        !cfg->window.has_from && !cfg->window.has_to && !cfg->out.timeline &&
+        (cfg->max_depth == 0 || cfg->max_depth >= GANTRY_DEFAULT_MAX_DEPTH) &&
+        (cfg->input_format == GANTRY_FORMAT_AUTO || cfg->input_format == GANTRY_FORMAT_K8S_AUDIT);
+    for (size_t k = 0; k < pack_count; k++)
+        run->fast = run->fast && grt_fast_line_ok(packs[k].pack);
     if (rc == 0 && !(run->printer = gmo_printer_new(list, pack_count, &cfg->out, out)))
         rc = -1;
     if (rc == 0 && gmo_stats_init(&run->stats, gmo_rule_total(run->printer)) != 0)
@@ -294,6 +330,8 @@ uint64_t gmr_feed_unit(match_run *run, gantry_normalizer *norm, const gjd_unit *
                        uint64_t covered) {
     if (u->kind == GJD_LINE) {
         run->stats.lines++;
+        if (fast_line(run, norm, u))
+            return covered > u->first_line ? covered : u->first_line;
         gantry_status st = gantry_normalizer_feed(norm, u->text, u->len, u->first_line);
         if (st != GANTRY_OK) {
             gmr_report_malformed(run, u->first_line, u->first_line, gantry_strerror(st));

@@ -66,6 +66,10 @@ typedef struct match_config {
     gmo_window window;              /* --from, --to */
     gsel_options select;            /* --tags ... --exclusions */
     gsel *selection;                /* built from `select` once the packs are loaded */
+
+    /* --follow and its --state FILE (follow.c) */
+    int follow;
+    const char *follow_state;
 } match_config;
 
 /* One pack of the run with what only the sequential run uses. */
@@ -135,6 +139,7 @@ typedef struct match_run {
     FILE *notes;
     const gmr_logsource *ls_current; /* what the matcher was last given */
     int ls_set;
+    int fast; /* lines may be settled by the pack-driven reader (fast_line) */
 } match_run;
 
 /* Makes `run` ready to match with the packs: matchers, printer, statistics

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fast.h"
 #include "gantry_cjson.h"
 #include "logsource.h"
 #include "pack.h"
@@ -179,6 +180,11 @@ GRT_API gantry_status gantry_matcher_new(const gantry_pack *pack, gantry_matcher
         free(m);
         return st;
     }
+    if ((st = grt_fast_matcher_init(m)) != GANTRY_OK) {
+        grt_matcher_release(m);
+        free(m);
+        return st;
+    }
     *matcher = m;
     return GANTRY_OK;
 }
@@ -187,6 +193,7 @@ GRT_API void gantry_matcher_free(gantry_matcher *matcher) {
     if (!matcher)
         return;
     free(matcher->rule_mask);
+    grt_fast_matcher_release(matcher);
     grt_matcher_release(matcher);
     free(matcher);
 }
@@ -240,6 +247,10 @@ GRT_API gantry_status gantry_match_json(gantry_matcher *matcher, const char *jso
         return GANTRY_E_ARG;
     if (!json)
         return GANTRY_E_JSON;
+    int done;
+    gantry_status fast = grt_fast_match_json(matcher, json, len, on_match, user, &done);
+    if (done)
+        return fast;
     cJSON *event = cJSON_ParseWithLength(json, len);
     if (!event)
         return GANTRY_E_JSON;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "correlate.h"
+#include "fast.h"
 #include "fields.h"
 #include "logsource.h"
 #include "pack.h"
@@ -37,6 +38,7 @@ void grt_pack_destroy(gantry_pack *pk) {
     free(pk->rule_names);
     gpf_free(pk->prefilter);
     gls_free(pk->dispatch);
+    grt_fast_free(pk->fast);
     free(pk->path_hashes);
     free(pk->path_hash_items);
     free(pk);
@@ -66,6 +68,8 @@ gantry_status grt_pack_decode(const unsigned char *data, size_t size, gantry_opt
         st = gls_prepare(pk);
     if (st == GANTRY_OK)
         st = gpf_build(pk);
+    if (st == GANTRY_OK)
+        st = grt_fast_prepare(pk);
     if (st != GANTRY_OK) {
         if (st == GANTRY_E_NOMEM)
             grt_fail(err, err_size, st, "out of memory while loading the pack");

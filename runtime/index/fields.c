@@ -9,6 +9,7 @@
 
 #include "numtext.h"
 #include "path.h"
+#include "read.h"
 #include "strmatch.h"
 
 static gantry_status push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
@@ -54,6 +55,32 @@ static gantry_status push_value(gantry_matcher *m, const cJSON *node, size_t *bu
         v->num_state = 2;
     }
     return GANTRY_OK;
+}
+
+/* The values the reader recorded for path p of its last line. */
+static void reader_push(gantry_matcher *m, uint32_t p) {
+    uint32_t n = grd_count(m->rd, p);
+    if (m->nvals + n > m->vals_cap) {
+        size_t cap = m->vals_cap ? m->vals_cap : 64;
+        while (cap < m->nvals + n)
+            cap *= 2;
+        grt_value *v = realloc(m->vals, cap * sizeof *v);
+        if (!v) {
+            m->oom = 1;
+            return;
+        }
+        m->vals = v;
+        m->vals_cap = cap;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        if (grd_value(m->rd, p, k, &m->vals[m->nvals]) != GANTRY_OK) {
+            m->oom = 1;
+            return;
+        }
+        m->nvals++;
+    }
+    if (grd_limited(m->rd, p))
+        m->value_limit_hit = 1;
 }
 
 typedef struct push_ctx {
@@ -211,8 +238,11 @@ grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
     uint32_t s = pk->fields[field];
     size_t before = m->nvals;
     push_ctx ctx = {m, GANTRY_MAX_VALUES_PER_FIELD};
-    if (!m->oom && (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS ||
-                    len_is_zero(pk->str_lens[s]) || path_may_exist(m, field)))
+    if (m->rd_on) {
+        if (!m->oom)
+            reader_push(m, field);
+    } else if (!m->oom && (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS ||
+                           len_is_zero(pk->str_lens[s]) || path_may_exist(m, field)))
         grt_path_walk((const cJSON *)m->event, pk->strs[s], pk->str_lens[s], push_visit, &ctx);
     grt_slice out = {(uint32_t)before, (uint32_t)(m->nvals - before)};
     m->field_vals[field] = out;
@@ -227,6 +257,8 @@ grt_slice grt_keyword_values(gantry_matcher *m) {
     size_t budget = SIZE_MAX;
     size_t top = 0;
     const cJSON *root = m->event;
+    if (m->rd_on && !m->oom)
+        reader_push(m, grd_keyword_path(m->rd));
     if (root && root->child) {
         if (m->walk_cap == 0) {
             m->walk = malloc(64 * sizeof *m->walk);

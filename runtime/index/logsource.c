@@ -154,15 +154,18 @@ static const char *event_str(const void *event, const char *path) {
 }
 
 unsigned gls_event_class(const void *event) {
-    classes_init();
     const char *module = event_str(event, "event.module");
+    return gls_class_of(module, module ? event_str(event, "event.category") : NULL);
+}
+
+unsigned gls_class_of(const char *module, const char *cat) {
+    classes_init();
     if (!module)
         return GLS_CLASS_NONE;
     for (unsigned cls = 2; cls < nclasses; cls++) {
         if (strcmp(sources[classes[cls].source].module, module) != 0)
             continue;
         /* the source's base class comes first, then its categories */
-        const char *cat = event_str(event, "event.category");
         if (!cat)
             return cls;
         for (unsigned k = cls + 1; k < nclasses && classes[k].source == classes[cls].source; k++)

@@ -42,6 +42,9 @@ void gls_free(struct gls_dispatch *d);
 /* The class of an event (a cJSON object): GLS_CLASS_NONE unless its
  * event.module names a recognised source. */
 unsigned gls_event_class(const void *event);
+/* The class of an event whose event.module and event.category (either may
+ * be NULL) are known. */
+unsigned gls_class_of(const char *module, const char *category);
 
 /* Non-zero when a rule of this logsource (each value NULL or "" when unset)
  * runs on events whose logsource is exactly the given product, service and

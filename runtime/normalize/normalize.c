@@ -86,6 +86,10 @@ gantry_status gantry_normalizer_new(const gantry_pack *pack, gantry_input_format
     return GANTRY_OK;
 }
 
+int gnorm_idle(const gantry_normalizer *n) {
+    return n->held_kind == HELD_NONE && n->count == 0;
+}
+
 static void release_handed(gantry_normalizer *n) {
     cJSON_Delete(n->handed);
     n->handed = NULL;

@@ -34,6 +34,10 @@ enum {
                        GNORM_G_PROCESS | GNORM_G_ENV,
 };
 
+/* Whether the normalizer holds nothing: no joined event waits for more
+ * lines and no item waits to be taken (normalize.c). */
+int gnorm_idle(const gantry_normalizer *n);
+
 /* ---- schema table (schema.c) ---- */
 typedef struct gnorm_field {
     const char *name;

@@ -96,6 +96,9 @@ struct gantry_pack {
     /* Per rule, the string index of its name (optional RULE_NAMES section);
      * NULL for packs written without it. */
     uint32_t *rule_names;
+    /* The pack-driven reader's plan and what it may serve (api/fast.c);
+     * NULL with GANTRY_OPTIMIZE_OFF, the reference. */
+    struct grt_fast *fast;
 };
 
 /* One value a field yielded for the current event. Text lives either in the
@@ -120,7 +123,11 @@ typedef struct grt_value {
 struct gantry_matcher {
     const gantry_pack *pack;
     const void *event; /* const cJSON *, the event being matched */
-    uint32_t gen;      /* current event generation; memo entries equal to it are valid */
+    /* The pack's reader (runtime/read), and whether the event being matched
+     * is its last line rather than `event` (then `event` is NULL). */
+    struct grd_reader *rd;
+    int rd_on;
+    uint32_t gen; /* current event generation; memo entries equal to it are valid */
 
     uint32_t *pred_gen;
     uint8_t *pred_val;
@@ -196,6 +203,9 @@ gantry_status grt_matcher_init(gantry_matcher *m, const gantry_pack *pack);
 void grt_matcher_release(gantry_matcher *m);
 gantry_status grt_match_event(gantry_matcher *m, const void *event, gantry_match_fn on_match,
                               void *user);
+/* The same for an event whose logsource class is known (the reader's). */
+gantry_status grt_match_class(gantry_matcher *m, const void *event, unsigned cls,
+                              gantry_match_fn on_match, void *user);
 
 /* correlate_pack.c: the optional correlation sections. */
 gantry_status grt_corr_decode(gantry_pack *pack, const unsigned char *data,

@@ -462,11 +462,16 @@ static int run_and_report(gantry_matcher *m, uint32_t r, gantry_match_fn on_matc
 
 gantry_status grt_match_event(gantry_matcher *m, const void *event, gantry_match_fn on_match,
                               void *user) {
+    /* logsource semantics: they apply with or without the index */
+    unsigned cls = m->pack->dispatch ? gls_event_class(event) : GLS_CLASS_ANY;
+    return grt_match_class(m, event, cls, on_match, user);
+}
+
+gantry_status grt_match_class(gantry_matcher *m, const void *event, unsigned cls,
+                              gantry_match_fn on_match, void *user) {
     const gantry_pack *pk = m->pack;
     next_generation(m);
     m->event = event;
-    /* logsource semantics: they apply with or without the index */
-    unsigned cls = pk->dispatch ? gls_event_class(event) : GLS_CLASS_ANY;
     const uint64_t *allowed;
     if (cls == GLS_CLASS_NONE && (m->ls_any || m->ls_allowed)) {
         cls = GLS_CLASS_ANY;

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "fast.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "logsource.h"
+#include "normalize.h"
+#include "read.h"
+#include "sources.h"
+
+/* The paths the reader records after the pack's fields: what the
+ * logsource dispatch reads, and what tells a Kubernetes audit event
+ * (gnorm_is_k8s_audit's first form; one component each, so the path
+ * walk's first key is the normalizer's first key). */
+enum { X_MODULE, X_CATEGORY, X_KIND, X_API, X_AUDIT_ID, X_VERB, X_OBJECT_REF, X_COUNT };
+static const char *const extra_paths[X_COUNT] = {
+    "event.module", "event.category", "kind", "apiVersion", "auditID", "verb", "objectRef",
+};
+
+struct grt_fast {
+    grd_plan *plan;
+    uint32_t extra; /* path index of extra_paths[0] */
+    int json_ok;    /* no element scopes: gantry_match_json may read */
+    int line_ok;    /* and no keywords, no schema field: lines may read */
+};
+
+void grt_fast_free(struct grt_fast *f) {
+    if (!f)
+        return;
+    grd_plan_free(f->plan);
+    free(f);
+}
+
+/* Whether the normalizer may add a key that is `path` or a dotted prefix
+ * of it (its keys are the schema's), so the path reads other values in
+ * the normalized event than in the raw line. */
+static int schema_reaches(const char *path, size_t len) {
+    size_t n;
+    const gnorm_field *f = gnorm_schema_fields(&n);
+    for (size_t i = 0; i < n; i++) {
+        size_t k = strlen(f[i].name);
+        if (k <= len && memcmp(f[i].name, path, k) == 0 && (k == len || path[k] == '.'))
+            return 1;
+    }
+    return 0;
+}
+
+gantry_status grt_fast_prepare(gantry_pack *pk) {
+    if (pk->optimize == GANTRY_OPTIMIZE_OFF)
+        return GANTRY_OK;
+    /* element scopes walk the tree: such a pack has no use for a plan */
+    for (uint32_t i = 0; i < pk->ncode; i++)
+        if (pk->code[i].op == GANTRY_OP_ANY)
+            return GANTRY_OK;
+    struct grt_fast *f = calloc(1, sizeof *f);
+    uint32_t n = pk->nfields + X_COUNT;
+    const char **paths = calloc(n, sizeof *paths);
+    uint32_t *lens = calloc(n, sizeof *lens);
+    size_t nschema;
+    const gnorm_field *schema = gnorm_schema_fields(&nschema);
+    const char **strip = calloc(nschema + 1, sizeof *strip);
+    if (!f || !paths || !lens || !strip) {
+        free(f);
+        free(paths);
+        free(lens);
+        free(strip);
+        return GANTRY_E_NOMEM;
+    }
+    int keywords = 0, schema_field = 0;
+    for (uint32_t i = 0; i < pk->npreds; i++)
+        keywords |= pk->preds[i].op == GANTRY_OP_KEYWORD;
+    for (uint32_t i = 0; i < pk->nfields; i++) {
+        paths[i] = pk->strs[pk->fields[i]];
+        lens[i] = pk->str_lens[pk->fields[i]];
+        schema_field |= schema_reaches(paths[i], lens[i]);
+    }
+    f->extra = pk->nfields;
+    for (uint32_t i = 0; i < X_COUNT; i++) {
+        paths[f->extra + i] = extra_paths[i];
+        lens[f->extra + i] = (uint32_t)strlen(extra_paths[i]);
+    }
+    /* the keys gnorm_strip_schema_keys() takes out of a raw event */
+    uint32_t nstrip = 0;
+    for (size_t i = 0; i < nschema; i++)
+        if (schema[i].name[0] == '@' || strchr(schema[i].name, '.'))
+            strip[nstrip++] = schema[i].name;
+    gantry_status st = grd_plan_new(paths, lens, n, keywords, &f->plan);
+    for (uint32_t x = X_KIND; st == GANTRY_OK && x < X_COUNT; x++)
+        grd_plan_whole(f->plan, f->extra + x);
+    if (st == GANTRY_OK)
+        st = grd_plan_watch_root_keys(f->plan, strip, nstrip);
+    free(paths);
+    free(lens);
+    free(strip);
+    if (st != GANTRY_OK) {
+        grt_fast_free(f);
+        return st;
+    }
+    f->json_ok = 1;
+    f->line_ok = !keywords && !schema_field;
+    pk->fast = f;
+    return GANTRY_OK;
+}
+
+gantry_status grt_fast_matcher_init(gantry_matcher *m) {
+    if (!m->pack->fast || !m->pack->fast->json_ok)
+        return GANTRY_OK;
+    return grd_reader_new(m->pack->fast->plan, &m->rd);
+}
+
+void grt_fast_matcher_release(gantry_matcher *m) {
+    grd_reader_free(m->rd);
+    m->rd = NULL;
+}
+
+int grt_fast_json_ok(const gantry_pack *pk) {
+    return pk->fast && pk->fast->json_ok;
+}
+
+int grt_fast_line_ok(const gantry_pack *pk) {
+    return pk->fast && pk->fast->line_ok;
+}
+
+/* The first value of extra path x that has a text, as
+ * grt_path_first_scalar() finds it; *str its C string when that value is a
+ * string (copied into buf, cut to size: longer texts name no source or
+ * category anyway), else NULL. 0 when there is no such value. */
+static int first_scalar(gantry_matcher *m, uint32_t x, char *buf, size_t size, const char **str) {
+    uint32_t p = m->pack->fast->extra + x;
+    uint32_t n = grd_count(m->rd, p);
+    *str = NULL;
+    for (uint32_t k = 0; k < n; k++) {
+        grt_value v;
+        if (grd_value(m->rd, p, k, &v) != GANTRY_OK)
+            return -1;
+        if (v.type == GRT_V_NULL || v.type == GRT_V_OTHER)
+            continue;
+        if (v.type == GRT_V_STRING) {
+            size_t len = v.len < size - 1 ? v.len : size - 1;
+            memcpy(buf, v.raw, len);
+            buf[len] = '\0';
+            *str = buf;
+        }
+        return 1;
+    }
+    return 0;
+}
+
+static gantry_status run(gantry_matcher *m, unsigned cls, gantry_match_fn on_match, void *user) {
+    m->rd_on = 1;
+    gantry_status st = grt_match_class(m, NULL, cls, on_match, user);
+    m->rd_on = 0;
+    return st;
+}
+
+gantry_status grt_fast_match_json(gantry_matcher *m, const char *json, size_t len,
+                                  gantry_match_fn on_match, void *user, int *done) {
+    *done = 0;
+    if (!m->rd)
+        return GANTRY_OK;
+    gantry_status st = grd_read(m->rd, json, len, GRD_MODE_CJSON);
+    if (st == GANTRY_E_JSON) {
+        *done = 1;
+        return GANTRY_E_JSON;
+    }
+    if (st != GANTRY_OK)
+        return GANTRY_OK; /* out of memory or a huge array: the cJSON way decides */
+    unsigned cls = GLS_CLASS_ANY;
+    if (m->pack->dispatch) {
+        char mod[64], cat[64];
+        const char *module, *category = NULL;
+        if (first_scalar(m, X_MODULE, mod, sizeof mod, &module) < 0 ||
+            (module && first_scalar(m, X_CATEGORY, cat, sizeof cat, &category) < 0))
+            return GANTRY_OK;
+        cls = gls_class_of(module, category);
+    }
+    *done = 1;
+    return run(m, cls, on_match, user);
+}
+
+/* A string value of extra path x (the first value, when a string). */
+static int str_is(gantry_matcher *m, uint32_t x, const char **s, char *buf, size_t size) {
+    uint32_t p = m->pack->fast->extra + x;
+    *s = NULL;
+    if (grd_count(m->rd, p) == 0)
+        return 0;
+    grt_value v;
+    if (grd_value(m->rd, p, 0, &v) != GANTRY_OK)
+        return -1;
+    if (v.type == GRT_V_STRING) {
+        size_t len = v.len < size - 1 ? v.len : size - 1;
+        memcpy(buf, v.raw, len);
+        buf[len] = '\0';
+        *s = buf;
+    }
+    return 1;
+}
+
+/* gnorm_is_k8s_audit() == 1 on the recorded paths; -1 out of memory. */
+static int k8s_audit_form1(gantry_matcher *m) {
+    char kb[16], ab[16], ib[4], vb[4];
+    const char *kind, *api, *id, *verb;
+    if (str_is(m, X_KIND, &kind, kb, sizeof kb) < 0 || str_is(m, X_API, &api, ab, sizeof ab) < 0 ||
+        str_is(m, X_AUDIT_ID, &id, ib, sizeof ib) < 0 ||
+        str_is(m, X_VERB, &verb, vb, sizeof vb) < 0)
+        return -1;
+    uint32_t x = m->pack->fast->extra;
+    int has_id = grd_count(m->rd, x + X_AUDIT_ID) > 0;
+    int has_verb = grd_count(m->rd, x + X_VERB) > 0;
+    int has_ref = grd_count(m->rd, x + X_OBJECT_REF) > 0;
+    if (kind && strcmp(kind, "Event") == 0 &&
+        ((api && strncmp(api, "audit.k8s.io/", 13) == 0) || has_id || (has_verb && has_ref)))
+        return 1;
+    return !kind && id && verb;
+}
+
+gantry_status grt_fast_match_line(gantry_matcher *m, const char *line, size_t len,
+                                  gantry_match_fn on_match, void *user, int *done) {
+    *done = 0;
+    if (!m->rd || !m->pack->fast->line_ok || len > GANTRY_DEFAULT_MAX_LINE_BYTES)
+        return GANTRY_OK;
+    /* what gantry_normalizer_feed trims before it parses */
+    while (len && (line[len - 1] == '\r' || line[len - 1] == '\n'))
+        len--;
+    size_t lead = 0;
+    while (lead < len && (line[lead] == ' ' || line[lead] == '\t'))
+        lead++;
+    if (lead == len || line[lead] != '{')
+        return GANTRY_OK;
+    if (grd_read(m->rd, line + lead, len - lead, GRD_MODE_LINE) != GANTRY_OK ||
+        grd_root_key_seen(m->rd) || k8s_audit_form1(m) != 1)
+        return GANTRY_OK;
+    unsigned cls = GLS_CLASS_ANY;
+    if (m->pack->dispatch) {
+        /* the normalizer's event.module wins over a raw event.module (a
+         * longer key), while event.category, which it does not write for
+         * audit events, reads from the raw event */
+        char cat[64];
+        const char *category;
+        if (first_scalar(m, X_CATEGORY, cat, sizeof cat, &category) < 0)
+            return GANTRY_OK;
+        cls = gls_class_of(grt_source_name(GRT_SRC_K8S_AUDIT), category);
+    }
+    *done = 1;
+    return run(m, cls, on_match, user);
+}
