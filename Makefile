@@ -33,7 +33,8 @@ PKGS := libcjson libpcre2-8 zlib yaml-0.1
 # Debian 12, so its header is checked and -lbz2 linked by hand.
 INPUT_PKGS := liblzma libzstd
 # gantry serve (cli/serve/): the audit webhook receiver, TLS through GnuTLS.
-SERVE_PKGS := libmicrohttpd
+# It checks TLS client certificates itself, through GnuTLS.
+SERVE_PKGS := libmicrohttpd gnutls
 # Everything a build or a test uses, tools included: a test never skips for
 # want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
@@ -90,14 +91,16 @@ Makefile: ;
 	@:
 else
 # ---- second pass: the build itself -----------------------------------------
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(INPUT_PKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(INPUT_PKGS) $(SERVE_PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 # Only the CLI (gantry consume) talks to NATS; the runtime library does not.
 NATS_LIBS := $(shell pkg-config --libs libnats)
 # Only the CLI reads compressed input.
 INPUT_LIBS := $(shell pkg-config --libs $(INPUT_PKGS)) -lbz2
-CLI_LIBS := $(NATS_LIBS) $(INPUT_LIBS)
+# Only the CLI serves HTTP (gantry serve).
+SERVE_LIBS := $(shell pkg-config --libs $(SERVE_PKGS))
+CLI_LIBS := $(NATS_LIBS) $(INPUT_LIBS) $(SERVE_LIBS)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC $(OPT) $(WARN) \
