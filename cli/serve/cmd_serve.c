@@ -282,6 +282,12 @@ int gcli_cmd_serve(int argc, char **argv) {
         .min_level = -1,
         .nats_subject = "alerts",
     };
+    /* A test-only knob (ENVIRONMENT in gantry(1)): the matching thread
+     * pauses this long before each body, so tests can fill the queue. */
+    const char *hold = getenv("GANTRY_SERVE_HOLD_MS");
+    unsigned long long hold_ms;
+    if (hold && gopt_number(hold, 0, 60000, &hold_ms) == 0)
+        cfg.hold_ms = (unsigned)hold_ms;
     cfg.pack_paths = calloc((size_t)argc + 1, sizeof *cfg.pack_paths);
     int status = 2;
     if (!cfg.pack_paths)

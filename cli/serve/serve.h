@@ -126,6 +126,7 @@ typedef struct gsv_config {
     unsigned retry_after; /* seconds, in 503 answers */
     int min_level;
     int quiet;
+    unsigned hold_ms; /* GANTRY_SERVE_HOLD_MS test hook: pause before each body */
 } gsv_config;
 
 /* Packs with their matchers, correlators and printer: what one SIGHUP

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "correlate_output.h"
 #include "drain.h"
@@ -291,6 +292,10 @@ void *gsv_match_thread(void *arg) {
     pthread_mutex_unlock(&s->lock);
     gsv_batch *b;
     while ((b = gsv_queue_pop(&s->queue))) {
+        if (s->cfg->hold_ms) {
+            struct timespec ts = {s->cfg->hold_ms / 1000, (long)(s->cfg->hold_ms % 1000) * 1000000};
+            nanosleep(&ts, NULL);
+        }
         take_pending(s);
         match_batch(s, s->engine, b);
         gsv_batch_free(b);

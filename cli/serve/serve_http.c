@@ -115,6 +115,12 @@ static int gunzip(request *r, size_t max) {
         rc = inflate(&z, Z_NO_FLUSH);
         if (rc != Z_OK && rc != Z_STREAM_END)
             break;
+        if (rc == Z_STREAM_END && z.avail_in > 0) {
+            /* gzip members one after another (as `cat a.gz b.gz`) */
+            if (inflateReset(&z) != Z_OK)
+                break;
+            rc = Z_OK;
+        }
         if (append(&out, chunk, sizeof chunk - z.avail_out, max) != 0) {
             rc = Z_MEM_ERROR;
             break;
