@@ -404,6 +404,10 @@ $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT
 $(BUILD)/tests/test_cli_compile: $(FUZZ_REGRESS_CLI_OBJ)
 $(BUILD)/tests/test_cli_compile: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
 	$(PKG_LIBS) $(CLI_LIBS) -Wl,--wrap=gantry_pack_load_buffer
+# gantry serve's body decoder, inflation and queue, called in-process.
+$(BUILD)/tests/test_serve_body: $(FUZZ_REGRESS_CLI_OBJ)
+$(BUILD)/tests/test_serve_body: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
+	$(PKG_LIBS) $(CLI_LIBS)
 # Allocation-failure test: every allocation in our code goes through the
 # test's counting wrappers.
 $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += \

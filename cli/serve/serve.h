@@ -56,6 +56,12 @@ typedef enum gsv_body_result {
 gsv_body_result gsv_decode_body(const char *body, size_t len, unsigned max_depth, gsv_batch *b,
                                 char *why, size_t why_size);
 
+/* Inflates a gzip body (Content-Encoding: gzip; members one after
+ * another) of at most `max` bytes inflated. Returns 0 with *out (malloc'd,
+ * NULL when empty), 1 when it inflates to more than max, -1 when it is not
+ * valid gzip, -2 when memory ran out. */
+int gsv_gunzip(const char *in, size_t len, size_t max, char **out, size_t *out_len);
+
 /* ---- serve_queue.c ---- */
 
 typedef struct gsv_queue {

@@ -5,9 +5,11 @@
  * same bytes would in a file. Only the verdict differs: a file goes on past
  * an unreadable part, while a body is refused whole, so the sender learns of
  * it (400) and nothing of it is half matched. */
+#include <cJSON.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "jsondoc.h"
 #include "serve.h"
@@ -72,6 +74,15 @@ static int blank(const char *p, size_t n) {
     return 1;
 }
 
+/* Whether the text is one JSON value and nothing else, however its lines
+ * are laid out. */
+static int one_value(const char *body, size_t len) {
+    const char *end = NULL;
+    cJSON *v = cJSON_ParseWithLengthOpts(body, len, &end, 0);
+    cJSON_Delete(v);
+    return v && end && blank(end, (size_t)(body + len - end));
+}
+
 /* One unit of the splitter: 0, or -1 with `why` written. */
 static int take_unit(decode *d, const gjd_unit *u, char *why, size_t why_size) {
     const char *reason = NULL;
@@ -83,10 +94,20 @@ static int take_unit(decode *d, const gjd_unit *u, char *why, size_t why_size) {
         size_t i = 0;
         while (i < u->len && (u->text[i] == ' ' || u->text[i] == '\t'))
             i++;
+        /* a JSON line, or a document the splitter found unclosed on its
+         * line (it hands those on as lines, for the normalizer to refuse):
+         * here the body is refused instead */
         if (u->text[i] != '{')
             reason = "not a JSON object";
+        else if (!one_value(u->text, u->len))
+            reason = "not valid JSON";
         else
             on_event(d, u->text, u->len);
+    } else if (u->text[0] != '[' && !gjd_mentions_eventlist(u->text, u->len) &&
+               !one_value(u->text, u->len)) {
+        /* a lone document is handed on unparsed: check it here (lists are
+         * parsed to be unpacked) */
+        reason = "not valid JSON";
     } else if (gjd_each_event(u->text, u->len, on_event, d, &reason) == 0) {
         reason = NULL;
     }
@@ -96,17 +117,39 @@ static int take_unit(decode *d, const gjd_unit *u, char *why, size_t why_size) {
     return -1;
 }
 
+static gsv_body_result split(const char *body, size_t len, unsigned max_depth, decode *d, char *why,
+                             size_t why_size);
+
 gsv_body_result gsv_decode_body(const char *body, size_t len, unsigned max_depth, gsv_batch *b,
                                 char *why, size_t why_size) {
     if (blank(body, len)) {
         snprintf(why, why_size, "empty body");
         return GSV_BODY_BAD;
     }
+    decode d = {b, 0};
+    gsv_body_result result = split(body, len, max_depth, &d, why, why_size);
+    /* The splitter reads a document over several lines only as pretty
+     * printers lay it out; a body is complete, so one document in any
+     * layout is taken as it is (only when the lines did not read, and
+     * never past the depth limit). */
+    if (result == GSV_BODY_BAD && !strstr(why, "deeper than") && one_value(body, len)) {
+        b->count = b->len = 0;
+        const char *reason = NULL;
+        if (gjd_each_event(body, len, on_event, &d, &reason) != 0) {
+            snprintf(why, why_size, "%s", reason);
+            return GSV_BODY_BAD;
+        }
+        result = d.nomem ? GSV_BODY_NOMEM : GSV_BODY_OK;
+    }
+    return result;
+}
+
+static gsv_body_result split(const char *body, size_t len, unsigned max_depth, decode *d, char *why,
+                             size_t why_size) {
     /* a document may be as long as the body itself: the body limit holds */
     gjd_splitter *s = gjd_new(len + 1, max_depth);
     if (!s)
         return GSV_BODY_NOMEM;
-    decode d = {b, 0};
     gsv_body_result result = GSV_BODY_OK;
     uint64_t line_no = 0;
     int done = 0;
@@ -126,12 +169,80 @@ gsv_body_result gsv_decode_body(const char *body, size_t len, unsigned max_depth
         }
         gjd_unit u;
         while (result == GSV_BODY_OK && gjd_next(s, &u)) {
-            if (take_unit(&d, &u, why, why_size) != 0)
+            if (take_unit(d, &u, why, why_size) != 0)
                 result = GSV_BODY_BAD;
-            else if (d.nomem)
+            else if (d->nomem)
                 result = GSV_BODY_NOMEM;
         }
     }
     gjd_free(s);
     return result;
+}
+
+int gsv_gunzip(const char *in, size_t len, size_t max, char **out, size_t *out_len) {
+    *out = NULL;
+    *out_len = 0;
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        return -2;
+    z.next_in = (Bytef *)in;
+    z.avail_in = (uInt)len;
+    char *buf = NULL;
+    size_t used = 0, cap = 0;
+    int result = 0;
+    for (;;) {
+        if (used == cap) {
+            if (cap >= max) {
+                result = 1; /* full, and more to come or not: decided below */
+                break;
+            }
+            size_t grown = cap ? (cap > max / 2 ? max : cap * 2) : (max < 65536 ? max : 65536);
+            char *p = realloc(buf, grown);
+            if (!p) {
+                result = -2;
+                break;
+            }
+            buf = p;
+            cap = grown;
+        }
+        z.next_out = (Bytef *)buf + used;
+        z.avail_out = (uInt)(cap - used);
+        int rc = inflate(&z, Z_NO_FLUSH);
+        used = cap - z.avail_out;
+        if (rc == Z_STREAM_END) {
+            if (z.avail_in == 0)
+                break;
+            /* gzip members one after another (as `cat a.gz b.gz`) */
+            if (inflateReset(&z) != Z_OK) {
+                result = -1;
+                break;
+            }
+        } else if (rc != Z_OK || (z.avail_in == 0 && used < cap)) {
+            /* an error, or the input ended inside a member */
+            result = rc == Z_MEM_ERROR ? -2 : -1;
+            break;
+        }
+    }
+    if (result == 1) {
+        /* the limit is reached: larger only if anything more comes out */
+        char one;
+        z.next_out = (Bytef *)&one;
+        z.avail_out = 1;
+        int rc = inflate(&z, Z_NO_FLUSH);
+        if (z.avail_out == 0 || (rc == Z_STREAM_END && z.avail_in > 0))
+            result = 1; /* more output, or another member follows */
+        else if (rc == Z_STREAM_END)
+            result = 0;
+        else
+            result = rc == Z_MEM_ERROR ? -2 : -1;
+    }
+    inflateEnd(&z);
+    if (result != 0) {
+        free(buf);
+        return result;
+    }
+    *out = buf;
+    *out_len = used;
+    return 0;
 }

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <zlib.h>
 
 #include "gantry_limits.h"
 #include "readfile.h"
@@ -97,46 +96,18 @@ static int append(request *r, const char *data, size_t n, size_t max) {
     return 0;
 }
 
-/* Content-Encoding: gzip, inflated up to the same limit. 0, 1 when too
+/* Content-Encoding: gzip, inflated up to the same limit: 0, 1 when too
  * large, -1 when not valid gzip, -2 out of memory. */
 static int gunzip(request *r, size_t max) {
-    request out = {0};
-    z_stream z;
-    memset(&z, 0, sizeof z);
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-        return -2;
-    z.next_in = (Bytef *)r->body;
-    z.avail_in = (uInt)r->len;
-    int rc = Z_OK;
-    char chunk[65536];
-    while (rc != Z_STREAM_END) {
-        z.next_out = (Bytef *)chunk;
-        z.avail_out = sizeof chunk;
-        rc = inflate(&z, Z_NO_FLUSH);
-        if (rc != Z_OK && rc != Z_STREAM_END)
-            break;
-        if (rc == Z_STREAM_END && z.avail_in > 0) {
-            /* gzip members one after another (as `cat a.gz b.gz`) */
-            if (inflateReset(&z) != Z_OK)
-                break;
-            rc = Z_OK;
-        }
-        if (append(&out, chunk, sizeof chunk - z.avail_out, max) != 0) {
-            rc = Z_MEM_ERROR;
-            break;
-        }
-        if (out.too_large || (rc == Z_OK && z.avail_in == 0 && z.avail_out != 0))
-            break;
-    }
-    inflateEnd(&z);
-    int result = out.too_large ? 1 : rc == Z_STREAM_END ? 0 : rc == Z_MEM_ERROR ? -2 : -1;
-    if (result == 0) {
+    char *out = NULL;
+    size_t len = 0;
+    int rc = gsv_gunzip(r->body ? r->body : "", r->len, max, &out, &len);
+    if (rc == 0) {
         free(r->body);
-        *r = (request){r->post, 0, 0, 0, out.body, out.len, out.cap};
-    } else {
-        free(out.body);
+        r->body = out;
+        r->len = r->cap = len;
     }
-    return result;
+    return rc;
 }
 
 /* The whole body is in: decode, queue, answer. */
