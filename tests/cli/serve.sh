@@ -322,5 +322,76 @@ check "flood: $n events received = processed, 0 dropped" $?
 [ "$(rules_in "$T/flood.out")" = $(((CLIENTS * BODIES + 1) * per_body)) ]
 check "flood: every accepted body matched ($per_body alerts each), the last one too" $?
 
+# ---- 4. alerts to NATS as gantry consume publishes them ---------------------------
+if command -v nats-server > /dev/null && command -v python3 > /dev/null; then
+    nats-server -a 127.0.0.1 -p -1 > "$T/nats.log" 2>&1 &
+    nats_pid=$!
+    pids="$pids $nats_pid"
+    nport=""
+    for _ in $(seq 1 600); do
+        nport=$(sed -n 's/.*Listening for client connections on 127\.0\.0\.1:\([0-9]*\).*/\1/p' "$T/nats.log")
+        [ -n "$nport" ] && break
+        sleep 0.1
+    done
+    # a subscriber in the NATS text protocol: SUBJECT TAB PAYLOAD per message,
+    # until nothing came for 5 s after the first, or 120 s
+    cat > "$T/sub.py" << 'PY'
+import select, socket, sys, time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(b'CONNECT {"verbose":false}\r\nSUB gantry.alerts.> 1\r\nPING\r\n')
+out = open(sys.argv[2], "w")
+buf = b""
+start = last = time.time()
+got = 0
+while time.time() - start < 120 and not (got and time.time() - last > 5):
+    if select.select([s], [], [], 0.5)[0]:
+        data = s.recv(65536)
+        if not data:
+            break
+        buf += data
+    while b"\r\n" in buf:
+        line, rest = buf.split(b"\r\n", 1)
+        if line.startswith(b"MSG"):
+            size = int(line.split()[-1])
+            if len(rest) < size + 2:
+                break
+            out.write(line.split()[1].decode() + "\t" + rest[:size].decode().rstrip("\n") + "\n")
+            out.flush()
+            got += 1
+            last = time.time()
+            rest = rest[size + 2:]
+        elif line.startswith(b"PING"):
+            s.sendall(b"PONG\r\n")
+        elif line.startswith(b"PONG"):
+            open(sys.argv[3], "w").close()
+        buf = rest
+PY
+    python3 "$T/sub.py" "$nport" "$T/nats.msgs" "$T/nats.ready" &
+    sub_pid=$!
+    for _ in $(seq 1 300); do [ -e "$T/nats.ready" ] && break; sleep 0.1; done
+    start_server nats -p "$T/shipped.pack" -o "$T/nats.out" --nats-url "nats://127.0.0.1:$nport" \
+        --nats-subject gantry.alerts
+    nats_serve=$pid
+    URL=http://127.0.0.1:$port
+    wait_healthy "$URL"
+    post 200 "accepted 100 events" --data-binary @"$T/part1.json" "$URL/" && wait_processed "$URL" 100
+    stop $nats_serve
+    check "serve with --nats-url: exit 0" $?
+    wait $sub_pid
+    # each alert on PREFIX.<level>.<rule or correlation id>, its line as payload
+    jq -r '(.rule // .correlation) as $r | "gantry.alerts.\($r.level).\($r.id)\t\(tojson)"' \
+        "$T/nats.out" | sort > "$T/nats.want"
+    awk -F '\t' '{ print $1 }' "$T/nats.msgs" > "$T/nats.subjects"
+    cut -f2- "$T/nats.msgs" | jq -c . > "$T/nats.payloads"
+    paste "$T/nats.subjects" "$T/nats.payloads" | sort > "$T/nats.got"
+    [ -s "$T/nats.want" ] && cmp -s "$T/nats.want" "$T/nats.got"
+    check "NATS: every alert published on PREFIX.<level>.<id> ($(wc -l < "$T/nats.want") messages)" $?
+    [ $? -eq 0 ] || diff "$T/nats.want" "$T/nats.got" | head -5
+    curl -sS --max-time 10 "$URL/metrics" > /dev/null 2>&1
+    kill $nats_pid 2> /dev/null
+else
+    echo "SKIP NATS part: nats-server or python3 missing (make deps installs them)"
+fi
+
 echo "serve: $fails failed"
 [ $fails -eq 0 ]
