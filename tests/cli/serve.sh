@@ -204,8 +204,9 @@ check "metrics: matches are labelled by rule, name and level" $?
 sed -n 's/^# TYPE \([a-z_]*\) .*/\1/p' "$m" | sort > "$T/names.metrics"
 grep -o '`gantry_serve_[a-z_]*`' docs/live.md | tr -d '`' | sort -u > "$T/names.doc"
 [ -s "$T/names.metrics" ] && cmp -s "$T/names.metrics" "$T/names.doc"
-check "docs/live.md lists exactly the metrics /metrics has" $?
-[ $? -eq 0 ] || diff "$T/names.metrics" "$T/names.doc"
+rc=$?
+check "docs/live.md lists exactly the metrics /metrics has" $rc
+[ $rc -eq 0 ] || diff "$T/names.metrics" "$T/names.doc"
 
 stop $tls_pid
 check "SIGTERM: exit 0" $?
@@ -213,7 +214,8 @@ grep -q "$total events received, $total processed, 0 malformed, .* 0 dropped" "$
 check "... and the summary accounts for every event" $?
 norm "$T/tls.out" > "$T/tls.norm"
 cmp -s "$T/match.norm" "$T/tls.norm"
-check "the alerts equal gantry match's on the same events ($(wc -l < "$T/tls.norm") lines)" $?
+rc=$? # (before the $(...) in the name, which would reset $?)
+check "the alerts equal gantry match's on the same events ($(wc -l < "$T/tls.norm") lines)" $rc
 grep -q '"correlation"' "$T/tls.out"
 check "... correlations included" $?
 
@@ -253,7 +255,8 @@ post 200 "accepted 100 events" --data-binary @"$T/part1.json" "$URL/" && wait_pr
 first=$(jq -c 'select(.file == "http:1" and .rule) | [.rule.id, .event]' "$T/hup.out" | sort)
 second=$(jq -c 'select(.file == "http:2" and .rule) | [.rule.id, .event]' "$T/hup.out" | sort)
 [ -n "$first" ] && [ "$first" = "$second" ]
-check "... and the running pack goes on matching ($(echo "$first" | wc -l) alerts per body)" $?
+rc=$?
+check "... and the running pack goes on matching ($(echo "$first" | wc -l) alerts per body)" $rc
 cp "$T/one.pack" "$T/hup.pack"
 kill -HUP $hup_pid
 for _ in $(seq 1 600); do
@@ -385,8 +388,9 @@ PY
     cut -f2- "$T/nats.msgs" | jq -c . > "$T/nats.payloads"
     paste "$T/nats.subjects" "$T/nats.payloads" | sort > "$T/nats.got"
     [ -s "$T/nats.want" ] && cmp -s "$T/nats.want" "$T/nats.got"
-    check "NATS: every alert published on PREFIX.<level>.<id> ($(wc -l < "$T/nats.want") messages)" $?
-    [ $? -eq 0 ] || diff "$T/nats.want" "$T/nats.got" | head -5
+    rc=$?
+    check "NATS: every alert published on PREFIX.<level>.<id> ($(wc -l < "$T/nats.want") messages)" $rc
+    [ $rc -eq 0 ] || diff "$T/nats.want" "$T/nats.got" | head -5
     curl -sS --max-time 10 "$URL/metrics" > /dev/null 2>&1
     kill $nats_pid 2> /dev/null
 else
