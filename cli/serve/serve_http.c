@@ -17,6 +17,9 @@
 #include "readfile.h"
 #include "serve.h"
 
+/* Malformed bodies told on stderr before they are only counted. */
+#define GSV_BODIES_SHOWN 10
+
 struct gsv_http {
     gsv_server *server;
     struct MHD_Daemon *daemon;
@@ -110,19 +113,29 @@ static int gunzip(request *r, size_t max) {
     return rc;
 }
 
+/* Counted always, told on stderr for the first few only: a client posting
+ * garbage in a loop must not fill the log. */
+static enum MHD_Result malformed(gsv_server *s, struct MHD_Connection *c, const char *why) {
+    pthread_mutex_lock(&s->lock);
+    uint64_t n = ++s->counters.bodies_malformed;
+    pthread_mutex_unlock(&s->lock);
+    if (!s->cfg->quiet && n <= GSV_BODIES_SHOWN)
+        fprintf(stderr, "gantry serve: malformed body refused (400): %s\n", why);
+    if (!s->cfg->quiet && n == GSV_BODIES_SHOWN + 1)
+        fprintf(stderr, "gantry serve: further malformed bodies are only counted "
+                        "(gantry_serve_bodies_malformed_total)\n");
+    return say(s, c, 400, why);
+}
+
 /* The whole body is in: decode, queue, answer. */
 static enum MHD_Result take_body(gsv_server *s, struct MHD_Connection *c, request *r) {
     const gsv_config *cfg = s->cfg;
     if (!r->too_large && r->gzip) {
         int z = gunzip(r, cfg->max_body);
-        if (z == -1) {
-            pthread_mutex_lock(&s->lock);
-            s->counters.bodies_malformed++;
-            pthread_mutex_unlock(&s->lock);
-            return say(s, c, 400, "body is not valid gzip");
-        }
+        if (z == -1)
+            return malformed(s, c, "body is not valid gzip");
         if (z == -2)
-            return say(s, c, 500, "out of memory");
+            return say(s, c, 503, "out of memory");
         r->too_large = z == 1;
     }
     if (r->too_large) {
@@ -144,12 +157,7 @@ static enum MHD_Result take_body(gsv_server *s, struct MHD_Connection *c, reques
         gsv_batch_free(b);
         if (d == GSV_BODY_NOMEM)
             return say(s, c, 503, "out of memory");
-        pthread_mutex_lock(&s->lock);
-        s->counters.bodies_malformed++;
-        pthread_mutex_unlock(&s->lock);
-        if (!cfg->quiet)
-            fprintf(stderr, "gantry serve: malformed body refused: %s\n", why);
-        return say(s, c, 400, why);
+        return malformed(s, c, why);
     }
     /* counted in the same breath as queued: the matching thread never
      * finishes events not yet received */
