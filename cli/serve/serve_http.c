@@ -8,6 +8,7 @@
 #include <gnutls/gnutls.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <stdarg.h>
 #include <strings.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@ struct gsv_http {
     gsv_server *server;
     struct MHD_Daemon *daemon;
     char *cert, *key, *ca; /* PEM texts: MHD keeps pointers to them */
+    int running;
 };
 
 /* One request in progress. */
@@ -319,6 +321,18 @@ static int resolve(const char *listen, struct sockaddr_storage *addr, socklen_t 
     return 0;
 }
 
+/* libmicrohttpd's own messages say why the start failed (the address in
+ * use, the key that does not fit the certificate); once it runs, they are
+ * about single clients (a failed handshake) and would let any client
+ * fill the log, so they are dropped. */
+static void on_mhd_log(void *cls, const char *fmt, va_list ap) {
+    const gsv_http *h = cls;
+    if (h->running)
+        return;
+    fputs("gantry serve: ", stderr);
+    vfprintf(stderr, fmt, ap);
+}
+
 gsv_http *gsv_http_start(gsv_server *s, unsigned *port) {
     const gsv_config *cfg = s->cfg;
     gsv_http *h = calloc(1, sizeof *h);
@@ -333,7 +347,8 @@ gsv_http *gsv_http_start(gsv_server *s, unsigned *port) {
         free(h);
         return NULL;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (addr.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     if (cfg->tls_cert) {
@@ -346,6 +361,7 @@ gsv_http *gsv_http_start(gsv_server *s, unsigned *port) {
         }
     }
     struct MHD_OptionItem opts[] = {
+        {MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)on_mhd_log, h}, /* first, to see all */
         {MHD_OPTION_SOCK_ADDR, 0, &addr},
         {MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL},
         {MHD_OPTION_CONNECTION_LIMIT, cfg->max_connections, NULL},
@@ -359,13 +375,11 @@ gsv_http *gsv_http_start(gsv_server *s, unsigned *port) {
     h->daemon = MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, opts,
                                  MHD_OPTION_END);
     if (!h->daemon) {
-        fprintf(stderr,
-                "gantry serve: cannot listen on %s (address in use, no permission, or a "
-                "certificate or key that does not load)\n",
-                cfg->listen);
+        fprintf(stderr, "gantry serve: cannot listen on %s (above)\n", cfg->listen);
         gsv_http_stop(h);
         return NULL;
     }
+    h->running = 1;
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(h->daemon, MHD_DAEMON_INFO_BIND_PORT);
     *port = info ? info->port : 0;
     return h;

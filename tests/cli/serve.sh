@@ -129,6 +129,16 @@ stop() {
     wait "$1"
 }
 
+# ---- 0. what cannot start says why, exit 2 ----------------------------------------
+timeout 60 "$GANTRY" serve -p "$T/shipped.pack" --listen 127.0.0.1:0 --tls-cert "$T/server.crt" \
+    --tls-key "$T/client.key" > /dev/null 2> "$T/badkey.err"
+[ $? -eq 2 ] && grep -q "do not match" "$T/badkey.err"
+check "a key that does not fit the certificate: exit 2, saying so" $?
+echo "not a pack" > "$T/bad.pack"
+timeout 60 "$GANTRY" serve -p "$T/bad.pack" --listen 127.0.0.1:0 > /dev/null 2> "$T/badpack.err"
+[ $? -eq 2 ] && grep -q "bad.pack" "$T/badpack.err"
+check "a pack that does not load: exit 2, naming it" $?
+
 # ---- 1. TLS, client certificates, the forms of a body, limits, metrics ---------
 start_server tls -p "$T/shipped.pack" -o "$T/tls.out" --max-body 1048576 \
     --tls-cert "$T/server.crt" --tls-key "$T/server.key" --client-ca "$T/ca.crt"
