@@ -401,8 +401,8 @@ PY
     rc=$?
     check "NATS: every alert published on PREFIX.<level>.<id> ($(wc -l < "$T/nats.want") messages)" $rc
     [ $rc -eq 0 ] || diff "$T/nats.want" "$T/nats.got" | head -5
-    curl -sS --max-time 10 "$URL/metrics" > /dev/null 2>&1
     kill $nats_pid 2> /dev/null
+    wait $nats_pid 2> /dev/null
 else
     echo "SKIP NATS part: nats-server or python3 missing (make deps installs them)"
 fi
