@@ -232,7 +232,14 @@ static enum MHD_Result first_call(gsv_server *s, struct MHD_Connection *c, const
     else if (enc && *enc && strcasecmp(enc, "identity") != 0)
         return say(s, c, 415, "Content-Encoding other than gzip or identity");
     const char *length = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const char *expect = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
     if (length && strtoull(length, NULL, 10) > cfg->max_body) {
+        /* A client that sends the body at once (no Expect: 100-continue,
+         * as Go's HTTP client) may see the connection close under it and
+         * not the answer: its body is read and thrown away, then answered. */
+        r->too_large = 1;
+    }
+    if (r->too_large && expect && strcasecmp(expect, "100-continue") == 0) {
         /* answered before the body comes: the client need not send it */
         pthread_mutex_lock(&s->lock);
         s->counters.bodies_too_large++;

@@ -186,7 +186,9 @@ post 400 "not a JSON object" --data-binary 'audit? no' "$URL/audit"
 check "a body that is not JSON is refused (400)" $?
 head -c 2000000 /dev/zero | tr '\0' ' ' > "$T/big"
 post 413 "larger than 1048576 bytes" --data-binary @"$T/big" "$URL/audit"
-check "a body over --max-body is refused (413) by its length" $?
+check "a body over --max-body is refused (413) by its length, before it is sent" $?
+post 413 "larger than 1048576 bytes" -H 'Expect:' --data-binary @"$T/big" "$URL/audit"
+check "... and when sent at once (no Expect: 100-continue)" $?
 post 413 "larger than 1048576 bytes" -H 'Transfer-Encoding: chunked' --data-binary @"$T/big" "$URL/audit"
 check "a chunked body over --max-body is refused (413) as it comes" $?
 
@@ -200,10 +202,10 @@ m=$T/metrics
 check "metrics: $total received = processed, 0 malformed, 0 dropped, 5 bodies" $?
 [ "$(metric "$m" gantry_serve_bodies_malformed_total)" = 2 ] &&
     [ "$(metric "$m" 'gantry_serve_requests_total{code="400"}')" = 2 ] &&
-    [ "$(metric "$m" gantry_serve_bodies_too_large_total)" = 2 ] &&
-    [ "$(metric "$m" 'gantry_serve_requests_total{code="413"}')" = 2 ] &&
+    [ "$(metric "$m" gantry_serve_bodies_too_large_total)" = 3 ] &&
+    [ "$(metric "$m" 'gantry_serve_requests_total{code="413"}')" = 3 ] &&
     [ "$(metric "$m" 'gantry_serve_requests_total{code="403"}')" = 2 ]
-check "metrics: 2 malformed bodies (400), 2 too large (413), 2 refused clients (403)" $?
+check "metrics: 2 malformed bodies (400), 3 too large (413), 2 refused clients (403)" $?
 rule_lines=$(rules_in "$T/tls.out")
 per_rule=$(awk '/^gantry_serve_matches_total\{/ { s += $2 } END { print s + 0 }' "$m")
 [ "$(metric "$m" gantry_serve_matches_all_total)" = "$rule_lines" ] && [ "$per_rule" = "$rule_lines" ]
