@@ -18,6 +18,7 @@
 #include "timeline.h"
 #include "rule_options.h"
 
+#include "follow.h"
 #include "match_run.h"
 
 #define MATCH_MAX_JOBS 256
@@ -55,6 +56,8 @@ enum {
     OPT_EXCLUSIONS,
     /* live input (issue 15) */
     OPT_LINE_BUFFERED,
+    OPT_FOLLOW,
+    OPT_FOLLOW_STATE,
 };
 
 static const gopt match_rows[] = {
@@ -87,6 +90,11 @@ static const gopt match_rows[] = {
     /* live input (issue 15) */
     {OPT_LINE_BUFFERED, "line-buffered", NULL,
      "write each match out at once, even into a regular file"},
+    {OPT_FOLLOW, "follow", NULL,
+     "keep reading the inputs as they grow, across rotation;\nSIGHUP reloads the packs, "
+     "SIGTERM ends (docs/live.md)"},
+    {OPT_FOLLOW_STATE, "state", "FILE",
+     "with --follow: where each file was read to; a restart\ngoes on from there"},
     /* test-only: the differential tests compare matching with and without
      * the fast paths (tests/cli/optimize_diff.sh, bench/run.sh) */
     {OPT_OPTIMIZE, "optimize", "0|1|all", NULL},
@@ -282,6 +290,12 @@ static int on_option(void *ctx, int id, const char *v) {
     case OPT_LINE_BUFFERED:
         cfg->line_buffered = 1;
         return 0;
+    case OPT_FOLLOW:
+        cfg->follow = 1;
+        return 0;
+    case OPT_FOLLOW_STATE:
+        cfg->follow_state = v;
+        return 0;
     case OPT_OPTIMIZE:
         if (strcmp(v, "0") == 0)
             cfg->load_options.optimize = GANTRY_OPTIMIZE_OFF;
@@ -334,6 +348,8 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
          cfg->rules.comp.mapping_file_count || cfg->rules.werror))
         return gopt_usage_error("match", "-D, --values, --mapping and -W error apply when "
                                          "compiling rules (-r), not to a compiled pack (-p)");
+    if (gmr_follow_check_args(cfg, ps.timeline) != 0)
+        return -1;
     if (cfg->input_count == 0)
         add_input(cfg, "-");
     if (cfg->logsource_any && (cfg->logsource_count || cfg->ls_map.count))
@@ -355,7 +371,7 @@ static int parse_args(match_config *cfg, int argc, char **argv) {
 
 /* Every -p pack in order, then the -r rules as one more. Returns the count,
  * or -1 after saying why (exit 2). */
-static long load_packs(const match_config *cfg, gmr_pack *packs) {
+long gmr_load_packs(const match_config *cfg, gmr_pack *packs) {
     long n = 0;
     for (size_t i = 0; i < cfg->pack_path_count; i++) {
         if (!(packs[n].pack = gcli_load_pack_file("match", cfg->pack_paths[i], &cfg->load_options)))
@@ -373,7 +389,7 @@ static long load_packs(const match_config *cfg, gmr_pack *packs) {
     return n;
 }
 
-static int start_correlators(match_run *run) {
+int gmr_start_correlators(match_run *run) {
     const match_config *cfg = run->cfg;
     for (size_t k = 0; k < run->pack_count; k++) {
         gmr_pack *pk = &run->packs[k];
@@ -393,7 +409,7 @@ static int start_correlators(match_run *run) {
 
 /* Flushes every correlator; the counters of all packs add up. Returns how
  * many correlation matches were printed, and whether any pack has them. */
-static uint64_t finish_correlators(match_run *run, gantry_correlator_stats *sum, int *any) {
+uint64_t gmr_finish_correlators(match_run *run, gantry_correlator_stats *sum, int *any) {
     uint64_t printed = 0;
     *any = 0;
     for (size_t k = 0; k < run->pack_count; k++) {
@@ -465,7 +481,7 @@ static int run_match(match_config *cfg) {
         return 2;
     }
     double load_started = gmr_now();
-    long pack_count = load_packs(cfg, packs);
+    long pack_count = gmr_load_packs(cfg, packs);
     if (pack_count < 0)
         goto done;
     double load_seconds = gmr_now() - load_started;
@@ -492,7 +508,7 @@ static int run_match(match_config *cfg) {
         fprintf(stderr, "gantry match: out of memory\n");
         goto done;
     }
-    if (start_correlators(&run) != 0)
+    if (gmr_start_correlators(&run) != 0)
         goto done;
     file_count = expand_inputs(cfg, &files);
     if (file_count < 0)
@@ -536,7 +552,7 @@ static int run_match(match_config *cfg) {
         io_failed = 1;
     gantry_correlator_stats corr_stats = {0};
     int any_corr = 0;
-    uint64_t corr_printed = finish_correlators(&run, &corr_stats, &any_corr);
+    uint64_t corr_printed = gmr_finish_correlators(&run, &corr_stats, &any_corr);
     run.stats.seconds = gmr_now() - run.started;
     if (run.progress)
         fprintf(stderr, "\r%60s\r", "");
@@ -607,7 +623,7 @@ int gcli_cmd_match(int argc, char **argv) {
         gcli_rule_options_init(&cfg.rules, argc) != 0)
         fprintf(stderr, "gantry match: out of memory\n");
     else if (parse_args(&cfg, argc, argv) == 0)
-        status = run_match(&cfg);
+        status = cfg.follow ? gmr_follow(&cfg) : run_match(&cfg);
     gcli_rule_options_free(&cfg.rules);
     for (size_t i = 0; cfg.logsources && i < cfg.logsource_count; i++)
         gmr_logsource_free(&cfg.logsources[i]);

@@ -66,6 +66,10 @@ typedef struct match_config {
     gmo_window window;              /* --from, --to */
     gsel_options select;            /* --tags ... --exclusions */
     gsel *selection;                /* built from `select` once the packs are loaded */
+
+    /* --follow and its --state FILE (follow.c) */
+    int follow;
+    const char *follow_state;
 } match_config;
 
 /* One pack of the run with what only the sequential run uses. */

@@ -668,8 +668,13 @@ static void mark_lit(gantry_matcher *m, const gpf_class *x, uint32_t lit) {
     }
 }
 
-static void ac_scan(gantry_matcher *m, const gpf_class *x, uint32_t root, const char *s, size_t n) {
-    const gpf_ac *a = &x->ac;
+/* The automaton over one string: hit(ctx, lit) for every literal found,
+ * repeats included. Always inlined with a constant `hit`, so the matcher's
+ * scan calls mark_lit directly. */
+static inline __attribute__((always_inline)) void ac_walk(const gpf_ac *a, uint32_t root,
+                                                          const char *s, size_t n,
+                                                          void (*hit)(void *, uint32_t),
+                                                          void *ctx) {
     uint32_t st = root;
     if (a->dfa) {
         const uint32_t k = a->nclasses;
@@ -684,7 +689,7 @@ static void ac_scan(gantry_matcher *m, const gpf_class *x, uint32_t root, const 
             uint32_t node = at / k;
             for (uint32_t o = a->nodes[node].out != GPF_NONE ? node : a->nodes[node].dict;
                  o != GPF_NONE; o = a->nodes[o].dict)
-                mark_lit(m, x, a->nodes[o].out);
+                hit(ctx, a->nodes[o].out);
         }
         return;
     }
@@ -702,8 +707,23 @@ static void ac_scan(gantry_matcher *m, const gpf_class *x, uint32_t root, const 
         }
         for (uint32_t o = a->nodes[st].out != GPF_NONE ? st : a->nodes[st].dict; o != GPF_NONE;
              o = a->nodes[o].dict)
-            mark_lit(m, x, a->nodes[o].out);
+            hit(ctx, a->nodes[o].out);
     }
+}
+
+typedef struct mark_ctx {
+    gantry_matcher *m;
+    const gpf_class *x;
+} mark_ctx;
+
+static void mark_hit(void *ctx, uint32_t lit) {
+    mark_ctx *c = ctx;
+    mark_lit(c->m, c->x, lit);
+}
+
+static void ac_scan(gantry_matcher *m, const gpf_class *x, uint32_t root, const char *s, size_t n) {
+    mark_ctx c = {m, x};
+    ac_walk(&x->ac, root, s, n, mark_hit, &c);
 }
 
 /* Builds a lazy class on its first use; 0 when the class is usable. The pack
@@ -757,4 +777,39 @@ int gpf_select(gantry_matcher *m, unsigned cls) {
         }
     }
     return 0;
+}
+
+/* ---- the keyword automaton on its own (bench/keywords_bench) ------------- */
+
+int gpf_keywords_get(const gantry_pack *pk, unsigned cls, gpf_keywords *k) {
+    if (!pk->prefilter || cls >= GLS_MAX_CLASSES)
+        return -1;
+    uint32_t c = pk->prefilter->class_of[cls];
+    if (class_ready(pk, pk->prefilter, c) != 0)
+        return -1;
+    const gpf_class *x = &pk->prefilter->classes[c];
+    for (uint32_t e = 0; e < x->nentries; e++)
+        if (x->entries[e].field == GPF_NONE && x->entries[e].root != GPF_NONE) {
+            *k = (gpf_keywords){x, e, x->entries[e].root, x->ac.dfa == NULL};
+            return 0;
+        }
+    return -1;
+}
+
+uint32_t gpf_keyword_literals(const gpf_keywords *k,
+                              void (*each)(uint32_t id, const char *text, size_t len, void *user),
+                              void *user) {
+    const gpf_class *x = k->cls;
+    uint32_t count = 0;
+    for (uint32_t i = 0; i < x->nlits; i++)
+        if (x->lits[i].entry == k->entry && x->lits[i].kind == GPF_SUB) {
+            each(i, x->lits[i].text, x->lits[i].len, user);
+            count++;
+        }
+    return count;
+}
+
+void gpf_keyword_scan(const gpf_keywords *k, const char *s, size_t n,
+                      void (*hit)(void *user, uint32_t id), void *user) {
+    ac_walk(&((const gpf_class *)k->cls)->ac, k->root, s, n, hit, user);
 }

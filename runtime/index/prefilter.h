@@ -31,6 +31,29 @@ void gpf_matcher_release(gantry_matcher *m);
  * extraction failed (then every rule must run). */
 int gpf_select(gantry_matcher *m, unsigned cls);
 
+/* The keyword automaton on its own, for bench/keywords_bench (other
+ * matchers are measured against it, and checked to find the same literals).
+ * gpf_keywords_get fills *k for the index class events of logsource class
+ * `cls` use (building it if it is lazy) and returns 0, or -1 when that class
+ * has no keyword substrings (or the pack no index). gpf_keyword_literals
+ * calls each() for every keyword substring literal (lower-cased ASCII, cut
+ * to 16 bytes; ids as gpf_keyword_scan reports them) and returns their
+ * number. gpf_keyword_scan runs the automaton over one string as the
+ * matcher does, calling hit() for every literal found, repeats included;
+ * when `lower` is set (an automaton too large for the DFA, which folds
+ * case) the string must be lower-cased first, as the matcher does. */
+typedef struct gpf_keywords {
+    const void *cls;
+    uint32_t entry, root;
+    int lower;
+} gpf_keywords;
+int gpf_keywords_get(const gantry_pack *pk, unsigned cls, gpf_keywords *k);
+uint32_t gpf_keyword_literals(const gpf_keywords *k,
+                              void (*each)(uint32_t id, const char *text, size_t len, void *user),
+                              void *user);
+void gpf_keyword_scan(const gpf_keywords *k, const char *s, size_t n,
+                      void (*hit)(void *user, uint32_t id), void *user);
+
 /* prefilter_lit.c: a run of bytes every match must contain, written to
  * `out` (room for m bytes); 0 when none can be found safely. */
 size_t gpf_glob_literal(const char *p, size_t m, char *out);

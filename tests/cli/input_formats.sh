@@ -80,6 +80,21 @@ check "concatenated documents (pretty, and two on one line)" $?
 # three units: two pretty documents and one line holding two documents
 adds_up concat "$lines" 3 1 2
 
+# Strings holding brackets, escaped quotes and backslashes, at several
+# offsets of the document scan's 16-byte blocks: they never end a document,
+# so two documents on one line are still two events, read whole.
+# shellcheck disable=SC1003 # a literal backslash ends the string
+odd='x}]{["\\'
+for pad in "" a ab abcdefghijklmno; do
+    jq -cn --arg n "$pad$odd$odd\\\"]}" --arg u "/api/$pad{[\\\"}]" \
+        '{kind:"Event",apiVersion:"audit.k8s.io/v1",verb:"delete",requestURI:$u,objectRef:{resource:"pods",name:$n}}'
+done >"$T/odd.one"
+while IFS= read -r doc; do printf '%s%s\n' "$doc" "$doc"; done <"$T/odd.one" >"$T/odd.json"
+match odd "$T/odd.json"
+[ "$(jq -r .event.objectRef.name "$T/odd.out")" = "$(jq -r .objectRef.name "$T/odd.one" | awk '{ print; print }')" ]
+check "brackets, quotes and backslashes in strings: two documents a line, names intact" $?
+adds_up odd 4 4 4 8
+
 # A pretty document cut short, then a normal line: the cut one is one
 # malformed unit over its lines, the next line still matches.
 { printf '%s\n' "$DEL" | jq . | head -n 4; printf '%s\n' "$DEL2"; } >"$T/cut.json"
