@@ -33,13 +33,14 @@ PKGS := libcjson libpcre2-8 zlib yaml-0.1
 # Debian 12, so its header is checked and -lbz2 linked by hand.
 INPUT_PKGS := liblzma libzstd
 # gantry serve (cli/serve/): the audit webhook receiver, TLS through GnuTLS.
-SERVE_PKGS := libmicrohttpd
+# It checks TLS client certificates itself, through GnuTLS.
+SERVE_PKGS := libmicrohttpd gnutls
 # Everything a build or a test uses, tools included: a test never skips for
 # want of a package this list could have installed.
 APT_PACKAGES := gcc make pkg-config flex bison libcjson-dev libpcre2-dev libcmocka-dev \
 	libyaml-dev zlib1g-dev libnats-dev nats-server jq valgrind python3 \
 	python3-venv python3-setuptools python3-wheel golang-go liblzma-dev libzstd-dev libbz2-dev \
-	xz-utils zstd bzip2 libmicrohttpd-dev curl openssl
+	xz-utils zstd bzip2 libmicrohttpd-dev libgnutls28-dev curl openssl
 DEP_TOOLS := flex bison pkg-config jq valgrind nats-server python3 go xz zstd bzip2 curl openssl
 DEP_PKGS := $(PKGS) $(INPUT_PKGS) $(SERVE_PKGS) cmocka libnats
 DEP_HEADERS := bzlib.h
@@ -90,14 +91,16 @@ Makefile: ;
 	@:
 else
 # ---- second pass: the build itself -----------------------------------------
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(INPUT_PKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(INPUT_PKGS) $(SERVE_PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 # Only the CLI (gantry consume) talks to NATS; the runtime library does not.
 NATS_LIBS := $(shell pkg-config --libs libnats)
 # Only the CLI reads compressed input.
 INPUT_LIBS := $(shell pkg-config --libs $(INPUT_PKGS)) -lbz2
-CLI_LIBS := $(NATS_LIBS) $(INPUT_LIBS)
+# Only the CLI serves HTTP (gantry serve).
+SERVE_LIBS := $(shell pkg-config --libs $(SERVE_PKGS))
+CLI_LIBS := $(NATS_LIBS) $(INPUT_LIBS) $(SERVE_LIBS)
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wno-unused-parameter
 BASE_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -g -fPIC $(OPT) $(WARN) \
@@ -309,8 +312,9 @@ check:
 # lazy-path thresholds; match_parallel.sh runs `gantry match -j 2`;
 # time_order.sh runs -j 2 and -j 3 over inputs merged by event time (cJSON
 # nodes freed on another thread than their block's, cli/common/cjson_arena.c);
-# test_vm runs every opcode on the computed-goto dispatch this build uses.
-TSAN_TESTS := test_threads test_vm match_parallel.sh time_order.sh
+# test_vm runs every opcode on the computed-goto dispatch this build uses;
+# serve.sh runs `gantry serve`'s HTTP threads against its matching thread.
+TSAN_TESTS := test_threads test_vm match_parallel.sh time_order.sh serve.sh
 tsan-test:
 	@$(MAKE) --no-print-directory SAN=thread build-tsan/gantry \
 		$(patsubst %,build-tsan/tests/%,$(filter test_%,$(TSAN_TESTS)))
@@ -420,6 +424,10 @@ $(BUILD)/tests/test_fuzz_regress: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT
 $(BUILD)/tests/test_cli_compile: $(FUZZ_REGRESS_CLI_OBJ)
 $(BUILD)/tests/test_cli_compile: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
 	$(PKG_LIBS) $(CLI_LIBS) -Wl,--wrap=gantry_pack_load_buffer
+# gantry serve's body decoder, inflation and queue, called in-process.
+$(BUILD)/tests/test_serve_body: $(FUZZ_REGRESS_CLI_OBJ)
+$(BUILD)/tests/test_serve_body: LDFLAGS_ALL += $(FUZZ_REGRESS_CLI_OBJ) $(FRONT_A) $(LIB_A) \
+	$(PKG_LIBS) $(CLI_LIBS)
 # Allocation-failure test: every allocation in our code goes through the
 # test's counting wrappers.
 $(BUILD)/tests/test_alloc_fail: LDFLAGS_ALL += \

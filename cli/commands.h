@@ -17,6 +17,7 @@ int gcli_cmd_fields(int argc, char **argv);
 int gcli_cmd_import_sigma(int argc, char **argv);
 int gcli_cmd_test(int argc, char **argv);
 int gcli_cmd_consume(int argc, char **argv);
+int gcli_cmd_serve(int argc, char **argv);
 
 extern const gopt_table gcli_compile_options;
 extern const gopt_table gcli_check_options;
@@ -25,5 +26,6 @@ extern const gopt_table gcli_normalize_options;
 extern const gopt_table gcli_import_sigma_options;
 extern const gopt_table gcli_test_options;
 extern const gopt_table gcli_consume_options;
+extern const gopt_table gcli_serve_options;
 
 #endif

@@ -57,6 +57,13 @@ static const gcli_command commands[] = {
      "each match to the alerts stream, and acknowledge only after the alerts are stored\n"
      "(docs/scale-out.md).",
      "Exit 0 after a signal or --exit-when-idle, 2 on error."},
+    {"serve", gcli_cmd_serve, &gcli_serve_options,
+     "gantry serve -p PACK --listen ADDR:PORT [--tls-cert FILE --tls-key FILE] [options]",
+     "Receive Kubernetes audit webhook batches (audit.k8s.io/v1 EventList; also JSON\n"
+     "events and JSON lines) by HTTP POST on / or /audit, match every event and write\n"
+     "the alerts as `gantry match` does; GET /healthz and /metrics (Prometheus) report.\n"
+     "SIGHUP reloads the packs; SIGTERM drains what was accepted and exits (docs/live.md).",
+     "Exit 0 after SIGTERM or SIGINT once everything accepted is matched, 2 on error."},
     {"test", gcli_cmd_test, &gcli_test_options, "gantry test [options] PATH...",
      "Run each rule's positive and negative example events (corpus/<pack>/NAME.pos.* and\n"
      "NAME.neg.*) and each correlation's event sequences, and report per rule; the benign\n"

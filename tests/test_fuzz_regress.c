@@ -43,6 +43,9 @@
 #define LLVMFuzzerTestOneInput gfz_reader_one
 #include "../fuzz/fuzz_reader.c"
 #undef LLVMFuzzerTestOneInput
+#define LLVMFuzzerTestOneInput gfz_http_body_one
+#include "../fuzz/fuzz_http_body.c"
+#undef LLVMFuzzerTestOneInput
 
 typedef int (*target_fn)(const uint8_t *data, size_t size);
 
@@ -208,11 +211,18 @@ static void test_reader(void **state) {
     gfz_reader_ready = 0;
 }
 
+static void test_http_body(void **state) {
+    (void)state;
+    replay(gfz_http_body_one, "fuzz_http_body");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rules),  cmocka_unit_test(test_sigma),  cmocka_unit_test(test_pack),
-        cmocka_unit_test(test_events), cmocka_unit_test(test_match),  cmocka_unit_test(test_bodies),
-        cmocka_unit_test(test_input),  cmocka_unit_test(test_reader),
+        cmocka_unit_test(test_rules),     cmocka_unit_test(test_sigma),
+        cmocka_unit_test(test_pack),      cmocka_unit_test(test_events),
+        cmocka_unit_test(test_match),     cmocka_unit_test(test_bodies),
+        cmocka_unit_test(test_input),     cmocka_unit_test(test_reader),
+        cmocka_unit_test(test_http_body),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

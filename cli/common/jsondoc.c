@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <cJSON.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
@@ -377,5 +378,39 @@ int gjd_mentions_eventlist(const char *text, size_t len) {
         len -= (size_t)(e - p) + 1;
         p = e + 1;
     }
+    return 0;
+}
+
+int gjd_each_event(const char *text, size_t len, gjd_event_fn fn, void *ctx, const char **reason) {
+    int list = (len > 0 && text[0] == '[') || gjd_mentions_eventlist(text, len);
+    if (!list) {
+        fn(ctx, text, len);
+        return 0;
+    }
+    cJSON *root = cJSON_ParseWithLength(text, len);
+    const cJSON *items = root;
+    if (root && cJSON_IsObject(root)) {
+        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
+        items = cJSON_IsString(kind) && strcmp(kind->valuestring, "EventList") == 0
+                    ? cJSON_GetObjectItemCaseSensitive(root, "items")
+                    : NULL;
+        if (!items) { /* an object that merely mentions EventList */
+            cJSON_Delete(root);
+            fn(ctx, text, len);
+            return 0;
+        }
+    }
+    if (!cJSON_IsArray(items)) {
+        *reason = root ? "EventList without an items array" : "JSON document is not valid JSON";
+        cJSON_Delete(root);
+        return -1;
+    }
+    const cJSON *item;
+    cJSON_ArrayForEach(item, items) {
+        char *one = cJSON_PrintUnformatted(item);
+        fn(ctx, one, one ? strlen(one) : 0);
+        cJSON_free(one);
+    }
+    cJSON_Delete(root);
     return 0;
 }

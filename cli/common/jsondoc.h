@@ -56,4 +56,14 @@ int gjd_next(gjd_splitter *s, gjd_unit *unit);
 /* Whether text holds the word EventList: worth parsing as one. */
 int gjd_mentions_eventlist(const char *text, size_t len);
 
+/* One event of a document: its JSON text, or NULL when memory ran out
+ * printing it. */
+typedef void (*gjd_event_fn)(void *ctx, const char *text, size_t len);
+/* The events of one document (a GJD_DOC unit's text): each element of an
+ * array, each item of an EventList, else the document itself as it is.
+ * Returns 0, or -1 with *reason when the document cannot be unpacked (not
+ * valid JSON, an EventList without an items array); fn is then not called.
+ * Shared by `gantry match` and the `gantry serve` body decoder. */
+int gjd_each_event(const char *text, size_t len, gjd_event_fn fn, void *ctx, const char **reason);
+
 #endif

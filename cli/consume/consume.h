@@ -117,6 +117,10 @@ void gcons_disconnect(gcons_member *m);
 /* Publish one alert (m->alert) for the current source message; on a
  * synchronous failure the source is marked failed. */
 void gcons_publish_alert(gcons_member *m, const gantry_rule_info *rule);
+/* The subject of an alert: <prefix>.<level>.<id>, the id's characters that
+ * a subject token may not hold replaced by '_'. Also used by gantry serve. */
+void gcons_alert_subject(char *out, size_t size, const char *prefix, gantry_level level,
+                         const char *id);
 /* Publishes m->alert on <prefix>.<level>.<id> with a Nats-Msg-Id derived from
  * the current message's sequence, the line and `id`. */
 void gcons_publish(gcons_member *m, gantry_level level, const char *id);

@@ -321,11 +321,15 @@ void gcons_publish_alert(gcons_member *m, const gantry_rule_info *rule) {
     gcons_publish(m, rule->level, id);
 }
 
+void gcons_alert_subject(char *out, size_t size, const char *prefix, gantry_level level,
+                         const char *id) {
+    int n = snprintf(out, size, "%s.%s.", prefix, gantry_level_name(level));
+    size_t len = n > 0 && (size_t)n < size ? (size_t)n : 0;
+    append_token(out, size, &len, id);
+}
+
 void gcons_publish(gcons_member *m, gantry_level level, const char *id) {
-    int n = snprintf(m->subject, sizeof m->subject, "%s.%s.", m->cfg->alerts_prefix,
-                     gantry_level_name(level));
-    size_t len = n > 0 && (size_t)n < sizeof m->subject ? (size_t)n : 0;
-    append_token(m->subject, sizeof m->subject, &len, id);
+    gcons_alert_subject(m->subject, sizeof m->subject, m->cfg->alerts_prefix, level, id);
     snprintf(m->msg_id, sizeof m->msg_id, "%s:%" PRIu64 ":%" PRIu64 ":%s", m->cfg->stream,
              m->current->seq, m->line, id);
 

@@ -265,45 +265,27 @@ static void feed_text(match_run *run, gantry_normalizer *norm, const char *text,
     gmr_drain(run, norm, 0);
 }
 
+typedef struct doc_feed {
+    match_run *run;
+    gantry_normalizer *norm;
+    uint64_t line;
+} doc_feed;
+
+static void feed_doc_event(void *ctx, const char *text, size_t len) {
+    doc_feed *d = ctx;
+    if (text)
+        feed_text(d->run, d->norm, text, len, d->line);
+    else
+        gmr_report_malformed(d->run, d->line, d->line, "out of memory");
+}
+
 /* Each element of an array, each item of an EventList, is an event of its
  * own; any other document is handed over as it is. */
 static void feed_document(match_run *run, gantry_normalizer *norm, const gjd_unit *u) {
-    int list = u->text[0] == '[' || gjd_mentions_eventlist(u->text, u->len);
-    if (!list) {
-        feed_text(run, norm, u->text, u->len, u->first_line);
-        return;
-    }
-    cJSON *root = cJSON_ParseWithLength(u->text, u->len);
-    const cJSON *items = root;
-    if (root && cJSON_IsObject(root)) {
-        const cJSON *kind = cJSON_GetObjectItemCaseSensitive(root, "kind");
-        items = cJSON_IsString(kind) && strcmp(kind->valuestring, "EventList") == 0
-                    ? cJSON_GetObjectItemCaseSensitive(root, "items")
-                    : NULL;
-        if (!items) { /* an object that merely mentions EventList */
-            cJSON_Delete(root);
-            feed_text(run, norm, u->text, u->len, u->first_line);
-            return;
-        }
-    }
-    if (!cJSON_IsArray(items)) {
-        gmr_report_malformed(run, u->first_line, u->first_line,
-                             root ? "EventList without an items array"
-                                  : "JSON document is not valid JSON");
-        cJSON_Delete(root);
-        return;
-    }
-    const cJSON *item;
-    cJSON_ArrayForEach(item, items) {
-        char *text = cJSON_PrintUnformatted(item);
-        if (!text) {
-            gmr_report_malformed(run, u->first_line, u->first_line, "out of memory");
-            continue;
-        }
-        feed_text(run, norm, text, strlen(text), u->first_line);
-        cJSON_free(text); /* cJSON's allocator (cjson_arena.h), not malloc's */
-    }
-    cJSON_Delete(root);
+    doc_feed d = {run, norm, u->first_line};
+    const char *reason = NULL;
+    if (gjd_each_event(u->text, u->len, feed_doc_event, &d, &reason) != 0)
+        gmr_report_malformed(run, u->first_line, u->first_line, reason);
 }
 
 /* A group of documents is one unit of the line accounting: one event line
