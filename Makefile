@@ -309,10 +309,12 @@ check:
 
 # ThreadSanitizer (build-tsan/): only what the threaded tests need, run
 # through the runner. test_threads shares one pack between threads above the
-# lazy-path thresholds; match_parallel.sh runs `gantry match -j 2`; test_vm
-# runs every opcode on the computed-goto dispatch this build uses;
+# lazy-path thresholds; match_parallel.sh runs `gantry match -j 2`;
+# time_order.sh runs -j 2 and -j 3 over inputs merged by event time (cJSON
+# nodes freed on another thread than their block's, cli/common/cjson_arena.c);
+# test_vm runs every opcode on the computed-goto dispatch this build uses;
 # serve.sh runs `gantry serve`'s HTTP threads against its matching thread.
-TSAN_TESTS := test_threads test_vm match_parallel.sh serve.sh
+TSAN_TESTS := test_threads test_vm match_parallel.sh time_order.sh serve.sh
 tsan-test:
 	@$(MAKE) --no-print-directory SAN=thread build-tsan/gantry \
 		$(patsubst %,build-tsan/tests/%,$(filter test_%,$(TSAN_TESTS)))

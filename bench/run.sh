@@ -181,6 +181,33 @@ echo "machine load while running: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min
 echo
 sh bench/targets.sh "$BUILD" "$W/k8s.jsonl" "$RUNS"
 
+# -j over several inputs merged by event time (the shipped packs with their
+# correlations; the file cut in four): -j 2 against -j 1, runs alternating,
+# best of RUNS each. bench/targets.sh measures the one-file case.
+merged_jobs_section() {
+    mw="$BUILD/bench-work/merged"
+    mkdir -p "$mw"
+    rm -f "$mw"/part*
+    split -n l/4 -d "$W/k8s.jsonl" "$mw/part"
+    # shellcheck disable=SC2086
+    "$G" compile -o "$mw/corr.gpk" $MAPS $SHIPPED rules/correlations >/dev/null
+    b1="" b2=""
+    for _ in $(seq "$RUNS"); do
+        for j in 1 2; do
+            "$G" match -p "$mw/corr.gpk" -j $j --count --quiet --stats "$mw/stats.json" \
+                "$mw"/part* >/dev/null
+            s=$(jq .seconds "$mw/stats.json")
+            if [ $j = 1 ]; then b1=$(awk -v a="$s" -v b="$b1" 'BEGIN{ if (b == "" || a < b) print a; else print b }')
+            else b2=$(awk -v a="$s" -v b="$b2" 'BEGIN{ if (b == "" || a < b) print a; else print b }'); fi
+        done
+    done
+    echo
+    echo "shipped packs + correlations over the file cut in four inputs (merged by event time):"
+    echo "  -j 1 $(awk -v n="$N" -v s="$b1" 'BEGIN{printf "%.0f", n/s}') events/s, -j 2 $(awk -v n="$N" -v s="$b2" 'BEGIN{printf "%.0f", n/s}') events/s"
+    echo "-j 2 / -j 1 (four inputs merged):  $(awk -v a="$b1" -v b="$b2" 'BEGIN{printf "%.2f", a/b}') (target 1.60; load $(cut -d' ' -f1-3 /proc/loadavg))"
+}
+merged_jobs_section
+
 # the keyword index against vectorscan over the same strings and literals
 # (bench/keywords_bench, built by `make bench`, which needs libvectorscan-dev;
 # `make check`'s quick run does not build it)

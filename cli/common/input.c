@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +13,64 @@
 
 #define GIN_CHUNK (256u * 1024u)
 
+/* A buffer lines are cut from. The reader holds one reference; a -j chunk
+ * holding another keeps the bytes of its lines valid, and the reader then
+ * reads on into a new block instead of over them. */
+struct gin_block {
+    size_t refs;
+    unsigned char data[];
+};
+
+/* Blocks given back are kept for the next reads: a fresh 256 KiB block
+ * from malloc costs its page faults again (a quarter of -j's reading
+ * thread). The cache is shared by every reader, hence the lock. */
+#define GIN_CACHED_BLOCKS 16
+static struct {
+    pthread_mutex_t lock;
+    gin_block *blocks[GIN_CACHED_BLOCKS];
+    size_t count;
+} cache = {PTHREAD_MUTEX_INITIALIZER, {0}, 0};
+
+static gin_block *block_new(void) {
+    gin_block *b = NULL;
+    pthread_mutex_lock(&cache.lock);
+    if (cache.count)
+        b = cache.blocks[--cache.count];
+    pthread_mutex_unlock(&cache.lock);
+    if (!b)
+        b = malloc(sizeof *b + GIN_CHUNK);
+    if (b)
+        b->refs = 1;
+    return b;
+}
+
+void gin_block_release(gin_block *b) {
+    if (!b || --b->refs > 0)
+        return;
+    pthread_mutex_lock(&cache.lock);
+    if (cache.count < GIN_CACHED_BLOCKS) {
+        cache.blocks[cache.count++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&cache.lock);
+    free(b);
+}
+
+void gin_release_cache(void) {
+    pthread_mutex_lock(&cache.lock);
+    while (cache.count)
+        free(cache.blocks[--cache.count]);
+    pthread_mutex_unlock(&cache.lock);
+}
+
 struct gin_reader {
     int fd;
     int own_fd;
     int decided; /* the compression is known */
     gdc_kind kind;
     gdc_decoder *dec;
+    gin_block *raw_block, *out_block;
+    int line_in_chunk;  /* the last line returned lies in chunk (not in line) */
     unsigned char *raw; /* bytes as read; for plain input, the chunk itself */
     size_t raw_len, raw_pos;
     int raw_eof;
@@ -40,7 +93,8 @@ gin_reader *gin_open(const char *path, size_t max_line_bytes, const char **error
     }
     r->max_line = max_line_bytes;
     r->fd = -1;
-    r->raw = malloc(GIN_CHUNK);
+    r->raw_block = block_new();
+    r->raw = r->raw_block ? r->raw_block->data : NULL;
     if (!r->raw) {
         free(r);
         *error = "out of memory";
@@ -58,7 +112,7 @@ gin_reader *gin_open(const char *path, size_t max_line_bytes, const char **error
     }
     if (r->fd < 0) {
         *error = errno ? strerror(errno) : "cannot open";
-        free(r->raw);
+        gin_block_release(r->raw_block);
         free(r);
         return NULL;
     }
@@ -112,7 +166,8 @@ static int decide(gin_reader *r) {
     }
     if (r->kind != GDC_PLAIN && !r->dec) {
         r->dec = gdc_new(r->kind);
-        r->out = malloc(GIN_CHUNK);
+        r->out_block = block_new();
+        r->out = r->out_block ? r->out_block->data : NULL;
         if (!r->dec || !r->out) {
             r->error = "out of memory";
             return -1;
@@ -130,6 +185,28 @@ static void set_chunk(gin_reader *r, char *data, size_t len) {
         r->eof = 1;
 }
 
+/* Where the next bytes go in the block lines are cut from: its front, or,
+ * while a chunk still holds it, after the bytes already there (a pipe
+ * delivers a line at a time: a block each would hold gigabytes), or a new
+ * block once less than a quarter is left. Returns the offset, or -1 when
+ * memory ran out. */
+static long own_block(gin_reader *r, gin_block **block, unsigned char **data) {
+    if ((*block)->refs == 1)
+        return 0;
+    size_t used = r->chunk ? (size_t)((unsigned char *)r->chunk - *data) + r->chunk_len : 0;
+    if (r->chunk && used <= GIN_CHUNK - GIN_CHUNK / 4)
+        return (long)used;
+    gin_block *b = block_new();
+    if (!b) {
+        r->error = "out of memory";
+        return -1;
+    }
+    gin_block_release(*block);
+    *block = b;
+    *data = b->data;
+    return 0;
+}
+
 static int fill(gin_reader *r) {
     if (!r->decided) {
         /* The first read, with room for a whole block. */
@@ -142,22 +219,28 @@ static int fill(gin_reader *r) {
         }
     }
     if (r->kind == GDC_PLAIN) {
-        ssize_t n = read_some(r, r->raw, GIN_CHUNK);
+        long off = own_block(r, &r->raw_block, &r->raw);
+        if (off < 0)
+            return -1;
+        ssize_t n = read_some(r, r->raw + off, GIN_CHUNK - (size_t)off);
         if (n < 0)
             return -1;
-        set_chunk(r, (char *)r->raw, (size_t)n);
+        set_chunk(r, (char *)r->raw + off, (size_t)n);
         return 0;
     }
+    long off = own_block(r, &r->out_block, &r->out);
+    if (off < 0)
+        return -1;
     for (;;) {
         size_t produced = 0;
-        gdc_status st = gdc_step(r->dec, r->raw, r->raw_len, &r->raw_pos, r->out, GIN_CHUNK,
-                                 &produced, r->raw_eof);
+        gdc_status st = gdc_step(r->dec, r->raw, r->raw_len, &r->raw_pos, r->out + off,
+                                 GIN_CHUNK - (size_t)off, &produced, r->raw_eof);
         if (st == GDC_ERROR) {
             r->error = gdc_error(r->dec);
             return -1;
         }
         if (produced > 0 || st == GDC_END) {
-            set_chunk(r, (char *)r->out, produced);
+            set_chunk(r, (char *)r->out + off, produced);
             return 0;
         }
         if (r->raw_pos == r->raw_len) {
@@ -204,10 +287,12 @@ static gin_result finish_line(gin_reader *r, const char *data, size_t n, const c
         /* The common case: the whole line sits in the chunk, no copy. */
         if (n > 0 && data[n - 1] == '\r')
             n--;
+        r->line_in_chunk = n > 0;
         *line = data;
         *len = n;
         return GIN_LINE;
     }
+    r->line_in_chunk = 0;
     if (spill(r, data, n) != 0)
         return GIN_ERROR;
     size_t total = r->line_len;
@@ -257,14 +342,22 @@ uint64_t gin_bytes(const gin_reader *r) {
     return r->bytes;
 }
 
+gin_block *gin_hold(gin_reader *r) {
+    if (!r->line_in_chunk)
+        return NULL;
+    gin_block *b = r->kind == GDC_PLAIN ? r->raw_block : r->out_block;
+    b->refs++;
+    return b;
+}
+
 void gin_close(gin_reader *r) {
     if (!r)
         return;
     if (r->own_fd)
         close(r->fd);
     gdc_free(r->dec);
-    free(r->raw);
-    free(r->out);
+    gin_block_release(r->raw_block);
+    gin_block_release(r->out_block);
     free(r->line);
     free(r);
 }

@@ -27,6 +27,18 @@ const char *gin_error(const gin_reader *r);
 uint64_t gin_bytes(const gin_reader *r); /* bytes of (uncompressed) input consumed */
 void gin_close(gin_reader *r);
 
+/* Lines without a copy (gantry match -j): a line gin_next returned stays
+ * valid while the block it lies in is held, past later gin_next calls and
+ * gin_close. gin_hold returns that block with one more reference, or NULL
+ * when the line was assembled in the reader's own buffer (it spanned two
+ * blocks, or is empty): copy such a line. References are counted without
+ * locks: hold and release a reader's blocks on one thread. */
+typedef struct gin_block gin_block;
+gin_block *gin_hold(gin_reader *r);
+void gin_block_release(gin_block *block);
+/* Frees the blocks kept for reuse (at the end of a command). */
+void gin_release_cache(void);
+
 /* Expand arguments (files, directories, "-") into a sorted list of files.
  * Directories are walked recursively; hidden entries and Markdown files
  * (*.md) are skipped. Returns the

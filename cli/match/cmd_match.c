@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cjson_arena.h"
 #include "commands.h"
 #include "correlate_output.h"
 #include "gantry.h"
@@ -19,6 +20,7 @@
 #include "rule_options.h"
 
 #include "follow.h"
+#include "match_parallel.h"
 #include "match_run.h"
 
 #define MATCH_MAX_JOBS 256
@@ -524,14 +526,11 @@ static int run_match(match_config *cfg) {
         correlations |= packs[k].correlator != NULL;
     /* Correlations follow event time: several inputs are merged by it. */
     if (correlations && file_count > 1) {
-        if (cfg->jobs > 1 && !cfg->quiet)
-            fprintf(stderr,
-                    "gantry match: -j %u: several inputs merged by event time for the "
-                    "pack's correlations are matched on one thread\n",
-                    cfg->jobs);
-        int rc = gmr_match_merged(&run, files, file_count);
+        int rc = cfg->jobs > 1 ? gmr_match_parallel_merged(&run, files, file_count)
+                               : gmr_match_merged(&run, files, file_count);
         if (rc < 0) {
-            fprintf(stderr, "gantry match: out of memory\n");
+            fprintf(stderr, "gantry match: out of memory%s\n",
+                    cfg->jobs > 1 ? " or cannot start threads" : "");
             goto done;
         }
         io_failed = rc;
@@ -609,6 +608,9 @@ done:
 }
 
 int gcli_cmd_match(int argc, char **argv) {
+    /* before anything is allocated through cJSON: what the hooks allocate
+     * they must free */
+    gca_install();
     match_config cfg = {.max_line_bytes = GANTRY_DEFAULT_MAX_LINE_BYTES, .jobs = 1, .color = -1};
     cfg.select.min_level = cfg.select.max_level = -1;
     gantry_options_default(&cfg.load_options);
@@ -637,5 +639,8 @@ int gcli_cmd_match(int argc, char **argv) {
     free(cfg.pack_paths);
     free(cfg.rule_paths);
     free(cfg.inputs);
+    gin_release_cache();
+    gca_finish();
+    gca_report(stderr);
     return status;
 }

@@ -152,7 +152,7 @@ int gmr_fstate_parse(const char *text, size_t len, const char *const *operands,
                  "written for other paths (%s); follow the same paths in the same order, or "
                  "give another --state file",
                  listed ? listed : "?");
-        free(listed);
+        cJSON_free(listed); /* cJSON's allocator (cjson_arena.h) */
         cJSON_Delete(root);
         return -1;
     }
@@ -230,7 +230,11 @@ static char *render(const char *const *operands, size_t operand_count, const gmr
     }
     char *text = ok ? cJSON_Print(root) : NULL;
     cJSON_Delete(root);
-    return text;
+    /* the caller grows it with realloc: malloc's copy, not cJSON's
+     * allocator (cjson_arena.h) */
+    char *copy = text ? strdup(text) : NULL;
+    cJSON_free(text);
+    return copy;
 }
 
 static int write_all(int fd, const char *p, size_t n) {

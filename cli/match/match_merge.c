@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "input.h"
+#include "cjson_arena.h"
 #include "gantry_cjson.h"
 #include "match_run.h"
 
@@ -39,8 +40,7 @@ typedef struct source {
     uint64_t lines, events, blank;
 } source;
 
-/* An event without a readable @timestamp sorts first: it goes out at once. */
-static int64_t event_time(const cJSON *event) {
+int64_t gmr_event_time(const cJSON *event) {
     const cJSON *ts = cJSON_GetObjectItemCaseSensitive(event, "@timestamp");
     int64_t ns;
     if (cJSON_IsString(ts) && ts->valuestring &&
@@ -66,11 +66,13 @@ static gantry_status collect(void *user, const gantry_item *item) {
         s->queue = q;
         s->cap = cap;
     }
+    int kept = gca_keep(1);
     cJSON *copy = cJSON_Duplicate(gantry_event_cjson(item->event), 1);
+    gca_keep(kept);
     if (!copy)
         return GANTRY_E_NOMEM;
     s->queue[s->head + s->count++] =
-        (pending){copy, item->first_line, item->last_line, event_time(copy)};
+        (pending){copy, item->first_line, item->last_line, gmr_event_time(copy)};
     return GANTRY_OK;
 }
 

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "cjson_arena.h"
 #include "fast.h"
 #include "gantry_cjson.h"
 #include "gantry_limits.h"
@@ -69,7 +70,9 @@ static void keep_feed(match_run *run, uint32_t rule) {
         f->items = p;
         f->cap = cap;
     }
+    int kept = gca_keep(1);
     cJSON *copy = cJSON_Duplicate(run->event, 1);
+    gca_keep(kept);
     off_t at = ftello(f->out);
     if (!copy || at < 0) {
         cJSON_Delete(copy);
@@ -350,9 +353,13 @@ static void feed_units(match_run *run, gantry_normalizer *norm, gjd_splitter *sp
 }
 
 int gmr_check_readable(match_run *run, const char *file) {
-    uint64_t lines = run->stats.lines - run->file_start.lines;
-    if (lines == 0 || run->stats.events > run->file_start.events ||
-        run->stats.blank - run->file_start.blank == lines)
+    return gmr_check_counts(file, run->stats.lines - run->file_start.lines,
+                            run->stats.events - run->file_start.events,
+                            run->stats.blank - run->file_start.blank);
+}
+
+int gmr_check_counts(const char *file, uint64_t lines, uint64_t events, uint64_t blank) {
+    if (lines == 0 || events > 0 || blank == lines)
         return 0;
     fprintf(stderr,
             "gantry match: %s: no event could be read from its %llu lines (not a known format, "

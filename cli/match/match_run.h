@@ -195,6 +195,12 @@ void gmr_match_item(match_run *run, const gantry_item *item);
  * the events of one line or document per input. Returns 0, or 1 when some
  * input could not be read (reported), -1 when memory ran out. */
 int gmr_match_merged(match_run *run, char **files, long file_count);
+/* The time an event is merged by: its @timestamp in nanoseconds, or
+ * INT64_MIN without a readable one (such an event goes out at once). */
+int64_t gmr_event_time(const cJSON *event);
+/* gmr_check_readable over counts kept apart: an input of `lines` lines
+ * with `events` events and `blank` blank lines. */
+int gmr_check_counts(const char *file, uint64_t lines, uint64_t events, uint64_t blank);
 
 /* -j N over the files: returns 0, 1 when some input could not be read, -1
  * when the threads could not run (out of memory). */

@@ -23,6 +23,7 @@ fails=0
 if [ "$rc" -eq 0 ]; then echo "ok   bench/run.sh quick exits 0"; else echo "FAIL bench/run.sh quick exited $rc"; fails=1; fi
 for line in "gantry/floor (ten rules):" "10,000 vs 1,000 synthetic rules:" "-j 2 / -j 1 (ten rules):" \
     "cpu/wall" "machine load while running:" "ns/event       x-C" "issue 19 targets met:" \
+    "-j 2 / -j 1 (four inputs merged):" \
     "x cJSON floor" "-j 2 / -j 1" "peak RSS -j 1" "keyword literals, SigmaHQ"; do
     if echo "$out" | grep -qF -- "$line"; then
         echo "ok   prints \"$line\""

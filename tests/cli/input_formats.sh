@@ -80,6 +80,22 @@ check "concatenated documents (pretty, and two on one line)" $?
 # three units: two pretty documents and one line holding two documents
 adds_up concat "$lines" 3 1 2
 
+# Brackets and quotes inside strings are not structure: escaped quotes
+# (an odd run of backslashes) stay in the string, an even run ends it. Two
+# documents on one line, then a pretty one whose string holds "}{".
+N1='{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"delete","objectRef":{"resource":"pods","name":"a","namespace":"q\\\"}{[\\\\"}}'
+N2='{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"get","objectRef":{"resource":"pods","name":"b","namespace":"\\\\\\\"]}"}}'
+N3='{"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"delete","objectRef":{"resource":"secrets","name":"c","namespace":"}{\\\""}}'
+{ printf '%s%s\n' "$N1" "$N2"; printf '%s\n' "$N3" | jq .; } >"$T/strings.json"
+lines=$(wc -l <"$T/strings.json")
+match strings "$T/strings.json"
+# jq reads the same documents: the namespaces gantry saw are the ones it reads
+[ "$(names strings)" = "a c " ] &&
+    [ "$(jq -c '.event.objectRef.namespace' "$T/strings.out")" = \
+        "$(printf '%s\n%s\n' "$N1" "$N3" | jq -c '.objectRef.namespace')" ]
+check "quotes, backslashes and brackets inside strings are not structure" $?
+adds_up strings "$lines" 2 1 2
+
 # Strings holding brackets, escaped quotes and backslashes, at several
 # offsets of the document scan's 16-byte blocks: they never end a document,
 # so two documents on one line are still two events, read whole.

@@ -68,5 +68,21 @@ for case in "shipped corpus" "lazy $T/events.jsonl"; do
         cmp -s "$T/$name-j1.acct" "$T/$name-j2.acct" && cmp -s "$T/$name-j1.rc" "$T/$name-j2.rc"
     check "$name: -j 2 output, messages, accounting and status equal -j 1" $?
 done
+# Through a pipe, plain and gzip: reads arrive in pieces, so the chunks'
+# lines lie in reader blocks filled a read at a time (cli/common/input.c)
+find corpus -type f -name '*.jsonl' | LC_ALL=C sort | xargs cat >"$T/piped.jsonl"
+for form in plain gzip; do
+    for j in 1 2; do
+        if [ $form = plain ]; then
+            cat "$T/piped.jsonl" | GANTRY_MATCH_CHUNK_LINES=5 "$G" match -p "$T/shipped.gpk" \
+                --format jsonl --quiet -j $j - >"$T/pipe-$form-j$j.out" 2>&1
+        else
+            gzip -c "$T/piped.jsonl" | GANTRY_MATCH_CHUNK_LINES=5 "$G" match -p "$T/shipped.gpk" \
+                --format jsonl --quiet -j $j - >"$T/pipe-$form-j$j.out" 2>&1
+        fi
+    done
+    [ -s "$T/pipe-$form-j1.out" ] && cmp -s "$T/pipe-$form-j1.out" "$T/pipe-$form-j2.out"
+    check "stdin through a pipe ($form): -j 2 output equals -j 1 ($(wc -l <"$T/pipe-$form-j1.out") lines)" $?
+done
 [ $fails -gt 0 ] && { echo "--- -j 2 messages:"; head -n 30 "$T"/*-j2.err; }
 [ "$fails" -eq 0 ]

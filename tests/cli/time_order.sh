@@ -3,7 +3,8 @@
 # Time order over several inputs (issue 15): with a pack that has
 # correlations, several inputs are merged by event time, so the shipped
 # correlations fire on the corpus given as separate files in any order; and
-# -j N feeds the correlation stage in input order, output identical to -j 1.
+# -j N matches in parallel and feeds the correlation stage in time order,
+# output identical to -j 1 (on one input and on several).
 set -u
 BUILD=${BUILD:-build}
 GANTRY="$BUILD/gantry"
@@ -71,11 +72,35 @@ timing='del(.seconds, .events_per_second, .pack_load_seconds, .max_rss_kb)'
     [ "$(grep -v ' events/s$' "$T/j1.err")" = "$(grep -v ' events/s$' "$T/j2.err")" ] &&
     [ "$(jq -c "$timing" "$T/j1.stats")" = "$(jq -c "$timing" "$T/j2.stats")" ]
 check "-j 2 with correlations: output, messages and stats identical to -j 1" $?
-# several inputs and -j 2: the merged run, said on stderr, same output
-# shellcheck disable=SC2046
-"$GANTRY" match -p "$T/shipped.gpk" -j 2 --format jsonl $(cat "$T/forward") >"$T/fwj.out" 2>"$T/fwj.err"
-cmp -s "$T/fw.out" "$T/fwj.out" && grep -q "merged by event time" "$T/fwj.err"
-check "-j 2 over several inputs with correlations: -j 1's output, and says why one thread" $?
+# several inputs and -j N: merged by time with the matching on the workers,
+# output, messages and statistics byte for byte those of -j 1, whatever the
+# order of the files; chunks cut small so that inputs span several chunks
+# and joined events and JSON documents meet chunk boundaries
+awk 'BEGIN { srand(15) } { print rand() "\t" $0 }' "$T/forward" | LC_ALL=C sort | cut -f2- >"$T/shuffled"
+for order in forward reversed shuffled; do
+    for run in "1 4096" "2 4096" "2 3" "3 7"; do
+        set -- $run
+        # shellcheck disable=SC2046
+        GANTRY_MATCH_CHUNK_LINES=$2 "$GANTRY" match -p "$T/shipped.gpk" -j "$1" --format jsonl \
+            --stats "$T/m.stats" $(cat "$T/$order") >"$T/m-$order-$1-$2.out" 2>"$T/m.err"
+        echo "rc $?" >>"$T/m.err"
+        grep -v ' events/s$' "$T/m.err" >"$T/m-$order-$1-$2.err"
+        jq -S "$timing" "$T/m.stats" >"$T/m-$order-$1-$2.acct"
+    done
+    same=0
+    for run in 2-4096 2-3 3-7; do
+        for part in out err acct; do
+            cmp -s "$T/m-$order-1-4096.$part" "$T/m-$order-$run.$part" || {
+                same=1
+                echo "     $order -j ${run%-*} (chunks of ${run#*-} lines): $part differs"
+            }
+        done
+    done
+    [ "$(grep -c '"correlation"' "$T/m-$order-1-4096.out")" -ge 5 ] || same=1
+    check "-j 2 and -j 3 over the corpus as separate files ($order): -j 1's output, messages and stats" $same
+done
+grep -q 'one thread' "$T"/m-*.err
+check "-j N over several inputs no longer says it runs on one thread" $((!$?))
 
 echo "time_order: $fails failed"
 [ $fails -eq 0 ]
