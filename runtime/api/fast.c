@@ -22,28 +22,52 @@ struct grt_fast {
     grd_plan *plan;
     uint32_t extra; /* path index of extra_paths[0] */
     int json_ok;    /* no element scopes: gantry_match_json may read */
-    int line_ok;    /* and no keywords, no schema field: lines may read */
+    int line_ok;    /* and no keywords: lines may read */
+    /* per pack field, its source in an audit Event's normalized view */
+    grt_view_field *view;
 };
 
 void grt_fast_free(struct grt_fast *f) {
     if (!f)
         return;
     grd_plan_free(f->plan);
+    free(f->view);
     free(f);
 }
 
-/* Whether the normalizer may add a key that is `path` or a dotted prefix
- * of it (its keys are the schema's), so the path reads other values in
- * the normalized event than in the raw line. */
-static int schema_reaches(const char *path, size_t len) {
+/* How many schema fields the normalizer may add as a key that is `path`
+ * or a dotted prefix of it (so the path reads other values in the
+ * normalized event than in the raw line); *exact whether one is `path`. */
+static int schema_reaches(const char *path, size_t len, int *exact) {
     size_t n;
     const gnorm_field *f = gnorm_schema_fields(&n);
+    int count = 0;
+    *exact = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k = strlen(f[i].name);
-        if (k <= len && memcmp(f[i].name, path, k) == 0 && (k == len || path[k] == '.'))
-            return 1;
+        if (k <= len && memcmp(f[i].name, path, k) == 0 && (k == len || path[k] == '.')) {
+            count++;
+            *exact |= k == len;
+        }
     }
-    return 0;
+    return count;
+}
+
+/* The audit rename whose field is `path`, or NULL. */
+static const gnorm_rename *rename_of(const char *path, size_t len) {
+    size_t n;
+    const gnorm_rename *r = gnorm_k8s_audit_renames(&n);
+    for (size_t i = 0; i < n; i++)
+        if (strlen(r[i].field) == len && memcmp(r[i].field, path, len) == 0)
+            return &r[i];
+    return NULL;
+}
+
+static uint32_t rename_paths(const gnorm_rename *r) {
+    uint32_t k = 0;
+    while (k < GNORM_RENAME_PATHS && r->paths[k])
+        k++;
+    return k;
 }
 
 gantry_status grt_fast_prepare(gantry_pack *pk) {
@@ -54,27 +78,50 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
         if (pk->code[i].op == GANTRY_OP_ANY)
             return GANTRY_OK;
     struct grt_fast *f = calloc(1, sizeof *f);
-    uint32_t n = pk->nfields + X_COUNT;
+    /* the view: a field no schema key reaches reads its own path; a plain
+     * copy reads its sources (first-only paths after the extra ones) */
+    uint32_t nsrc = 0;
+    grt_view_field *view = calloc(pk->nfields + 1, sizeof *view);
+    const gnorm_rename **ren = calloc(pk->nfields + 1, sizeof *ren);
+    if (view && ren)
+        for (uint32_t i = 0; i < pk->nfields; i++) {
+            const char *path = pk->strs[pk->fields[i]];
+            uint32_t len = pk->str_lens[pk->fields[i]];
+            int exact, reach = schema_reaches(path, len, &exact);
+            ren[i] = reach == 1 && exact ? rename_of(path, len) : NULL;
+            view[i].derived = reach > 0 && !ren[i];
+            view[i].first = pk->nfields + X_COUNT + nsrc;
+            view[i].count = ren[i] ? rename_paths(ren[i]) : 0;
+            nsrc += view[i].count;
+        }
+    uint32_t n = pk->nfields + X_COUNT + nsrc;
     const char **paths = calloc(n, sizeof *paths);
     uint32_t *lens = calloc(n, sizeof *lens);
     size_t nschema;
     const gnorm_field *schema = gnorm_schema_fields(&nschema);
     const char **strip = calloc(nschema + 1, sizeof *strip);
-    if (!f || !paths || !lens || !strip) {
+    if (!f || !paths || !lens || !strip || !view || !ren) {
         free(f);
         free(paths);
         free(lens);
         free(strip);
+        free(view);
+        free(ren);
         return GANTRY_E_NOMEM;
     }
-    int keywords = 0, schema_field = 0;
+    f->view = view;
+    int keywords = 0;
     for (uint32_t i = 0; i < pk->npreds; i++)
         keywords |= pk->preds[i].op == GANTRY_OP_KEYWORD;
     for (uint32_t i = 0; i < pk->nfields; i++) {
         paths[i] = pk->strs[pk->fields[i]];
         lens[i] = pk->str_lens[pk->fields[i]];
-        schema_field |= schema_reaches(paths[i], lens[i]);
+        for (uint32_t k = 0; k < view[i].count; k++) {
+            paths[view[i].first + k] = ren[i]->paths[k];
+            lens[view[i].first + k] = (uint32_t)strlen(ren[i]->paths[k]);
+        }
     }
+    free(ren);
     f->extra = pk->nfields;
     for (uint32_t i = 0; i < X_COUNT; i++) {
         paths[f->extra + i] = extra_paths[i];
@@ -88,6 +135,8 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
     gantry_status st = grd_plan_new(paths, lens, n, keywords, &f->plan);
     for (uint32_t x = X_KIND; st == GANTRY_OK && x < X_COUNT; x++)
         grd_plan_whole(f->plan, f->extra + x);
+    for (uint32_t p = pk->nfields + X_COUNT; st == GANTRY_OK && p < n; p++)
+        grd_plan_first_only(f->plan, p);
     if (st == GANTRY_OK)
         st = grd_plan_watch_root_keys(f->plan, strip, nstrip);
     free(paths);
@@ -98,7 +147,7 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
         return st;
     }
     f->json_ok = 1;
-    f->line_ok = !keywords && !schema_field;
+    f->line_ok = !keywords;
     pk->fast = f;
     return GANTRY_OK;
 }
@@ -147,10 +196,14 @@ static int first_scalar(gantry_matcher *m, uint32_t x, char *buf, size_t size, c
     return 0;
 }
 
-static gantry_status run(gantry_matcher *m, unsigned cls, gantry_match_fn on_match, void *user) {
+static gantry_status run(gantry_matcher *m, const grt_view_field *view, unsigned cls,
+                         gantry_match_fn on_match, void *user) {
     m->rd_on = 1;
+    m->rd_view = view;
+    m->rd_derived = 0;
     gantry_status st = grt_match_class(m, NULL, cls, on_match, user);
     m->rd_on = 0;
+    m->rd_view = NULL;
     return st;
 }
 
@@ -176,7 +229,7 @@ gantry_status grt_fast_match_json(gantry_matcher *m, const char *json, size_t le
         cls = gls_class_of(module, category);
     }
     *done = 1;
-    return run(m, cls, on_match, user);
+    return run(m, NULL, cls, on_match, user);
 }
 
 /* A string value of extra path x (the first value, when a string). */
@@ -229,7 +282,7 @@ gantry_status grt_fast_match_line(gantry_matcher *m, const char *line, size_t le
     if (lead == len || line[lead] != '{')
         return GANTRY_OK;
     if (grd_read(m->rd, line + lead, len - lead, GRD_MODE_LINE) != GANTRY_OK ||
-        grd_root_key_seen(m->rd) || k8s_audit_form1(m) != 1)
+        grd_root_key_seen(m->rd) || grd_root_crowded(m->rd) || k8s_audit_form1(m) != 1)
         return GANTRY_OK;
     unsigned cls = GLS_CLASS_ANY;
     if (m->pack->dispatch) {
@@ -242,6 +295,8 @@ gantry_status grt_fast_match_line(gantry_matcher *m, const char *line, size_t le
             return GANTRY_OK;
         cls = gls_class_of(grt_source_name(GRT_SRC_K8S_AUDIT), category);
     }
-    *done = 1;
-    return run(m, cls, on_match, user);
+    gantry_status st = run(m, m->pack->fast->view, cls, on_match, user);
+    /* a candidate rule read a derived field: the normalizer decides */
+    *done = !m->rd_derived;
+    return st;
 }

@@ -83,6 +83,29 @@ static void reader_push(gantry_matcher *m, uint32_t p) {
         m->value_limit_hit = 1;
 }
 
+/* The reader path holding field's values in the normalized view. A
+ * derived field reads as none and marks the event for the cJSON way. */
+static uint32_t view_path(gantry_matcher *m, uint32_t field) {
+    const grt_view_field *v = &m->rd_view[field];
+    if (v->derived) {
+        m->rd_derived = 1;
+        return UINT32_MAX;
+    }
+    for (uint32_t k = 0; k < v->count; k++) {
+        uint32_t p = v->first + k;
+        grt_value x;
+        if (grd_count(m->rd, p) == 0)
+            continue;
+        if (grd_value(m->rd, p, 0, &x) != GANTRY_OK) {
+            m->oom = 1;
+            return UINT32_MAX;
+        }
+        if (x.type == GRT_V_STRING)
+            return p;
+    }
+    return field;
+}
+
 typedef struct push_ctx {
     gantry_matcher *m;
     size_t budget;
@@ -239,8 +262,9 @@ grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
     size_t before = m->nvals;
     push_ctx ctx = {m, GANTRY_MAX_VALUES_PER_FIELD};
     if (m->rd_on) {
-        if (!m->oom)
-            reader_push(m, field);
+        uint32_t p = m->oom ? UINT32_MAX : m->rd_view ? view_path(m, field) : field;
+        if (p != UINT32_MAX)
+            reader_push(m, p);
     } else if (!m->oom && (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS ||
                            len_is_zero(pk->str_lens[s]) || path_may_exist(m, field)))
         grt_path_walk((const cJSON *)m->event, pk->strs[s], pk->str_lens[s], push_visit, &ctx);

@@ -39,6 +39,8 @@ enum {
 int gnorm_idle(const gantry_normalizer *n);
 
 /* ---- schema table (schema.c) ---- */
+#define GNORM_RENAME_PATHS 3
+
 typedef struct gnorm_field {
     const char *name;
     unsigned group;
@@ -145,6 +147,16 @@ static inline gantry_status gnorm_malformed(const char **reason, const char *why
     return GANTRY_E_EVENT;
 }
 int gnorm_is_k8s_audit(const cJSON *root); /* 1 raw, 2 AKS, 3 GKE, 0 not */
+/* The schema fields an audit Event (raw or AKS's inner one) copies from its
+ * own paths: when `group` is wanted, the first of `paths` (as gnorm_path
+ * reads them) holding a string becomes `field`. The one list both the
+ * normalizer and the reader's view of raw lines (runtime/api/fast.c) use. */
+typedef struct gnorm_rename {
+    const char *field;
+    unsigned group;
+    const char *paths[GNORM_RENAME_PATHS]; /* NULL after the last */
+} gnorm_rename;
+const gnorm_rename *gnorm_k8s_audit_renames(size_t *count);
 int gnorm_is_falco(const cJSON *root);
 int gnorm_is_docker_event(const cJSON *root);
 gantry_status gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event, const char **reason);

@@ -220,6 +220,7 @@ static void reset(grd_reader *r, const char *text, size_t len) {
     r->ss_len = r->cs_len = 0;
     r->cur = r->used = 0;
     r->root_key_seen = 0;
+    r->root_crowded = 0;
     r->text = text;
     r->len = len;
     if (r->serial > 0xF0000000u) {
@@ -312,7 +313,7 @@ value:
             uint32_t e = r->ss[k], id = e & ~GRD_ASIS;
             if ((e & GRD_ASIS) || (term[id] && pl->whole[spath[id]]))
                 CHECK(record(r, spath[id], GRD_T_OTHER, 0, i, 0));
-            else
+            else if (!pl->first[spath[id]])
                 r->ss[kept++] = term[id] ? id | GRD_ASIS : id;
         }
         r->ss_len = kept;
@@ -408,8 +409,14 @@ key : {
         uint32_t from = tr[x].from;
         if (r->stamp[from] != f->serial)
             continue;
+        /* first-only paths take one component at a time, and only the
+         * first key of that name */
+        if (pl->first[tr[x].path] && (tr[x].to != from + 1 || r->cnt[from] > 0))
+            continue;
         if (++r->cnt[from] == 2)
             f->resolve = 1;
+        if (depth == 1 && r->cnt[from] >= GRD_MAX_CANDIDATES)
+            r->root_crowded = 1;
         if (r->cs_len == r->cs_cap &&
             grow((void **)&r->cs, &r->cs_cap, r->cs_len + 1, sizeof *r->cs) != GANTRY_OK)
             return GANTRY_E_NOMEM;
@@ -468,6 +475,10 @@ uint32_t grd_count(const grd_reader *r, uint32_t p) {
 
 int grd_root_key_seen(const grd_reader *r) {
     return r->root_key_seen;
+}
+
+int grd_root_crowded(const grd_reader *r) {
+    return r->root_crowded;
 }
 
 uint32_t grd_keyword_path(const grd_reader *r) {
