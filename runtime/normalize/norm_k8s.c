@@ -281,6 +281,28 @@ static const char *k8s_action(const char *verb, const char *subresource) {
     return NULL;
 }
 
+/* event.action from verb and objectRef.subresource: it only ever equals
+ * short words, so a longer text given as "" decides alike. */
+static const char *action_of(const char *const *values) {
+    return k8s_action(values[0], values[1]);
+}
+
+static int is_exec(const char *action) {
+    return action && (strcmp(action, "exec") == 0 || strcmp(action, "attach") == 0);
+}
+
+int gnorm_k8s_audit_workload_only(const gnorm_field *f) {
+    /* the pod spec's groups, and the reason a JSON patch could not be
+     * replayed (workload_body) */
+    return (f->group & ~(unsigned)(GNORM_G_WORKLOAD | GNORM_G_SCOPES)) == 0 ||
+           strcmp(f->name, "error.message") == 0;
+}
+
+int gnorm_k8s_audit_no_workload(const char *verb, const char *subresource, int request_container,
+                                int response_container) {
+    return !is_exec(k8s_action(verb, subresource)) && !request_container && !response_container;
+}
+
 /* URL-decodes in place; returns the new length. */
 static size_t url_decode(char *s, size_t n) {
     size_t w = 0;
@@ -383,9 +405,12 @@ static const char *metadata_name(const cJSON *req, const cJSON *resp) {
     return n ? n : gnorm_path_str(resp, "metadata.name");
 }
 
-/* The plain copies of an audit Event, called in place below so the keys
- * keep their order. */
+/* The plain copies of an audit Event (and the constant and computed
+ * values a reader of raw lines can give as cheaply), called in place below
+ * so the keys keep their order. */
 enum {
+    R_MODULE,
+    R_ACTION,
     R_ORIGINAL_ACTION,
     R_ID,
     R_USER_NAME,
@@ -400,6 +425,8 @@ enum {
     R_COUNT
 };
 static const gnorm_rename renames[R_COUNT] = {
+    [R_MODULE] = {"event.module", GNORM_G_BASE, {NULL}, 1, NULL},
+    [R_ACTION] = {"event.action", GNORM_G_BASE, {"verb", "objectRef.subresource"}, 0, action_of},
     [R_ORIGINAL_ACTION] = {"event.original_action", GNORM_G_BASE, {"verb"}},
     [R_ID] = {"event.id", GNORM_G_BASE, {"auditID"}},
     [R_USER_NAME] = {"user.name", GNORM_G_ACTOR, {"user.username"}},
@@ -428,8 +455,15 @@ const gnorm_rename *gnorm_k8s_audit_renames(size_t *count) {
 static void put_rename(gnorm_out *o, const cJSON *ev, int r) {
     if (!gnorm_wants(o, renames[r].group))
         return;
-    const char *v = NULL;
-    for (size_t i = 0; !v && i < GNORM_RENAME_PATHS && renames[r].paths[i]; i++)
+    const char *v = renames[r].source_name ? grt_source_name(GRT_SRC_K8S_AUDIT) : NULL;
+    if (renames[r].derive) {
+        const char *in[GNORM_RENAME_PATHS] = {NULL};
+        for (size_t i = 0; i < GNORM_RENAME_PATHS && renames[r].paths[i]; i++)
+            in[i] = gnorm_path_str(ev, renames[r].paths[i]);
+        v = renames[r].derive(in);
+    }
+    for (size_t i = 0; !v && !renames[r].derive && i < GNORM_RENAME_PATHS && renames[r].paths[i];
+         i++)
         v = gnorm_path_str(ev, renames[r].paths[i]);
     gnorm_str(o, renames[r].field, v);
 }
@@ -443,14 +477,14 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
     const cJSON *resp = gnorm_path(ev, "responseObject");
     const char *action = k8s_action(verb, sub);
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
+        put_rename(o, ev, R_MODULE);
         const char *ts = gnorm_path_str(ev, "requestReceivedTimestamp");
         if (!ts)
             ts = gnorm_path_str(ev, "timestamp");
         if (!ts)
             ts = gnorm_path_str(ev, "stageTimestamp");
         gnorm_time(o, ts, ts ? strlen(ts) : 0);
-        gnorm_str(o, "event.action", action);
+        put_rename(o, ev, R_ACTION);
         put_rename(o, ev, R_ORIGINAL_ACTION);
         outcome(o, decision(gnorm_path(ev, "annotations")), gnorm_path(ev, "responseStatus.code"));
         put_rename(o, ev, R_ID);
@@ -481,8 +515,9 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
         put_rename(o, ev, R_RESOURCE_NAME);
         put_rename(o, ev, R_API_GROUP);
     }
+    /* what gnorm_k8s_audit_no_workload() tells apart */
     if (gnorm_wants(o, GNORM_G_WORKLOAD)) {
-        if (action && (strcmp(action, "exec") == 0 || strcmp(action, "attach") == 0)) {
+        if (is_exec(action)) {
             exec_query(o, gnorm_path_str(ev, "requestURI"));
         } else {
             workload_body(o, cJSON_IsObject(req) || cJSON_IsArray(req) ? req : resp, resource, sub);

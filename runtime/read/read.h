@@ -35,7 +35,8 @@ typedef struct grd_reader grd_reader;
 
 /* Compiles the paths to record (paths[i], lens[i] bytes each; copied).
  * With `keywords`, every string anywhere in the line is also recorded, in
- * document order, as path index `npaths` (grt_keyword_values()). */
+ * document order, as path index `npaths` (grt_keyword_values()), in
+ * GRD_MODE_CJSON reads only. */
 gantry_status grd_plan_new(const char *const *paths, const uint32_t *lens, uint32_t npaths,
                            int keywords, grd_plan **out);
 void grd_plan_free(grd_plan *plan);

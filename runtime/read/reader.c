@@ -240,6 +240,9 @@ gantry_status grd_read(grd_reader *r, const char *text, size_t len, grd_mode mod
     const size_t max_depth = mode == GRD_MODE_LINE ? GANTRY_DEFAULT_MAX_DEPTH : GRD_CJSON_NESTING;
     const uint8_t *term = pl->state_term;
     const uint32_t *spath = pl->state_path;
+    /* a normalized line's strings are not the raw line's: its keywords
+     * are not read from the reader (runtime/api/fast.c) */
+    const int kw = pl->keywords && mode == GRD_MODE_CJSON;
     size_t i = 0, depth = 0, vl = 0;
     if (len >= 5 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF)
         i = 3;
@@ -262,7 +265,7 @@ value:
                 r->ss[kept++] = r->ss[k];
         r->ss_len = kept;
     }
-    if (vl == r->ss_len && !pl->keywords && (t[i] == '{' || t[i] == '[')) {
+    if (vl == r->ss_len && !kw && (t[i] == '{' || t[i] == '[')) {
         /* nothing to record below: validate only */
         size_t end;
         if (!grd_skip_value(t, len, i, depth, max_depth, &end))
@@ -335,7 +338,7 @@ value:
         if (!grd_scan_string(t, len, i, &end, &flags))
             REJECT();
         CHECK(record_list(r, vl, r->ss_len, GRD_T_STR, flags, i + 1, end - i - 1));
-        if (pl->keywords)
+        if (kw)
             CHECK(record(r, pl->npaths, GRD_T_STR, flags, i + 1, end - i - 1));
         i = end + 1;
         break;

@@ -7,8 +7,10 @@
 # settle lines): the ten benchmark rules and tests/data/reader, whose rules
 # read arrays, numbers against text, booleans, null and a logsource
 # category; packs that read normalized fields (the shipped packs, the
-# SigmaHQ rules and tests/data/reader-renames, whose rules read each plain
-# copy of an audit Event beside a derived field); inputs: corpus/, ../shared/corpus-real when present, generated
+# SigmaHQ rules, tests/data/reader-renames, whose rules read each plain
+# copy of an audit Event beside a derived field, and tests/data/scope, an
+# element scope, and tests/data/reader-keywords, a keyword only a
+# normalized event holds); inputs: corpus/, ../shared/corpus-real when present, generated
 # events, and lines written here for each edge of the reader's semantics.
 set -u
 BUILD=${BUILD:-build}
@@ -89,15 +91,39 @@ E='"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a1","verb":"get","ob
     printf '{%s,"auditID":"t4","objectRef":{"resource":"configmaps"},"user":{"username":"admin"}}\n' "$R"
     printf '{%s,"auditID":"t5","objectRef":{"resource":"configmaps"},"user":{"name":"admin"}}\n' "$R"
     printf '{%s,"auditID":"t6","objectRef":{"resource":"configmaps"}}\n' "$R"
+    # the negated rule sees a copy the normalizer does not make
+    printf '{%s,"auditID":"t7","objectRef":{"resource":"configmaps"},"user":{},"user":{"username":"admin"}}\n' "$R"
+    printf '{%s,"auditID":"t8","objectRef":{"resource":"configmaps"},"user.username":"admin"}\n' "$R"
+    printf '{%s,"auditID":"t9","objectRef":{"resource":"configmaps"},"user":[{"username":"admin"}]}\n' "$R"
     printf '{%s,"auditID":"a10","requestURI":"/api/v1/x"}\n' "$R"
     printf '{%s,"auditID":"b10","requestURI":"/api/v1/x","verb":"list"}\n' "$R"
     printf '{"kind":"Event","auditID":"a11","verb":"get","event":{"id":"a12"},"url":{"original":"/api"}}\n'
     printf '{%s,"auditID":"p1","objectRef":{"resource":"pods"},"requestObject":{"spec":{"containers":[{"image":"nginx:latest"}]}}}\n' "$R"
     printf '{%s,"auditID":"p2","objectRef":{"resource":"pods"}}\n' "$R"
+    # the computed action, and fields written only from a workload (read
+    # raw when the Event has none)
+    V='"kind":"Event","apiVersion":"audit.k8s.io/v1","userAgent":"kubectl"'
+    printf '{%s,"auditID":"e1","verb":"create","objectRef":{"resource":"pods","subresource":"exec"},"requestURI":"/api/v1/namespaces/d/pods/p/exec?command=sh&container=side"}\n' "$V"
+    printf '{%s,"auditID":"e2","verb":"get","objectRef":{"subresource":"exec"}}\n' "$V"
+    printf '{%s,"auditID":"e3","verb":"create","container":{"name":"side"}}\n' "$V"
+    printf '{%s,"auditID":"e4","verb":"patch","objectRef":{"resource":"pods"},"requestObject":[{"op":"bogus","path":"/x"}]}\n' "$V"
+    printf '{%s,"auditID":"e5","verb":"get","error":{"message":"op failed"}}\n' "$V"
+    printf '{%s,"auditID":"e6","verb":"get","responseObject":{"spec":{"containers":[{"name":"side"}]}}}\n' "$V"
+    printf '{%s,"auditID":"e7","verb":"get","requestObject":"s","responseObject":[{"op":"x"}],"error":{"message":"op"}}\n' "$V"
+    printf '{%s,"auditID":"e8","verb":"create%s","objectRef":{"subresource":"exec"},"container":{"name":"side"}}\n' "$V" "$(printf '%070d' 0)"
+    printf '{%s,"auditID":"e9","verb":"get","verb":"create","objectRef":{"subresource":"attach"},"container":{"name":"side"}}\n' "$V"
+    printf '{%s,"auditID":"f1","verb":"create","objectRef":{"subresource":"exec"},"objectRef":{"subresource":"x"}}\n' "$V"
+    printf '{%s,"auditID":"f2","verb":"get","requestObject":null,"responseObject":7,"container":{"name":"side"}}\n' "$V"
+    printf '{%s,"auditID":"f3","verb":"get","event":{"module":"x","action":"exec"}}\n' "$V"
+    printf '{%s,"auditID":"f4","verb":"deletecollection"}\n' "$V"
+    printf '{%s,"auditID":"g1","verb":"create","requestObject":{"spec":{"containers":[{"image":"x/y","securityContext":{"privileged":true}}]}}}\n' "$V"
+    printf '{%s,"auditID":"g2","verb":"create","container.list":[{"container.security_context.privileged":true}]}\n' "$V"
+    # a walk tries 64 keys at one level: past them the copy is not seen
     u=""
-    for _ in $(seq 64); do u="$u\"user\":{},"; done
-    printf '{%s,"auditID":"c1",%s"userAgent":"kube"}\n' "$R" "$u"
-    printf '{%s,"auditID":"c2",%s"user":{"name":"system:j"}}\n' "$R" "$u"
+    for _ in $(seq 62); do u="$u\"user\":{},"; done
+    C='"objectRef":{"resource":"configmaps"},"user":{"username":"admin"}'
+    printf '{%s,"auditID":"k1",%s,%s"x":1}\n' "$V" "$C" "$u"
+    printf '{%s,"auditID":"k2",%s,%s"user":{},"x":1}\n' "$V" "$C" "$u"
     printf 'time="2024-02-01T10:20:00.100000000Z" level=debug msg="Calling POST /v1.43/containers/create?name=pwn"\n'
     printf '{%s}\n' "$E"
     printf 'time="2024-02-01T10:20:00.100500000Z" level=debug msg="form data: {\\"Image\\":\\"alpine\\"}"\n'
@@ -124,6 +150,8 @@ compile reader tests/data/reader
 # cJSON way (runtime/api/fast.c)
 compile shipped rules/lists rules/t1610 rules/doki rules/kinsing rules/correlations
 compile renames tests/data/reader-renames
+compile scope tests/data/scope
+compile keywords tests/data/reader-keywords
 if [ -d ../shared/sigma/full/rules ]; then
     compile sigma --placeholders empty ../shared/sigma/full/rules bench/rules/ten
 else
@@ -178,6 +206,8 @@ done
 for id in 1 2 3 4 5 6; do
     grep -q "00000000000$id\"" "$T/reader-plain.jsonl"
     check "reader rule $id matches somewhere" $?
+done
+for id in 1 2 3 4 5 6 7 8; do
     grep -q "00000000010$id\"" "$T/renames-plain.jsonl"
     check "renames rule 10$id matches somewhere" $?
 done
