@@ -46,6 +46,7 @@ struct grt_fast {
     /* per pack field, its source in an audit Event's normalized view */
     grt_view_field *view;
     int workload; /* some field is derived from a workload only */
+    int has_view; /* some field is not read as its own raw path */
 };
 
 void grt_fast_free(struct grt_fast *f) {
@@ -118,15 +119,20 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
             view[i].derived = reach > 0 && !ren[i];
             view[i].workload = view[i].derived && workload;
             f->workload |= view[i].workload;
-            view[i].first = pk->nfields + X_COUNT + nsrc;
+            view[i].first = nsrc; /* below: after the extra paths */
             view[i].count = ren[i] ? rename_paths(ren[i]) : 0;
             if (ren[i] && ren[i]->source_name)
                 view[i].constant = grt_source_name(GRT_SRC_K8S_AUDIT);
             if (ren[i])
                 view[i].derive = ren[i]->derive;
             nsrc += view[i].count;
+            f->has_view |= reach > 0;
         }
-    uint32_t n = pk->nfields + X_COUNT + nsrc;
+    /* no workload field: no need for gnorm_k8s_audit_no_workload's paths */
+    uint32_t nextra = f && f->workload ? X_COUNT : X_WL_VERB;
+    for (uint32_t i = 0; f && view && ren && i < pk->nfields; i++)
+        view[i].first += pk->nfields + nextra;
+    uint32_t n = pk->nfields + nextra + nsrc;
     const char **paths = calloc(n, sizeof *paths);
     uint32_t *lens = calloc(n, sizeof *lens);
     size_t nschema;
@@ -145,6 +151,7 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
     int keywords = 0;
     for (uint32_t i = 0; i < pk->npreds; i++)
         keywords |= pk->preds[i].op == GANTRY_OP_KEYWORD;
+    f->has_view |= keywords; /* the view sends a line's keyword reads away */
     for (uint32_t i = 0; i < pk->nfields; i++) {
         paths[i] = pk->strs[pk->fields[i]];
         lens[i] = pk->str_lens[pk->fields[i]];
@@ -155,7 +162,7 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
     }
     free(ren);
     f->extra = pk->nfields;
-    for (uint32_t i = 0; i < X_COUNT; i++) {
+    for (uint32_t i = 0; i < nextra; i++) {
         paths[f->extra + i] = extra_paths[i];
         lens[f->extra + i] = (uint32_t)strlen(extra_paths[i]);
     }
@@ -167,9 +174,9 @@ gantry_status grt_fast_prepare(gantry_pack *pk) {
     gantry_status st = grd_plan_new(paths, lens, n, keywords, &f->plan);
     for (uint32_t x = X_KIND; st == GANTRY_OK && x < X_WL_VERB; x++)
         grd_plan_whole(f->plan, f->extra + x);
-    for (uint32_t x = X_WL_VERB; st == GANTRY_OK && x < X_COUNT; x++)
+    for (uint32_t x = X_WL_VERB; st == GANTRY_OK && x < nextra; x++)
         grd_plan_first_only(f->plan, f->extra + x);
-    for (uint32_t p = pk->nfields + X_COUNT; st == GANTRY_OK && p < n; p++)
+    for (uint32_t p = pk->nfields + nextra; st == GANTRY_OK && p < n; p++)
         grd_plan_first_only(f->plan, p);
     if (st == GANTRY_OK)
         st = grd_plan_watch_root_keys(f->plan, strip, nstrip);
@@ -374,7 +381,8 @@ gantry_status grt_fast_match_line(gantry_matcher *m, const char *line, size_t le
             return GANTRY_OK;
         m->rd_no_workload = nw;
     }
-    gantry_status st = run(m, m->pack->fast->view, cls, on_match, user);
+    const struct grt_fast *f = m->pack->fast;
+    gantry_status st = run(m, f->has_view ? f->view : NULL, cls, on_match, user);
     /* a candidate rule read a derived field: the normalizer decides */
     *done = !m->rd_derived;
     return st;
