@@ -3,15 +3,15 @@
 # `gantry match` gives the same matches, messages and accounting whether
 # the pack-driven reader (runtime/read, runtime/api/fast.c) settles lines
 # or every line goes through cJSON and the normalizer (--optimize=0, the
-# reference). Packs that read raw audit fields only (so the reader may
-# settle lines): the ten benchmark rules and tests/data/reader, whose rules
-# read arrays, numbers against text, booleans, null and a logsource
-# category; packs that read normalized fields (the shipped packs, the
-# SigmaHQ rules, tests/data/reader-renames, whose rules read each plain
-# copy of an audit Event beside a derived field, and tests/data/scope, an
-# element scope, and tests/data/reader-keywords, a keyword only a
-# normalized event holds); inputs: corpus/, ../shared/corpus-real when present, generated
-# events, and lines written here for each edge of the reader's semantics.
+# reference). Packs: the ten benchmark rules and tests/data/reader (raw
+# audit fields: arrays, numbers against text, booleans, null, a logsource
+# category); the shipped packs and the SigmaHQ rules (normalized fields);
+# tests/data/reader-renames (each copy, constant and computed field of the
+# view, beside derived and workload fields); tests/data/scope (an element
+# scope) and tests/data/reader-keywords (a keyword only the normalized
+# event holds), which send lines the cJSON way. Inputs: corpus/,
+# ../shared/corpus-real when present, generated events, and lines written
+# here for each edge of the reader's semantics.
 set -u
 BUILD=${BUILD:-build}
 G="$BUILD/gantry"
