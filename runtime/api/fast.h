@@ -3,9 +3,9 @@
  * (runtime/read), where that gives exactly what the cJSON path gives:
  * gantry_match_json for packs without element scopes, and lines the
  * normalizer would read as a Kubernetes audit event, through a view that
- * resolves the normalizer's plain copies into raw paths. Everything else, and any line the reader does not
- * decide, goes the cJSON way. GANTRY_OPTIMIZE_OFF keeps the reader off
- * altogether (the reference). Module prefix: grt_fast_. */
+ * resolves the normalizer's plain copies into raw paths. Everything else, and any line the reader
+ * does not decide, goes the cJSON way. GANTRY_OPTIMIZE_OFF keeps the reader off altogether (the
+ * reference). Module prefix: grt_fast_. */
 #ifndef GANTRY_RT_FAST_H
 #define GANTRY_RT_FAST_H
 
