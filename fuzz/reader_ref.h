@@ -145,6 +145,13 @@ static const char *rref_compare(rref *x, const char *line, size_t len, grd_mode 
     for (uint32_t p = 0; p <= x->n && !diff; p++) {
         if (p == x->n && !x->keywords)
             break;
+        if (p == x->n && mode == GRD_MODE_LINE) {
+            /* a line's keywords are its normalized event's: none recorded */
+            *path_out = p;
+            if (grd_count(x->rd, p) != 0)
+                diff = "keywords recorded in a line";
+            break;
+        }
         x->m.value_limit_hit = 0;
         grt_slice s = p < x->n ? grt_field_values(&x->m, p) : grt_keyword_values(&x->m);
         *path_out = p;

@@ -309,6 +309,73 @@ static void lines_dir(lines *l, const char *dir) {
     tsup_files_free(&files);
 }
 
+/* The first-only view of path p (grd_plan_first_only) against gnorm_path()
+ * on the tree: NULL when they agree. */
+static const char *first_only_same(grd_reader *rd, uint32_t p, const cJSON *node) {
+    if (!node)
+        return grd_count(rd, p) == 0 ? NULL : "first-only value where gnorm_path has none";
+    if (grd_count(rd, p) != 1)
+        return "first-only path without its one value";
+    grt_value v;
+    if (grd_value(rd, p, 0, &v) != GANTRY_OK)
+        return "reader out of memory";
+    if (cJSON_IsString(node))
+        return v.type == GRT_V_STRING && v.len == strlen(node->valuestring) &&
+                       memcmp(v.raw, node->valuestring, v.len) == 0
+                   ? NULL
+                   : "first-only string differs";
+    if (cJSON_IsNumber(node))
+        return v.type == GRT_V_NUMBER ? NULL : "first-only number differs";
+    if (cJSON_IsBool(node))
+        return v.type == GRT_V_BOOL && v.boolean == cJSON_IsTrue(node)
+                   ? NULL
+                   : "first-only boolean differs";
+    if (cJSON_IsNull(node))
+        return v.type == GRT_V_NULL ? NULL : "first-only null differs";
+    return v.type == GRT_V_OTHER ? NULL : "first-only container differs";
+}
+
+/* Every path of the lines, and the normalizer's rename sources, as
+ * first-only paths: the one value gnorm_path() finds, on each line. */
+static void first_only_differential(lines *l, pathset *ps) {
+    size_t nren;
+    const gnorm_rename *ren = gnorm_k8s_audit_renames(&nren);
+    for (size_t i = 0; i < nren; i++)
+        for (size_t k = 0; k < GNORM_RENAME_PATHS && ren[i].paths[k]; k++)
+            ps_add(ps, ren[i].paths[k], strlen(ren[i].paths[k]));
+    grd_plan *plan = NULL;
+    grd_reader *rd = NULL;
+    assert_int_equal(grd_plan_new((const char *const *)ps->items, ps->lens, ps->n, 0, &plan),
+                     GANTRY_OK);
+    for (uint32_t p = 0; p < ps->n; p++)
+        grd_plan_first_only(plan, p);
+    assert_int_equal(grd_reader_new(plan, &rd), GANTRY_OK);
+    size_t found = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *why;
+        cJSON *root = gnorm_parse_json(l->items[i], l->lens[i], &why);
+        if (!cJSON_IsObject(root)) {
+            cJSON_Delete(root);
+            continue;
+        }
+        assert_int_equal(grd_read(rd, l->items[i], l->lens[i], GRD_MODE_LINE), GANTRY_OK);
+        for (uint32_t p = 0; p < ps->n; p++) {
+            const cJSON *node = gnorm_path(root, ps->items[p]);
+            const char *diff = first_only_same(rd, p, node);
+            found += node != NULL;
+            if (diff) {
+                print_error("%s (path '%s'): %.*s\n", diff, ps->items[p],
+                            (int)(l->lens[i] > 300 ? 300 : l->lens[i]), l->items[i]);
+                fail();
+            }
+        }
+        cJSON_Delete(root);
+    }
+    assert_true(found > 0);
+    grd_reader_free(rd);
+    grd_plan_free(plan);
+}
+
 static void differential(lines *l, const char *what) {
     pathset ps = {0};
     char buf[512];
@@ -337,6 +404,7 @@ static void differential(lines *l, const char *what) {
     assert_true(nparsed > 0);
     assert_int_equal(x.undecided, 0);
     rref_free(&x);
+    first_only_differential(l, &ps);
     ps_free(&ps);
 }
 
@@ -377,6 +445,58 @@ static void test_generated(void **state) {
     assert_true(l.n >= 3000);
     differential(&l, "gen_events 3000 11");
     lines_free(&l);
+}
+
+/* First-only paths on the edges gnorm_path() decides, and the top-level
+ * crowding past which a walk no longer tries the normalizer's key. */
+static void test_first_only(void **state) {
+    (void)state;
+    static const char *const paths[] = {"a.b", "a.b", "a"};
+    static const uint32_t lens[] = {3, 3, 1};
+    grd_plan *plan = NULL;
+    grd_reader *rd = NULL;
+    assert_int_equal(grd_plan_new(paths, lens, 3, 0, &plan), GANTRY_OK);
+    grd_plan_first_only(plan, 0);
+    grd_plan_first_only(plan, 2);
+    assert_int_equal(grd_reader_new(plan, &rd), GANTRY_OK);
+    static const struct {
+        const char *line;
+        uint32_t first, walk;
+    } cases[] = {
+        {"{\"a\":{\"b\":1}}", 1, 1},
+        {"{\"a\":{},\"a\":{\"b\":1}}", 0, 1},        /* the first key only */
+        {"{\"a\":{\"b\":1},\"a\":{\"b\":2}}", 1, 1}, /* duplicates */
+        {"{\"a\":{\"b\":1,\"b\":2}}", 1, 1},         /* inner duplicates */
+        {"{\"a.b\":1}", 0, 1},                       /* no flat dotted key */
+        {"{\"a\":[{\"b\":1}]}", 0, 1},               /* no array crossed */
+        {"{\"a\":{\"b\":[1,2]}}", 1, 2},             /* the array whole */
+        {"{\"a\":7}", 0, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const char *line = cases[i].line;
+        assert_int_equal(grd_read(rd, line, strlen(line), GRD_MODE_LINE), GANTRY_OK);
+        if (grd_count(rd, 0) != cases[i].first || grd_count(rd, 1) != cases[i].walk) {
+            print_error("%s: first-only %u, walk %u\n", line, grd_count(rd, 0), grd_count(rd, 1));
+            fail();
+        }
+        /* a one-component first-only path: the first key's value, whole */
+        assert_int_equal(grd_count(rd, 2), strncmp(line, "{\"a\":", 5) == 0);
+        assert_false(grd_root_crowded(rd));
+    }
+    /* 63 keys leading to a.b (and a first-only path's) are not crowded;
+     * the walk's 64th is */
+    char line[2048];
+    for (int n = 63; n <= 64; n++) {
+        size_t at = 0;
+        line[at++] = '{';
+        for (int k = 0; k < n; k++)
+            at += (size_t)snprintf(line + at, sizeof line - at, "%s\"a\":{}", k ? "," : "");
+        line[at++] = '}';
+        assert_int_equal(grd_read(rd, line, at, GRD_MODE_LINE), GANTRY_OK);
+        assert_int_equal(grd_root_crowded(rd), n == 64);
+    }
+    grd_reader_free(rd);
+    grd_plan_free(plan);
 }
 
 /* ---- gantry_match_json through the reader against cJSON ---- */
@@ -482,10 +602,11 @@ static void test_match_json(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_grammar),   cmocka_unit_test(test_depth),
-        cmocka_unit_test(test_paths),     cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_corpus),    cmocka_unit_test(test_real_samples),
-        cmocka_unit_test(test_generated), cmocka_unit_test(test_match_json),
+        cmocka_unit_test(test_grammar),    cmocka_unit_test(test_depth),
+        cmocka_unit_test(test_paths),      cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_corpus),     cmocka_unit_test(test_real_samples),
+        cmocka_unit_test(test_generated),  cmocka_unit_test(test_match_json),
+        cmocka_unit_test(test_first_only),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -2,10 +2,10 @@
 /* Matching straight from a raw line with the pack-driven reader
  * (runtime/read), where that gives exactly what the cJSON path gives:
  * gantry_match_json for packs without element scopes, and lines the
- * normalizer would read as a Kubernetes audit event for packs that read
- * only raw fields. Everything else, and any line the reader does not
- * decide, goes the cJSON way. GANTRY_OPTIMIZE_OFF keeps the reader off
- * altogether (the reference). Module prefix: grt_fast_. */
+ * normalizer would read as a Kubernetes audit event, through a view that
+ * resolves the normalizer's plain copies into raw paths. Everything else, and any line the reader
+ * does not decide, goes the cJSON way. GANTRY_OPTIMIZE_OFF keeps the reader off altogether (the
+ * reference). Module prefix: grt_fast_. */
 #ifndef GANTRY_RT_FAST_H
 #define GANTRY_RT_FAST_H
 
@@ -27,8 +27,10 @@ gantry_status grt_fast_match_json(gantry_matcher *m, const char *json, size_t le
 
 /* Whether gantry_match_json reads through the reader (no element scopes). */
 int grt_fast_json_ok(const gantry_pack *pk);
-/* Whether the pack's every field reads the same in a Kubernetes audit
- * event as in its raw line (no schema field, no keyword, no element scope). */
+/* Whether lines may go through the reader: a raw field reads its path, a
+ * plain copy of an audit Event its sources (gnorm_k8s_audit_renames); a
+ * line whose rules read a derived field, keywords or an element scope
+ * goes the cJSON way. */
 int grt_fast_line_ok(const gantry_pack *pk);
 /* A raw input line that gantry_normalizer_feed would read as a JSON object
  * (after its line limit, trailing CR/LF and leading blanks), matched as the

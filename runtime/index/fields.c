@@ -83,6 +83,76 @@ static void reader_push(gantry_matcher *m, uint32_t p) {
         m->value_limit_hit = 1;
 }
 
+/* The reader path holding field's values in the normalized view, or
+ * UINT32_MAX when there is none to push: a constant (pushed here), or a
+ * derived field, which marks the event for the cJSON way. */
+static uint32_t view_path(gantry_matcher *m, uint32_t field) {
+    const grt_view_field *v = &m->rd_view[field];
+    const char *constant = v->constant;
+    if (v->derive) {
+        char buf[GRT_VIEW_INPUTS][GRT_VIEW_TEXT + 1];
+        const char *in[GRT_VIEW_INPUTS] = {NULL};
+        for (uint32_t k = 0; k < v->count && k < GRT_VIEW_INPUTS; k++) {
+            uint32_t p = v->first + k;
+            grt_value x;
+            if (grd_count(m->rd, p) == 0)
+                continue;
+            if (grd_value(m->rd, p, 0, &x) != GANTRY_OK) {
+                m->oom = 1;
+                return UINT32_MAX;
+            }
+            if (x.type != GRT_V_STRING)
+                continue;
+            size_t n = x.len <= GRT_VIEW_TEXT ? x.len : 0;
+            memcpy(buf[k], x.raw, n);
+            buf[k][n] = '\0';
+            in[k] = buf[k];
+        }
+        constant = v->derive(in);
+        if (!constant)
+            return field;
+    }
+    if (constant) {
+        if (m->nvals == m->vals_cap) {
+            size_t cap = m->vals_cap ? m->vals_cap * 2 : 64;
+            grt_value *nv = realloc(m->vals, cap * sizeof *nv);
+            if (!nv) {
+                m->oom = 1;
+                return UINT32_MAX;
+            }
+            m->vals = nv;
+            m->vals_cap = cap;
+        }
+        grt_value *x = &m->vals[m->nvals++];
+        memset(x, 0, sizeof *x);
+        x->type = GRT_V_STRING;
+        x->raw = constant;
+        x->len = (uint32_t)strlen(constant);
+        x->raw_off = GRT_NO_OFFSET;
+        x->lower_off = GRT_NO_OFFSET;
+        return UINT32_MAX;
+    }
+    if (v->derived && v->workload && m->rd_no_workload)
+        return field; /* the normalizer writes none of it */
+    if (v->derived) {
+        m->rd_derived = 1;
+        return UINT32_MAX;
+    }
+    for (uint32_t k = 0; k < v->count; k++) {
+        uint32_t p = v->first + k;
+        grt_value x;
+        if (grd_count(m->rd, p) == 0)
+            continue;
+        if (grd_value(m->rd, p, 0, &x) != GANTRY_OK) {
+            m->oom = 1;
+            return UINT32_MAX;
+        }
+        if (x.type == GRT_V_STRING)
+            return p;
+    }
+    return field;
+}
+
 typedef struct push_ctx {
     gantry_matcher *m;
     size_t budget;
@@ -239,8 +309,9 @@ grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
     size_t before = m->nvals;
     push_ctx ctx = {m, GANTRY_MAX_VALUES_PER_FIELD};
     if (m->rd_on) {
-        if (!m->oom)
-            reader_push(m, field);
+        uint32_t p = m->oom ? UINT32_MAX : m->rd_view ? view_path(m, field) : field;
+        if (p != UINT32_MAX)
+            reader_push(m, p);
     } else if (!m->oom && (!m->fast_paths || pk->nfields < GRT_TOP_KEYS_MIN_FIELDS ||
                            len_is_zero(pk->str_lens[s]) || path_may_exist(m, field)))
         grt_path_walk((const cJSON *)m->event, pk->strs[s], pk->str_lens[s], push_visit, &ctx);
@@ -257,7 +328,9 @@ grt_slice grt_keyword_values(gantry_matcher *m) {
     size_t budget = SIZE_MAX;
     size_t top = 0;
     const cJSON *root = m->event;
-    if (m->rd_on && !m->oom)
+    if (m->rd_on && m->rd_view)
+        m->rd_derived = 1; /* a normalized event has strings the line has not */
+    else if (m->rd_on && !m->oom)
         reader_push(m, grd_keyword_path(m->rd));
     if (root && root->child) {
         if (m->walk_cap == 0) {

@@ -281,6 +281,28 @@ static const char *k8s_action(const char *verb, const char *subresource) {
     return NULL;
 }
 
+/* event.action from verb and objectRef.subresource: it only ever equals
+ * short words, so a longer text given as "" decides alike. */
+static const char *action_of(const char *const *values) {
+    return k8s_action(values[0], values[1]);
+}
+
+static int is_exec(const char *action) {
+    return action && (strcmp(action, "exec") == 0 || strcmp(action, "attach") == 0);
+}
+
+int gnorm_k8s_audit_workload_only(const gnorm_field *f) {
+    /* the pod spec's groups, and the reason a JSON patch could not be
+     * replayed (workload_body) */
+    return (f->group & ~(unsigned)(GNORM_G_WORKLOAD | GNORM_G_SCOPES)) == 0 ||
+           strcmp(f->name, "error.message") == 0;
+}
+
+int gnorm_k8s_audit_no_workload(const char *verb, const char *subresource, int request_container,
+                                int response_container) {
+    return !is_exec(k8s_action(verb, subresource)) && !request_container && !response_container;
+}
+
 /* URL-decodes in place; returns the new length. */
 static size_t url_decode(char *s, size_t n) {
     size_t w = 0;
@@ -383,6 +405,69 @@ static const char *metadata_name(const cJSON *req, const cJSON *resp) {
     return n ? n : gnorm_path_str(resp, "metadata.name");
 }
 
+/* The plain copies of an audit Event (and the constant and computed
+ * values a reader of raw lines can give as cheaply), called in place below
+ * so the keys keep their order. */
+enum {
+    R_MODULE,
+    R_ACTION,
+    R_ORIGINAL_ACTION,
+    R_ID,
+    R_USER_NAME,
+    R_USER_ID,
+    R_USER_AGENT,
+    R_URL,
+    R_NAMESPACE,
+    R_RESOURCE_TYPE,
+    R_SUBRESOURCE,
+    R_RESOURCE_NAME,
+    R_API_GROUP,
+    R_COUNT
+};
+static const gnorm_rename renames[R_COUNT] = {
+    [R_MODULE] = {"event.module", GNORM_G_BASE, {NULL}, 1, NULL},
+    [R_ACTION] = {"event.action", GNORM_G_BASE, {"verb", "objectRef.subresource"}, 0, action_of},
+    [R_ORIGINAL_ACTION] = {"event.original_action", GNORM_G_BASE, {"verb"}},
+    [R_ID] = {"event.id", GNORM_G_BASE, {"auditID"}},
+    [R_USER_NAME] = {"user.name", GNORM_G_ACTOR, {"user.username"}},
+    [R_USER_ID] = {"user.id", GNORM_G_ACTOR, {"user.uid"}},
+    [R_USER_AGENT] = {"user_agent.original", GNORM_G_ACTOR, {"userAgent"}},
+    [R_URL] = {"url.original", GNORM_G_HTTP, {"requestURI"}},
+    [R_NAMESPACE] = {"orchestrator.namespace",
+                     GNORM_G_ORCH,
+                     {"objectRef.namespace", "requestObject.metadata.namespace"}},
+    [R_RESOURCE_TYPE] = {"orchestrator.resource.type", GNORM_G_ORCH, {"objectRef.resource"}},
+    [R_SUBRESOURCE] = {"orchestrator.resource.subresource",
+                       GNORM_G_ORCH,
+                       {"objectRef.subresource"}},
+    [R_RESOURCE_NAME] = {"orchestrator.resource.name",
+                         GNORM_G_ORCH,
+                         {"objectRef.name", "requestObject.metadata.name",
+                          "responseObject.metadata.name"}},
+    [R_API_GROUP] = {"orchestrator.resource.api_group", GNORM_G_ORCH, {"objectRef.apiGroup"}},
+};
+
+const gnorm_rename *gnorm_k8s_audit_renames(size_t *count) {
+    *count = R_COUNT;
+    return renames;
+}
+
+static void put_rename(gnorm_out *o, const cJSON *ev, int r) {
+    if (!gnorm_wants(o, renames[r].group))
+        return;
+    const char *v = renames[r].source_name ? grt_source_name(GRT_SRC_K8S_AUDIT) : NULL;
+    if (renames[r].derive) {
+        const char *in[GNORM_RENAME_PATHS] = {NULL};
+        for (size_t i = 0; i < GNORM_RENAME_PATHS && renames[r].paths[i]; i++)
+            in[i] = gnorm_path_str(ev, renames[r].paths[i]);
+        v = renames[r].derive(in);
+    }
+    for (size_t i = 0; !v && !renames[r].derive && i < GNORM_RENAME_PATHS && renames[r].paths[i];
+         i++)
+        v = gnorm_path_str(ev, renames[r].paths[i]);
+    gnorm_str(o, renames[r].field, v);
+}
+
 /* The fields of one audit Event (`ev`), added to `o`. */
 static void audit_fields(gnorm_out *o, const cJSON *ev) {
     const char *verb = gnorm_path_str(ev, "verb");
@@ -392,21 +477,21 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
     const cJSON *resp = gnorm_path(ev, "responseObject");
     const char *action = k8s_action(verb, sub);
     if (gnorm_wants(o, GNORM_G_BASE)) {
-        gnorm_str(o, "event.module", grt_source_name(GRT_SRC_K8S_AUDIT));
+        put_rename(o, ev, R_MODULE);
         const char *ts = gnorm_path_str(ev, "requestReceivedTimestamp");
         if (!ts)
             ts = gnorm_path_str(ev, "timestamp");
         if (!ts)
             ts = gnorm_path_str(ev, "stageTimestamp");
         gnorm_time(o, ts, ts ? strlen(ts) : 0);
-        gnorm_str(o, "event.action", action);
-        gnorm_str(o, "event.original_action", verb);
+        put_rename(o, ev, R_ACTION);
+        put_rename(o, ev, R_ORIGINAL_ACTION);
         outcome(o, decision(gnorm_path(ev, "annotations")), gnorm_path(ev, "responseStatus.code"));
-        gnorm_str(o, "event.id", gnorm_path_str(ev, "auditID"));
+        put_rename(o, ev, R_ID);
     }
     if (gnorm_wants(o, GNORM_G_ACTOR)) {
-        gnorm_str(o, "user.name", gnorm_path_str(ev, "user.username"));
-        gnorm_str(o, "user.id", gnorm_path_str(ev, "user.uid"));
+        put_rename(o, ev, R_USER_NAME);
+        put_rename(o, ev, R_USER_ID);
         const cJSON *g;
         cJSON_ArrayForEach(g, gnorm_path(ev, "user.groups")) {
             if (cJSON_IsString(g))
@@ -415,25 +500,24 @@ static void audit_fields(gnorm_out *o, const cJSON *ev) {
         const cJSON *ips = gnorm_path(ev, "sourceIPs");
         if (cJSON_IsArray(ips) && cJSON_IsString(ips->child))
             gnorm_str(o, "source.ip", ips->child->valuestring);
-        gnorm_str(o, "user_agent.original", gnorm_path_str(ev, "userAgent"));
+        put_rename(o, ev, R_USER_AGENT);
     }
     if (gnorm_wants(o, GNORM_G_HTTP)) {
-        gnorm_str(o, "url.original", gnorm_path_str(ev, "requestURI"));
+        put_rename(o, ev, R_URL);
         const cJSON *code = gnorm_path(ev, "responseStatus.code");
         if (cJSON_IsNumber(code))
             gnorm_num(o, "http.response.status_code", code->valuedouble);
     }
     if (gnorm_wants(o, GNORM_G_ORCH)) {
-        const char *ns = gnorm_path_str(ev, "objectRef.namespace");
-        gnorm_str(o, "orchestrator.namespace", ns ? ns : gnorm_path_str(req, "metadata.namespace"));
-        gnorm_str(o, "orchestrator.resource.type", resource);
-        gnorm_str(o, "orchestrator.resource.subresource", sub);
-        const char *name = gnorm_path_str(ev, "objectRef.name");
-        gnorm_str(o, "orchestrator.resource.name", name ? name : metadata_name(req, resp));
-        gnorm_str(o, "orchestrator.resource.api_group", gnorm_path_str(ev, "objectRef.apiGroup"));
+        put_rename(o, ev, R_NAMESPACE);
+        put_rename(o, ev, R_RESOURCE_TYPE);
+        put_rename(o, ev, R_SUBRESOURCE);
+        put_rename(o, ev, R_RESOURCE_NAME);
+        put_rename(o, ev, R_API_GROUP);
     }
+    /* what gnorm_k8s_audit_no_workload() tells apart */
     if (gnorm_wants(o, GNORM_G_WORKLOAD)) {
-        if (action && (strcmp(action, "exec") == 0 || strcmp(action, "attach") == 0)) {
+        if (is_exec(action)) {
             exec_query(o, gnorm_path_str(ev, "requestURI"));
         } else {
             workload_body(o, cJSON_IsObject(req) || cJSON_IsArray(req) ? req : resp, resource, sub);

@@ -39,6 +39,9 @@ enum {
 int gnorm_idle(const gantry_normalizer *n);
 
 /* ---- schema table (schema.c) ---- */
+#define GNORM_RENAME_PATHS 3
+#define GNORM_RENAME_TEXT 63
+
 typedef struct gnorm_field {
     const char *name;
     unsigned group;
@@ -145,6 +148,30 @@ static inline gantry_status gnorm_malformed(const char **reason, const char *why
     return GANTRY_E_EVENT;
 }
 int gnorm_is_k8s_audit(const cJSON *root); /* 1 raw, 2 AKS, 3 GKE, 0 not */
+/* The schema fields an audit Event (raw or AKS's inner one) copies from its
+ * own paths: when `group` is wanted, the first of `paths` (as gnorm_path
+ * reads them) holding a string becomes `field`; or a constant. The one list both the
+ * normalizer and the reader's view of raw lines (runtime/api/fast.c) use. */
+typedef struct gnorm_rename {
+    const char *field;
+    unsigned group;
+    const char *paths[GNORM_RENAME_PATHS]; /* NULL after the last */
+    int source_name;                       /* instead: always the source's name (event.module) */
+    /* instead: computed from the strings of `paths` (NULL where a path
+     * holds none; each at most GNORM_RENAME_TEXT bytes, longer ones given
+     * as ""), a static string or NULL for none */
+    const char *(*derive)(const char *const *values);
+} gnorm_rename;
+const gnorm_rename *gnorm_k8s_audit_renames(size_t *count);
+/* Whether an audit Event writes schema field f only from its workload (the
+ * pod spec of requestObject or responseObject, or an exec's query).
+ * gnorm_k8s_audit_no_workload() is 1 when the Event has none, so it writes
+ * no such field: from verb and objectRef.subresource as gnorm_path_str
+ * reads them, and whether requestObject and responseObject (gnorm_path)
+ * are objects or arrays. */
+int gnorm_k8s_audit_workload_only(const gnorm_field *f);
+int gnorm_k8s_audit_no_workload(const char *verb, const char *subresource, int request_container,
+                                int response_container);
 int gnorm_is_falco(const cJSON *root);
 int gnorm_is_docker_event(const cJSON *root);
 gantry_status gnorm_k8s_audit(cJSON *root, unsigned want, cJSON **event, const char **reason);

@@ -120,6 +120,25 @@ typedef struct grt_value {
     uint32_t len;     /* text length (0 for null/other; numbers: once formatted) */
 } grt_value;
 
+/* A field in the view of a raw line: a derived field the reader cannot
+ * give; a constant; or the first string among reader paths [first, first + count) (the
+ * normalizer's copy, which wins over the raw nested values), else the
+ * field's own path. */
+/* As GNORM_RENAME_PATHS and GNORM_RENAME_TEXT (runtime/api/fast.c checks). */
+#define GRT_VIEW_INPUTS 3
+#define GRT_VIEW_TEXT 63
+
+typedef struct grt_view_field {
+    uint32_t first, count;
+    uint8_t derived;
+    uint8_t workload;     /* derived, but only from a workload: its own path
+                           * when the line has none (rd_no_workload) */
+    const char *constant; /* instead: this one string */
+    /* instead: computed from the first-only strings of the paths (as
+     * gnorm_rename's derive), else the field's own path */
+    const char *(*derive)(const char *const *values);
+} grt_view_field;
+
 struct gantry_matcher {
     const gantry_pack *pack;
     const void *event; /* const cJSON *, the event being matched */
@@ -127,6 +146,13 @@ struct gantry_matcher {
      * is its last line rather than `event` (then `event` is NULL). */
     struct grd_reader *rd;
     int rd_on;
+    /* With rd_on, the normalized view of a raw line (runtime/api/fast.c):
+     * per field, where its values come from; NULL when each field reads
+     * its own path. rd_derived: a field the view cannot serve was read,
+     * so the event must go the cJSON way. */
+    const struct grt_view_field *rd_view;
+    int rd_derived;
+    int rd_no_workload;
     uint32_t gen; /* current event generation; memo entries equal to it are valid */
 
     uint32_t *pred_gen;

@@ -47,6 +47,7 @@ void grd_plan_free(grd_plan *pl) {
     free(pl->path_len);
     free(pl->root);
     free(pl->whole);
+    free(pl->first);
     free(pl->state_path);
     free(pl->state_term);
     free(pl->state_first);
@@ -60,6 +61,11 @@ void grd_plan_free(grd_plan *pl) {
 
 void grd_plan_whole(grd_plan *pl, uint32_t p) {
     pl->whole[p] = 1;
+}
+
+void grd_plan_first_only(grd_plan *pl, uint32_t p) {
+    pl->whole[p] = 1;
+    pl->first[p] = 1;
 }
 
 uint32_t grd_plan_paths(const grd_plan *pl) {
@@ -150,13 +156,14 @@ gantry_status grd_plan_new(const char *const *paths, const uint32_t *lens, uint3
     pl->path_len = calloc(npaths + 1, sizeof *pl->path_len);
     pl->root = calloc(npaths + 1, sizeof *pl->root);
     pl->whole = calloc(npaths + 1, 1);
+    pl->first = calloc(npaths + 1, 1);
     pl->state_path = calloc(pl->nstates + 1, sizeof *pl->state_path);
     pl->state_term = calloc(pl->nstates + 1, 1);
     pl->state_first = calloc(pl->nstates + 1, 1);
     pl->segs = calloc(cap, sizeof *pl->segs);
     pl->trans = calloc(ntrans + 1, sizeof *pl->trans);
-    if (!pl->text || !pl->path_off || !pl->path_len || !pl->root || !pl->whole || !pl->state_path ||
-        !pl->state_term || !pl->state_first || !pl->segs || !pl->trans) {
+    if (!pl->text || !pl->path_off || !pl->path_len || !pl->root || !pl->whole || !pl->first ||
+        !pl->state_path || !pl->state_term || !pl->state_first || !pl->segs || !pl->trans) {
         grd_plan_free(pl);
         return GANTRY_E_NOMEM;
     }

@@ -35,7 +35,8 @@ typedef struct grd_reader grd_reader;
 
 /* Compiles the paths to record (paths[i], lens[i] bytes each; copied).
  * With `keywords`, every string anywhere in the line is also recorded, in
- * document order, as path index `npaths` (grt_keyword_values()). */
+ * document order, as path index `npaths` (grt_keyword_values()), in
+ * GRD_MODE_CJSON reads only. */
 gantry_status grd_plan_new(const char *const *paths, const uint32_t *lens, uint32_t npaths,
                            int keywords, grd_plan **out);
 void grd_plan_free(grd_plan *plan);
@@ -43,6 +44,10 @@ void grd_plan_free(grd_plan *plan);
  * normalizer's gnorm_path() view of a one-component path), not the
  * array's elements. */
 void grd_plan_whole(grd_plan *plan, uint32_t p);
+/* Path p yields the one value gnorm_path() finds: one key per component
+ * (no flat dotted keys), the first key of each name, no array crossed, the
+ * value whole. Implies grd_plan_whole(). */
+void grd_plan_first_only(grd_plan *plan, uint32_t p);
 /* Keys to watch for at the top level of a line (copied): afterwards
  * grd_root_key_seen() tells whether one was there. */
 gantry_status grd_plan_watch_root_keys(grd_plan *plan, const char *const *keys, uint32_t n);
@@ -73,5 +78,9 @@ gantry_status grd_value(grd_reader *r, uint32_t p, uint32_t k, grt_value *out);
 uint32_t grd_keyword_path(const grd_reader *r);
 /* After GANTRY_OK: a watched key was a top-level key of the line. */
 int grd_root_key_seen(const grd_reader *r);
+/* After GANTRY_OK: some path's first component had as many top-level keys
+ * as a walk tries at one level, so a key added after them (the
+ * normalizer's) would not be tried. */
+int grd_root_crowded(const grd_reader *r);
 
 #endif

@@ -32,6 +32,7 @@ struct grd_plan {
     uint32_t *path_len;
     uint32_t *root; /* per path: its first state (terminal for "") */
     uint8_t *whole; /* per path: grd_plan_whole() */
+    uint8_t *first; /* per path: grd_plan_first_only() */
     uint32_t nstates;
     uint32_t *state_path; /* per state */
     uint8_t *state_term;  /* per state: the path ends here */
@@ -115,6 +116,7 @@ struct grd_reader {
     uint32_t *rstamp, *rcnt; /* resolve()'s own stamp and candidate count */
     uint32_t serial;
     int root_key_seen;
+    int root_crowded;
     const char *text;
     size_t len;
     char *keybuf; /* an escaped key, unescaped */

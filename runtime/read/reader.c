@@ -220,6 +220,7 @@ static void reset(grd_reader *r, const char *text, size_t len) {
     r->ss_len = r->cs_len = 0;
     r->cur = r->used = 0;
     r->root_key_seen = 0;
+    r->root_crowded = 0;
     r->text = text;
     r->len = len;
     if (r->serial > 0xF0000000u) {
@@ -239,6 +240,9 @@ gantry_status grd_read(grd_reader *r, const char *text, size_t len, grd_mode mod
     const size_t max_depth = mode == GRD_MODE_LINE ? GANTRY_DEFAULT_MAX_DEPTH : GRD_CJSON_NESTING;
     const uint8_t *term = pl->state_term;
     const uint32_t *spath = pl->state_path;
+    /* a normalized line's strings are not the raw line's: its keywords
+     * are not read from the reader (runtime/api/fast.c) */
+    const int kw = pl->keywords && mode == GRD_MODE_CJSON;
     size_t i = 0, depth = 0, vl = 0;
     if (len >= 5 && t[0] == 0xEF && t[1] == 0xBB && t[2] == 0xBF)
         i = 3;
@@ -261,7 +265,7 @@ value:
                 r->ss[kept++] = r->ss[k];
         r->ss_len = kept;
     }
-    if (vl == r->ss_len && !pl->keywords && (t[i] == '{' || t[i] == '[')) {
+    if (vl == r->ss_len && !kw && (t[i] == '{' || t[i] == '[')) {
         /* nothing to record below: validate only */
         size_t end;
         if (!grd_skip_value(t, len, i, depth, max_depth, &end))
@@ -312,7 +316,7 @@ value:
             uint32_t e = r->ss[k], id = e & ~GRD_ASIS;
             if ((e & GRD_ASIS) || (term[id] && pl->whole[spath[id]]))
                 CHECK(record(r, spath[id], GRD_T_OTHER, 0, i, 0));
-            else
+            else if (!pl->first[spath[id]])
                 r->ss[kept++] = term[id] ? id | GRD_ASIS : id;
         }
         r->ss_len = kept;
@@ -334,7 +338,7 @@ value:
         if (!grd_scan_string(t, len, i, &end, &flags))
             REJECT();
         CHECK(record_list(r, vl, r->ss_len, GRD_T_STR, flags, i + 1, end - i - 1));
-        if (pl->keywords)
+        if (kw)
             CHECK(record(r, pl->npaths, GRD_T_STR, flags, i + 1, end - i - 1));
         i = end + 1;
         break;
@@ -408,8 +412,14 @@ key : {
         uint32_t from = tr[x].from;
         if (r->stamp[from] != f->serial)
             continue;
+        /* first-only paths take one component at a time, and only the
+         * first key of that name */
+        if (pl->first[tr[x].path] && (tr[x].to != from + 1 || r->cnt[from] > 0))
+            continue;
         if (++r->cnt[from] == 2)
             f->resolve = 1;
+        if (depth == 1 && r->cnt[from] >= GRD_MAX_CANDIDATES)
+            r->root_crowded = 1;
         if (r->cs_len == r->cs_cap &&
             grow((void **)&r->cs, &r->cs_cap, r->cs_len + 1, sizeof *r->cs) != GANTRY_OK)
             return GANTRY_E_NOMEM;
@@ -468,6 +478,10 @@ uint32_t grd_count(const grd_reader *r, uint32_t p) {
 
 int grd_root_key_seen(const grd_reader *r) {
     return r->root_key_seen;
+}
+
+int grd_root_crowded(const grd_reader *r) {
+    return r->root_crowded;
 }
 
 uint32_t grd_keyword_path(const grd_reader *r) {

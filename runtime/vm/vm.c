@@ -282,6 +282,13 @@ static uint8_t eval_pred(gantry_matcher *m, uint32_t p) {
 /* ANY: enters the scope on the first element of field `field`'s array;
  * 0 when there is none. */
 static int scope_open(gantry_matcher *m, uint32_t field) {
+    if (m->rd_on) {
+        /* the reader keeps no elements (only a line's view reaches here:
+         * gantry_match_json leaves packs with scopes to cJSON), so the
+         * event goes the cJSON way */
+        m->rd_derived = 1;
+        return 0;
+    }
     m->scope_elem = grt_scope_first(m, field);
     if (!m->scope_elem)
         return 0;

@@ -3,11 +3,15 @@
 # `gantry match` gives the same matches, messages and accounting whether
 # the pack-driven reader (runtime/read, runtime/api/fast.c) settles lines
 # or every line goes through cJSON and the normalizer (--optimize=0, the
-# reference). Packs that read raw audit fields only (so the reader may
-# settle lines): the ten benchmark rules and tests/data/reader, whose rules
-# read arrays, numbers against text, booleans, null and a logsource
-# category; inputs: corpus/, ../shared/corpus-real when present, generated
-# events, and lines written here for each edge of the reader's semantics.
+# reference). Packs: the ten benchmark rules and tests/data/reader (raw
+# audit fields: arrays, numbers against text, booleans, null, a logsource
+# category); the shipped packs and the SigmaHQ rules (normalized fields);
+# tests/data/reader-renames (each copy, constant and computed field of the
+# view, beside derived and workload fields); tests/data/scope (an element
+# scope) and tests/data/reader-keywords (a keyword only the normalized
+# event holds), which send lines the cJSON way. Inputs: corpus/,
+# ../shared/corpus-real when present, generated events, and lines written
+# here for each edge of the reader's semantics.
 set -u
 BUILD=${BUILD:-build}
 G="$BUILD/gantry"
@@ -63,6 +67,63 @@ E='"kind":"Event","apiVersion":"audit.k8s.io/v1","auditID":"a1","verb":"get","ob
     printf '{%s,"x":"\001\377"}\n' "$E"
     printf '[{%s}]\n' "$E"
     printf '{"kind":"Event","auditID":"b2","verb":"get","objectRef":{"resource":"secrets"},"user":{"username":"system:serviceaccount:kube-system:x"},"userAgent":"kube-controller"}\n'
+    # the plain copies: first keys, no arrays crossed, no flat keys, the
+    # fallback paths, non-strings, the raw nested key when no copy is made
+    R='"kind":"Event","apiVersion":"audit.k8s.io/v1","verb":"get","userAgent":"kubectl"'
+    printf '{%s,"auditID":"r1","user":{"username":"system:a","uid":"u-2"}}\n' "$R"
+    printf '{%s,"auditID":"r2","user":{"uid":"u-2"},"user":{"username":"system:b"}}\n' "$R"
+    printf '{%s,"auditID":"r3","user":{"username":"system:c"},"user":{"username":"x"}}\n' "$R"
+    printf '{%s,"auditID":"r4","user":[{"username":"system:d"}]}\n' "$R"
+    printf '{%s,"auditID":"r5","user.username":"system:e"}\n' "$R"
+    printf '{%s,"auditID":"r6","user":{"username":7,"name":"system:f"}}\n' "$R"
+    printf '{%s,"auditID":"r7","user":{"name":"system:g","username":{"a":1}}}\n' "$R"
+    printf '{%s,"auditID":"r8","user":{"username":"system:h","uid":"u-1"}}\n' "$R"
+    printf '{%s,"auditID":"r9","user":{"username":"sys\\u0074em:i"}}\n' "$R"
+    printf '{%s,"auditID":"s1","objectRef":{"resource":"pods"},"requestObject":{"metadata":{"namespace":"kube-system","name":"x1"}}}\n' "$R"
+    printf '{%s,"auditID":"s2","objectRef":{"namespace":3},"requestObject":{"metadata":{"namespace":"kube-system"}},"responseObject":{"metadata":{"name":"x2"}}}\n' "$R"
+    printf '{%s,"auditID":"s3","objectRef":{"namespace":"default","name":"x3"},"requestObject":{"metadata":{"namespace":"kube-system"}}}\n' "$R"
+    printf '{%s,"auditID":"s4","orchestrator":{"namespace":"kube-system","resource":{"name":"x4"}}}\n' "$R"
+    printf '{%s,"auditID":"s5","orchestrator.resource":{"name":"x5"},"objectRef":{"namespace":"kube-system"}}\n' "$R"
+    printf '{%s,"auditID":"s6","requestObject":[{"metadata":{"namespace":"kube-system","name":"x6"}}]}\n' "$R"
+    printf '{%s,"auditID":"t1","objectRef":{"resource":"secrets","apiGroup":""}}\n' "$R"
+    printf '{%s,"auditID":"t2","objectRef":{"resource":"secrets","apiGroup":"","subresource":"status"}}\n' "$R"
+    printf '{%s,"auditID":"t3","objectRef":{"resource":"secrets"},"orchestrator":{"resource":{"api_group":""}}}\n' "$R"
+    printf '{%s,"auditID":"t4","objectRef":{"resource":"configmaps"},"user":{"username":"admin"}}\n' "$R"
+    printf '{%s,"auditID":"t5","objectRef":{"resource":"configmaps"},"user":{"name":"admin"}}\n' "$R"
+    printf '{%s,"auditID":"t6","objectRef":{"resource":"configmaps"}}\n' "$R"
+    # the negated rule sees a copy the normalizer does not make
+    printf '{%s,"auditID":"t7","objectRef":{"resource":"configmaps"},"user":{},"user":{"username":"admin"}}\n' "$R"
+    printf '{%s,"auditID":"t8","objectRef":{"resource":"configmaps"},"user.username":"admin"}\n' "$R"
+    printf '{%s,"auditID":"t9","objectRef":{"resource":"configmaps"},"user":[{"username":"admin"}]}\n' "$R"
+    printf '{%s,"auditID":"a10","requestURI":"/api/v1/x"}\n' "$R"
+    printf '{%s,"auditID":"b10","requestURI":"/api/v1/x","verb":"list"}\n' "$R"
+    printf '{"kind":"Event","auditID":"a11","verb":"get","event":{"id":"a12"},"url":{"original":"/api"}}\n'
+    printf '{%s,"auditID":"p1","objectRef":{"resource":"pods"},"requestObject":{"spec":{"containers":[{"image":"nginx:latest"}]}}}\n' "$R"
+    printf '{%s,"auditID":"p2","objectRef":{"resource":"pods"}}\n' "$R"
+    # the computed action, and fields written only from a workload (read
+    # raw when the Event has none)
+    V='"kind":"Event","apiVersion":"audit.k8s.io/v1","userAgent":"kubectl"'
+    printf '{%s,"auditID":"e1","verb":"create","objectRef":{"resource":"pods","subresource":"exec"},"requestURI":"/api/v1/namespaces/d/pods/p/exec?command=sh&container=side"}\n' "$V"
+    printf '{%s,"auditID":"e2","verb":"get","objectRef":{"subresource":"exec"}}\n' "$V"
+    printf '{%s,"auditID":"e3","verb":"create","container":{"name":"side"}}\n' "$V"
+    printf '{%s,"auditID":"e4","verb":"patch","objectRef":{"resource":"pods"},"requestObject":[{"op":"bogus","path":"/x"}]}\n' "$V"
+    printf '{%s,"auditID":"e5","verb":"get","error":{"message":"op failed"}}\n' "$V"
+    printf '{%s,"auditID":"e6","verb":"get","responseObject":{"spec":{"containers":[{"name":"side"}]}}}\n' "$V"
+    printf '{%s,"auditID":"e7","verb":"get","requestObject":"s","responseObject":[{"op":"x"}],"error":{"message":"op"}}\n' "$V"
+    printf '{%s,"auditID":"e8","verb":"create%s","objectRef":{"subresource":"exec"},"container":{"name":"side"}}\n' "$V" "$(printf '%070d' 0)"
+    printf '{%s,"auditID":"e9","verb":"get","verb":"create","objectRef":{"subresource":"attach"},"container":{"name":"side"}}\n' "$V"
+    printf '{%s,"auditID":"f1","verb":"create","objectRef":{"subresource":"exec"},"objectRef":{"subresource":"x"}}\n' "$V"
+    printf '{%s,"auditID":"f2","verb":"get","requestObject":null,"responseObject":7,"container":{"name":"side"}}\n' "$V"
+    printf '{%s,"auditID":"f3","verb":"get","event":{"module":"x","action":"exec"}}\n' "$V"
+    printf '{%s,"auditID":"f4","verb":"deletecollection"}\n' "$V"
+    printf '{%s,"auditID":"g1","verb":"create","requestObject":{"spec":{"containers":[{"image":"x/y","securityContext":{"privileged":true}}]}}}\n' "$V"
+    printf '{%s,"auditID":"g2","verb":"create","container.list":[{"container.security_context.privileged":true}]}\n' "$V"
+    # a walk tries 64 keys at one level: past them the copy is not seen
+    u=""
+    for _ in $(seq 62); do u="$u\"user\":{},"; done
+    C='"objectRef":{"resource":"configmaps"},"user":{"username":"admin"}'
+    printf '{%s,"auditID":"k1",%s,%s"x":1}\n' "$V" "$C" "$u"
+    printf '{%s,"auditID":"k2",%s,%s"user":{},"x":1}\n' "$V" "$C" "$u"
     printf 'time="2024-02-01T10:20:00.100000000Z" level=debug msg="Calling POST /v1.43/containers/create?name=pwn"\n'
     printf '{%s}\n' "$E"
     printf 'time="2024-02-01T10:20:00.100500000Z" level=debug msg="form data: {\\"Image\\":\\"alpine\\"}"\n'
@@ -84,6 +145,19 @@ compile() { # compile NAME ARGS...
 }
 compile ten bench/rules/ten
 compile reader tests/data/reader
+# packs that read normalized fields: the plain copies of an audit Event
+# read through the reader's view, the derived ones send the event the
+# cJSON way (runtime/api/fast.c)
+compile shipped rules/lists rules/t1610 rules/doki rules/kinsing rules/correlations
+compile renames tests/data/reader-renames
+compile scope tests/data/scope
+compile keywords tests/data/reader-keywords
+if [ -d ../shared/sigma/full/rules ]; then
+    compile sigma --placeholders empty ../shared/sigma/full/rules bench/rules/ten
+else
+    echo "skip SigmaHQ rules: ../shared/sigma/full/rules absent"
+    missing="$missing ../shared/sigma/full/rules"
+fi
 
 INPUTS="corpus $T/mixed.log $T/k8s.jsonl $T/edges.jsonl"
 if [ -d ../shared/corpus-real ]; then
@@ -113,6 +187,8 @@ for p in "$T"/*.gpk; do
     run 0 "$T/$name-plain" "$p"
     run 1 "$T/$name-reader" "$p"
     GANTRY_MATCH_CHUNK_LINES=5 run 1 "$T/$name-j2" "$p" -j 2
+    # -j 2 has messages of its own (correlations keep one thread)
+    GANTRY_MATCH_CHUNK_LINES=5 run 0 "$T/$name-plain-j2" "$p" -j 2
     n=$(wc -l <"$T/$name-plain.jsonl")
     cmp -s "$T/$name-plain.jsonl" "$T/$name-reader.jsonl"
     check "$name: matches identical with and without the reader ($n matches)" $?
@@ -120,7 +196,7 @@ for p in "$T"/*.gpk; do
     check "$name: messages identical" $?
     cmp -s "$T/$name-plain.acct" "$T/$name-reader.acct" && cmp -s "$T/$name-plain.rc" "$T/$name-reader.rc"
     check "$name: accounting and exit status identical" $?
-    cmp -s "$T/$name-plain.jsonl" "$T/$name-j2.jsonl" && cmp -s "$T/$name-plain.msg" "$T/$name-j2.msg" &&
+    cmp -s "$T/$name-plain.jsonl" "$T/$name-j2.jsonl" && cmp -s "$T/$name-plain-j2.msg" "$T/$name-j2.msg" &&
         cmp -s "$T/$name-plain.acct" "$T/$name-j2.acct"
     check "$name: -j 2 identical too" $?
     # not vacuous: each rule of the reader pack matches, and the edges do
@@ -130,6 +206,10 @@ done
 for id in 1 2 3 4 5 6; do
     grep -q "00000000000$id\"" "$T/reader-plain.jsonl"
     check "reader rule $id matches somewhere" $?
+done
+for id in 1 2 3 4 5 6 7 8; do
+    grep -q "00000000010$id\"" "$T/renames-plain.jsonl"
+    check "renames rule 10$id matches somewhere" $?
 done
 [ "$(grep -c '"line":' "$T/reader-plain.jsonl")" -gt 0 ]
 check "matches carry their lines" $?
