@@ -315,8 +315,10 @@ check "stdin: memory flat ($r1 KB for $short lines, $r2 KB for $long)" $?
 # resident set that does not grow between 1 s and 2 s by more than 16 MB.
 yes '{"verb":"get"}' | "$GANTRY" match -p "$T/shipped.gpk" -q - >/dev/null 2>&1 &
 pid=$!
+# $! of a background pipeline is its last command: gantry itself (no pgrep:
+# procps is not on a minimal Debian)
+gpid=$pid
 sleep 1
-gpid=$(pgrep -P $$ -x gantry | head -n 1)
 rss_a=$(awk '/VmRSS/{print $2}' /proc/$gpid/status 2>/dev/null)
 sleep 1
 rss_b=$(awk '/VmRSS/{print $2}' /proc/$gpid/status 2>/dev/null)
