@@ -12,26 +12,35 @@
 #include "read.h"
 #include "strmatch.h"
 
-static gantry_status push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
-    if (*budget == 0) {
-        m->value_limit_hit = 1;
-        return GANTRY_E_LIMIT;
-    }
+/* A cleared value at the end of m->vals, which grows but is reused (no
+ * allocation once warm); NULL with m->oom set when memory ran out. */
+static grt_value *new_value(gantry_matcher *m) {
     if (m->nvals == m->vals_cap) {
         size_t cap = m->vals_cap ? m->vals_cap * 2 : 64;
         grt_value *p = realloc(m->vals, cap * sizeof *p);
         if (!p) {
             m->oom = 1;
-            return GANTRY_E_NOMEM;
+            return NULL;
         }
         m->vals = p;
         m->vals_cap = cap;
     }
     grt_value *v = &m->vals[m->nvals++];
-    (*budget)--;
     memset(v, 0, sizeof *v);
     v->raw_off = GRT_NO_OFFSET;
     v->lower_off = GRT_NO_OFFSET;
+    return v;
+}
+
+static gantry_status push_value(gantry_matcher *m, const cJSON *node, size_t *budget) {
+    if (*budget == 0) {
+        m->value_limit_hit = 1;
+        return GANTRY_E_LIMIT;
+    }
+    grt_value *v = new_value(m);
+    if (!v)
+        return GANTRY_E_NOMEM;
+    (*budget)--;
     if (cJSON_IsString(node)) {
         v->type = GRT_V_STRING;
         v->raw = node->valuestring ? node->valuestring : "";
@@ -113,23 +122,12 @@ static uint32_t view_path(gantry_matcher *m, uint32_t field) {
             return field;
     }
     if (constant) {
-        if (m->nvals == m->vals_cap) {
-            size_t cap = m->vals_cap ? m->vals_cap * 2 : 64;
-            grt_value *nv = realloc(m->vals, cap * sizeof *nv);
-            if (!nv) {
-                m->oom = 1;
-                return UINT32_MAX;
-            }
-            m->vals = nv;
-            m->vals_cap = cap;
-        }
-        grt_value *x = &m->vals[m->nvals++];
-        memset(x, 0, sizeof *x);
+        grt_value *x = new_value(m);
+        if (!x)
+            return UINT32_MAX;
         x->type = GRT_V_STRING;
         x->raw = constant;
         x->len = (uint32_t)strlen(constant);
-        x->raw_off = GRT_NO_OFFSET;
-        x->lower_off = GRT_NO_OFFSET;
         return UINT32_MAX;
     }
     if (v->derived && v->workload && m->rd_no_workload)
