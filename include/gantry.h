@@ -319,6 +319,14 @@ gantry_status gantry_correlator_new(const gantry_pack *pack, const gantry_correl
 gantry_status gantry_correlator_feed(gantry_correlator *correlator, uint32_t rule,
                                      const gantry_event *event, int64_t time_ns, const char *file,
                                      uint64_t line, gantry_corr_fn on_match, void *user);
+/* A copy of `event` that holds only what the stage reads from it (the
+ * group-by and value fields of the pack's correlations, and `@timestamp`):
+ * for a caller that matches on one thread and feeds the stage later from
+ * another, in order. Feeding the copy has the effect of feeding the event.
+ * Safe to call from any thread at any time; free the copy with
+ * gantry_event_free(). */
+gantry_status gantry_correlator_copy_event(const gantry_correlator *correlator,
+                                           const gantry_event *event, gantry_event **copy);
 /* End of input: close every open window (conditions with an upper bound are
  * decided when their window closes) and drop all state. */
 gantry_status gantry_correlator_flush(gantry_correlator *correlator, gantry_corr_fn on_match,

@@ -351,10 +351,80 @@ static void test_group_by_reads_paths_as_rules_do(void **state) {
         if (r.fired != 1 || strcmp(r.group, "alice") != 0)
             fail_msg("event %s: correlation fired %d time(s), group \"%s\"; rule saw alice",
                      events[i], r.fired, r.group);
+        /* the reduced copy -j N keeps for a later feed groups alike */
+        gantry_event *copy = NULL;
+        assert_int_equal(gantry_correlator_copy_event(c, gantry_event_from_cjson(e), &copy),
+                         GANTRY_OK);
+        record rc = {0};
+        assert_int_equal(gantry_correlator_feed(c, u, copy, 2 * SEC, "f", 1, on_corr, &rc),
+                         GANTRY_OK);
+        gantry_correlator_flush(c, on_corr, &rc);
+        if (rc.fired != 1 || strcmp(rc.group, "alice") != 0)
+            fail_msg("copy of %s: correlation fired %d time(s), group \"%s\"", events[i], rc.fired,
+                     rc.group);
+        gantry_event_free(copy);
         gantry_correlator_free(c);
         cJSON_Delete(e);
     }
     gantry_matcher_free(m);
+    gantry_pack_free(pack);
+}
+
+/* gantry_correlator_copy_event keeps what the stage reads (group-by and
+ * value fields through aliases, `@timestamp` as text or number) and nothing
+ * else: fed at the event's own time, copies and events give the same
+ * matches with the same values and windows. */
+static void test_copy_event_feeds_alike(void **state) {
+    (void)state;
+    gantry_pack *pack = compile_text(
+        "correlation v { type: value_sum rules: [a, b] group_by: [who] timespan: 1h field: n "
+        "condition: gte 5 alias who: { a: k, b: p.q } }",
+        NULL);
+    assert_non_null(pack);
+    static const char *const events[] = {
+        "{\"r\":\"a\",\"k\":\"x\",\"n\":2,\"@timestamp\":\"2026-01-01T00:00:01Z\","
+        "\"big\":\"unread\"}",
+        "{\"r\":\"b\",\"p\":{\"q\":[null,\"x\"]},\"n\":\"3\",\"@timestamp\":1767225602}",
+        "{\"r\":\"b\",\"p.q\":\"y\",\"n\":9,\"@timestamp\":\"2026-01-01T00:00:03Z\"}",
+        /* no time: both fall back to the watermark alike */
+        "{\"r\":\"a\",\"k\":\"y\",\"n\":1}",
+    };
+    static const uint32_t rules[] = {0, 1, 1, 0};
+    gantry_correlator *whole = stage(pack, 0), *slim = stage(pack, 0);
+    record rw = {0}, rs = {0};
+    for (size_t i = 0; i < sizeof events / sizeof events[0]; i++) {
+        cJSON *e = cJSON_Parse(events[i]);
+        assert_non_null(e);
+        gantry_event *copy = NULL;
+        assert_int_equal(gantry_correlator_copy_event(slim, gantry_event_from_cjson(e), &copy),
+                         GANTRY_OK);
+        assert_null(cJSON_GetObjectItem(gantry_event_cjson(copy), "big"));
+        assert_null(cJSON_GetObjectItem(gantry_event_cjson(copy), "r"));
+        assert_int_equal(gantry_correlator_feed(whole, rules[i], gantry_event_from_cjson(e),
+                                                GANTRY_TIME_FROM_EVENT, "f", i + 1, on_corr, &rw),
+                         GANTRY_OK);
+        assert_int_equal(gantry_correlator_feed(slim, rules[i], copy, GANTRY_TIME_FROM_EVENT, "f",
+                                                i + 1, on_corr, &rs),
+                         GANTRY_OK);
+        gantry_event_free(copy);
+        cJSON_Delete(e);
+    }
+    gantry_correlator_flush(whole, on_corr, &rw);
+    gantry_correlator_flush(slim, on_corr, &rs);
+    assert_int_equal(rw.fired, 2); /* x: 2 + 3; y: 9 + 1 */
+    assert_int_equal(rs.fired, rw.fired);
+    assert_string_equal(rs.group, rw.group);
+    assert_true(rs.value == rw.value);
+    assert_int_equal(rs.first_ns, rw.first_ns);
+    assert_int_equal(rs.last_ns, rw.last_ns);
+    gantry_correlator_stats sw, ss;
+    gantry_correlator_get_stats(whole, &sw);
+    gantry_correlator_get_stats(slim, &ss);
+    assert_int_equal(ss.time_fallbacks, 1);
+    assert_int_equal(ss.time_fallbacks, sw.time_fallbacks);
+    assert_int_equal(ss.ungrouped, sw.ungrouped);
+    gantry_correlator_free(whole);
+    gantry_correlator_free(slim);
     gantry_pack_free(pack);
 }
 
@@ -505,6 +575,7 @@ int main(void) {
         cmocka_unit_test(test_chain_and_generate),
         cmocka_unit_test(test_aliases),
         cmocka_unit_test(test_group_by_reads_paths_as_rules_do),
+        cmocka_unit_test(test_copy_event_feeds_alike),
         cmocka_unit_test(test_compile_errors),
         cmocka_unit_test(test_memory_bound_many_keys),
         cmocka_unit_test(test_parse_time),

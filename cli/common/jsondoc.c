@@ -23,7 +23,7 @@ typedef struct unit_slot {
 struct gjd_splitter {
     size_t max_bytes;
     unsigned max_depth;
-    int enabled, decided, json;
+    int enabled, decided, json, defer;
     /* the document being read */
     int in_doc, in_string, escape, too_big, too_deep;
     unsigned depth;
@@ -64,6 +64,16 @@ void gjd_reset(gjd_splitter *s, int enabled) {
     s->len = s->doc_off = 0;
     s->buffered = 0;
     s->count = s->head = 0;
+}
+
+void gjd_defer(gjd_splitter *s, int on) {
+    s->defer = on;
+}
+
+int gjd_line_alone(gjd_splitter *s, const char *line, size_t len, uint64_t line_no) {
+    gjd_reset(s, 1);
+    s->decided = s->json = 1;
+    return gjd_line(s, line, len, line_no);
 }
 
 int gjd_open(const gjd_splitter *s) {
@@ -265,6 +275,13 @@ int gjd_line(gjd_splitter *s, const char *line, size_t len, uint64_t line_no) {
     }
     if (!s->json || (!s->in_doc && !opens_document(line, lead, len)))
         return push(s, plain);
+    /* Such a line leaves no document open (the checks below close one that
+     * began past its first bracket or did not end on it), so it can be
+     * split later and elsewhere. */
+    if (s->defer && !s->in_doc && line[lead] == '{' && skip_space(line, lead + 1, len) < len) {
+        plain.kind = GJD_UNSPLIT;
+        return push(s, plain);
+    }
     /* An open document meets a line opening another at its first column:
      * pretty printers indent what is nested, so the open one was cut. */
     if (s->in_doc && (line[0] == '{' || line[0] == '[')) {

@@ -22,6 +22,10 @@ typedef enum gjd_kind {
     GJD_LINE, /* one input line as read: feed it to the normalizer */
     GJD_DOC,  /* one complete JSON document (text may span lines) */
     GJD_BAD,  /* lines first..last hold something unreadable: reason says what */
+    /* one input line that opens with an object, not scanned (gjd_defer):
+     * give it to gjd_line_alone, whose units are what gjd_line would have
+     * made of it */
+    GJD_UNSPLIT,
 } gjd_kind;
 
 typedef struct gjd_unit {
@@ -45,6 +49,16 @@ void gjd_reset(gjd_splitter *s, int enabled);
 /* One input line (without its newline). Returns 0, or -1 when memory ran
  * out. The units it completed are then taken with gjd_next. */
 int gjd_line(gjd_splitter *s, const char *line, size_t len, uint64_t line_no);
+/* With `on`, a line that opens with an object and holds more than its
+ * bracket is handed out as GJD_UNSPLIT, unscanned, when no document is
+ * open: what such a line holds never depends on the lines around it, so
+ * -j N scans it on a worker instead of on the thread that reads. Kept over
+ * gjd_reset. */
+void gjd_defer(gjd_splitter *s, int on);
+/* The units of one GJD_UNSPLIT line, on a splitter of the caller's own
+ * (state is reset; gjd_next takes them). Returns 0, or -1 when memory ran
+ * out. */
+int gjd_line_alone(gjd_splitter *s, const char *line, size_t len, uint64_t line_no);
 /* A line longer than the line limit (not given): inside a document it makes
  * the document too long, else it is a BAD unit of its own. */
 int gjd_too_long(gjd_splitter *s, uint64_t line_no);

@@ -10,7 +10,8 @@
  * time for correlations take another schedule over the same chunks
  * (match_pmerge.c).
  *
- * Correlations: a worker keeps a copy of each event a correlation uses and
+ * Correlations: a worker keeps a copy of each event a correlation uses (only
+ * the fields the stage reads: gantry_correlator_copy_event) and
  * where in its chunk's output the feed belongs; the merger feeds the
  * correlation stage there, so correlation state follows input order and the
  * output is that of -j 1.
@@ -479,6 +480,9 @@ int gmr_source_open(gmr_parallel *par, gmr_source_reader *s, size_t index, const
         return -1;
     }
     gjd_reset(s->split, gmr_documents_allowed(par->run));
+    /* JSON lines are scanned once on the workers, not first here: this
+     * thread only cuts lines, so it does not hold -j N back */
+    gjd_defer(s->split, 1);
     s->eof = 0;
     return 0;
 }

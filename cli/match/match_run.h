@@ -139,7 +139,8 @@ typedef struct match_run {
     FILE *notes;
     const gmr_logsource *ls_current; /* what the matcher was last given */
     int ls_set;
-    int fast; /* lines may be settled by the pack-driven reader (fast_line) */
+    int fast;            /* lines may be settled by the pack-driven reader (fast_line) */
+    gjd_splitter *alone; /* splits GJD_UNSPLIT lines (made on first use) */
 } match_run;
 
 /* Makes `run` ready to match with the packs: matchers, printer, statistics

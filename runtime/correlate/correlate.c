@@ -591,6 +591,22 @@ gantry_status gantry_correlator_feed(gantry_correlator *c, uint32_t rule, const 
     return st;
 }
 
+/* Reads only the pack's tables, never the stage's state: safe from any
+ * thread without the lock. */
+gantry_status gantry_correlator_copy_event(const gantry_correlator *c, const gantry_event *event,
+                                           gantry_event **copy) {
+    if (!copy)
+        return GANTRY_E_ARG;
+    *copy = NULL;
+    if (!c || !event)
+        return GANTRY_E_ARG;
+    cJSON *slim = gcs_copy_event(c->pack, (const cJSON *)event);
+    if (!slim)
+        return GANTRY_E_NOMEM;
+    *copy = (gantry_event *)slim;
+    return GANTRY_OK;
+}
+
 gantry_status gantry_correlator_flush(gantry_correlator *c, gantry_corr_fn on_match, void *user) {
     if (!c)
         return GANTRY_E_ARG;

@@ -18,5 +18,8 @@ bool gcs_event_time(const struct cJSON *event, int64_t *ns);
 bool gcs_value_text(const struct cJSON *v, char *buf, size_t size, const char **text, size_t *len);
 /* A number, or a string that reads completely as one; false otherwise. */
 bool gcs_value_number(const struct cJSON *v, double *out);
+/* The event reduced to what the stage reads from it for `pack`'s
+ * correlations (gantry_correlator_copy_event); NULL when out of memory. */
+struct cJSON *gcs_copy_event(const gantry_pack *pack, const struct cJSON *event);
 
 #endif

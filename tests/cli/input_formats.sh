@@ -165,8 +165,13 @@ printf '\n\n' >"$T/blank.jsonl"
 match empty "$T/empty.jsonl" && match blank "$T/blank.jsonl"
 check "empty and blank-only files are fine (exit 0)" $?
 
-# -j 2 with tiny chunks: output and accounting as -j 1
-cat "$T/pretty.json" "$T/lines.jsonl" "$T/concat.json" "$T/array.json" "$T/cut.json" >"$T/mixed.json"
+# -j 2 with tiny chunks: output and accounting as -j 1. The reading thread
+# leaves lines that open with an object to the workers to split (gjd_defer):
+# documents sharing a line, an EventList on one line, text after a
+# document, a second document left open, a line cut short.
+printf '%s trailing text\n%s {\n%s {"kind":"Event",\n' "$DEL" "$DEL2" "$GET" >"$T/tails.json"
+cat "$T/pretty.json" "$T/lines.jsonl" "$T/concat.json" "$T/array.json" "$T/cut.json" \
+    "$T/list.json" "$T/strings.json" "$T/odd.json" "$T/tails.json" >"$T/mixed.json"
 match mixed1 "$T/mixed.json"
 GANTRY_MATCH_CHUNK_LINES=2 match mixed2 "$T/mixed.json" -j 2
 timing='del(.seconds, .events_per_second, .pack_load_seconds, .max_rss_kb)'
