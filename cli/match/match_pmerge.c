@@ -13,8 +13,8 @@
  * placing are the calling thread's; the work is the workers'.
  *
  * Memory: each input keeps the chunk it is being replayed from (its events
- * wait there), and the calling thread reads at most 4 chunks a thread
- * ahead, at most two per input. Module prefix: gmr_ (match_run.h). */
+ * wait there); the calling thread reads at most two chunks ahead per input,
+ * and the input being drained 2 a thread + 2 (top_up). Module prefix: gmr_ (match_run.h). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,14 +63,35 @@ static int read_ahead(pmerge *m, psource *s) {
     return 0;
 }
 
+static int earlier(const psource *a, const psource *b);
+
+/* The input the merge takes events from now (the earliest waiting event),
+ * or NULL when none waits. */
+static psource *draining(pmerge *m) {
+    psource *d = NULL;
+    for (long i = 0; i < m->count; i++) {
+        psource *s = &m->src[i];
+        if (s->qcount && (!d || earlier(s, d)))
+            d = s;
+    }
+    return d;
+}
+
 /* Keeps the workers busy: reads ahead the inputs with the fewest chunks
- * waiting, up to the pool's bound. */
+ * waiting, two each, and the input being drained further, as far as the
+ * pool's bound allows. The bound leaves that input room beyond what the
+ * others hold: inputs whose events come later in time would otherwise fill
+ * the pool with finished chunks while the workers wait for the one input
+ * the merge needs (time-sorted files: one after another). */
 static int top_up(pmerge *m) {
+    psource *drain = draining(m);
+    size_t deep = 2 * (size_t)m->par.nworkers + 2;
     while (m->par.outstanding < m->par.cap) {
         psource *best = NULL;
         for (long i = 0; i < m->count; i++) {
             psource *s = &m->src[i];
-            if (!s->rd.eof && s->ahead < 2 && (!best || s->ahead < best->ahead))
+            size_t limit = s == drain ? deep : 2;
+            if (!s->rd.eof && s->ahead < limit && (!best || s->ahead < best->ahead))
                 best = s;
         }
         if (!best)
@@ -248,6 +269,8 @@ int gmr_match_parallel_merged(match_run *run, char **files, long file_count) {
         free(m.src);
         return -1;
     }
+    /* two chunks an input, and the drained input's read-ahead on top */
+    m.par.cap = 2 * (size_t)file_count + 2 * (size_t)m.par.nworkers + 2;
     int rc = 0;
     for (long i = 0; i < file_count && rc >= 0; i++) {
         psource *s = &m.src[i];
