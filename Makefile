@@ -323,6 +323,9 @@ tsan-test:
 demo: all
 	@sh cli/demo.sh $(BUILD)
 
+# standard: 120,000 events (a few minutes); quick: what make check runs;
+# full: standard plus the correlation and NATS benches
+BENCH_MODE ?= standard
 bench: all $(BENCH_BIN)
 	@sh bench/run.sh $(BUILD) $(BENCH_MODE)
 
