@@ -57,10 +57,12 @@ void grt_fast_free(struct grt_fast *f) {
     free(f);
 }
 
-/* How many schema fields the normalizer may add as a key that is `path`
- * or a dotted prefix of it (so the path reads other values in the
- * normalized event than in the raw line); *exact whether one is `path`,
- * *workload whether an audit Event writes each only from its workload. */
+/* How many schema fields the normalizer may add to an audit Event as a key
+ * that is `path` or a dotted prefix of it (so the path reads other values
+ * in the normalized event than in the raw line); *exact whether one is
+ * `path`, *workload whether an audit Event writes each only from its
+ * workload. Fields no audit Event gets (Falco's rule.name, dockerd's
+ * docker.request, ...) read their raw path. */
 static int schema_reaches(const char *path, size_t len, int *exact, int *workload) {
     size_t n;
     const gnorm_field *f = gnorm_schema_fields(&n);
@@ -69,6 +71,8 @@ static int schema_reaches(const char *path, size_t len, int *exact, int *workloa
     *workload = 1;
     for (size_t i = 0; i < n; i++) {
         size_t k = strlen(f[i].name);
+        if (f[i].never_from & GNORM_FROM(K8S_AUDIT))
+            continue;
         if (k <= len && memcmp(f[i].name, path, k) == 0 && (k == len || path[k] == '.')) {
             count++;
             *exact |= k == len;

@@ -46,7 +46,13 @@ typedef struct gnorm_field {
     const char *name;
     unsigned group;
     const char *description;
+    /* GNORM_FROM bits: sources whose events never get the field from their
+     * normalizer (0: any may). The pack-driven reader reads such a field
+     * of such an event as the raw path it is (api/fast.c). */
+    unsigned never_from;
 } gnorm_field;
+
+#define GNORM_FROM(src) (1u << GRT_SRC_##src)
 
 const gnorm_field *gnorm_schema_fields(size_t *count);
 /* Groups a pack field needs: the field's own group, or every group under it

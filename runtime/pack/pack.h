@@ -180,6 +180,9 @@ struct gantry_matcher {
     const void *scope_elem;
     const void *scope_next;
     int scope_read;
+    /* With rd_on: the one element is the event itself (no list key), read
+     * as any field of the event is */
+    int scope_root;
     void *match_data;    /* pcre2_match_data_8 * */
     void *match_context; /* pcre2_match_context_8 * */
     int regex_limit_hit;

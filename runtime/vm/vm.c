@@ -260,6 +260,8 @@ static int compute_pred(gantry_matcher *m, const struct gantry_insn *in) {
  * the values it extracted are dropped afterwards, so a pod with many
  * containers costs no scratch growth beyond one predicate's values. */
 static uint8_t eval_scoped(gantry_matcher *m, const struct gantry_insn *in) {
+    if (m->scope_root)
+        return (uint8_t)compute_pred(m, in); /* the event's own values, kept */
     size_t nvals = m->nvals, text_len = m->text_len;
     m->scope_read = 1;
     uint8_t v = (uint8_t)compute_pred(m, in);
@@ -283,9 +285,19 @@ static uint8_t eval_pred(gantry_matcher *m, uint32_t p) {
  * 0 when there is none. */
 static int scope_open(gantry_matcher *m, uint32_t field) {
     if (m->rd_on) {
-        /* the reader keeps no elements (only a line's view reaches here:
-         * gantry_match_json leaves packs with scopes to cJSON), so the
-         * event goes the cJSON way */
+        /* An audit Event without a workload gets no list from the
+         * normalizer (and a raw key of that name is stripped), so its one
+         * element is the event (grt_scope_first). Otherwise the reader,
+         * which keeps no elements (only a line's view reaches here:
+         * gantry_match_json leaves packs with scopes to cJSON), sends the
+         * event the cJSON way. */
+        const struct grt_view_field *v = m->rd_view ? &m->rd_view[field] : NULL;
+        if (v && v->derived && v->workload && m->rd_no_workload) {
+            m->scope_root = 1;
+            m->scope_elem = m;
+            m->scope_next = NULL;
+            return 1;
+        }
         m->rd_derived = 1;
         return 0;
     }
@@ -305,6 +317,7 @@ static int scope_step(gantry_matcher *m, uint8_t verdict) {
         return 1;
     }
     m->scope_elem = m->scope_next = NULL;
+    m->scope_root = 0;
     return 0;
 }
 

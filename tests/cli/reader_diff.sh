@@ -9,7 +9,8 @@
 # tests/data/reader-renames (each copy, constant and computed field of the
 # view, beside derived and workload fields); tests/data/scope (an element
 # scope) and tests/data/reader-keywords (a keyword only the normalized
-# event holds), which send lines the cJSON way. Inputs: corpus/,
+# event holds), which send lines the cJSON way; tests/data/reader-scope (a
+# scope over events without a workload, which the reader judges itself). Inputs: corpus/,
 # ../shared/corpus-real when present, generated events, and lines written
 # here for each edge of the reader's semantics.
 set -u
@@ -151,6 +152,7 @@ compile reader tests/data/reader
 compile shipped rules/lists rules/t1610 rules/doki rules/kinsing rules/correlations
 compile renames tests/data/reader-renames
 compile scope tests/data/scope
+compile scope_root tests/data/reader-scope
 compile keywords tests/data/reader-keywords
 if [ -d ../shared/sigma/full/rules ]; then
     compile sigma --placeholders empty ../shared/sigma/full/rules bench/rules/ten
