@@ -315,10 +315,33 @@ static void close_group(match_run *run, gantry_normalizer *norm) {
     run->group.open = 0;
 }
 
+static uint64_t split_and_feed(match_run *run, gantry_normalizer *norm, const gjd_unit *u,
+                               uint64_t covered);
+
 /* A line the reading thread left unscanned (gjd_defer): its units are fed
- * as if that thread had split it. */
+ * as if that thread had split it. The reader goes first: a line it settles
+ * is one whole object, which the splitter would hand on as a plain line
+ * (an EventList excepted), so the splitter's own scan of it is skipped.
+ * A line it does not settle is split, and a plain line among the units is
+ * not given to the reader again. */
 static uint64_t feed_unsplit(match_run *run, gantry_normalizer *norm, const gjd_unit *u,
                              uint64_t covered) {
+    if (run->fast && !gjd_mentions_eventlist(u->text, u->len)) {
+        gjd_unit line = *u;
+        line.kind = GJD_LINE;
+        if (fast_line(run, norm, &line)) {
+            run->stats.lines++;
+            return covered > u->first_line ? covered : u->first_line;
+        }
+        run->fast_tried = u->text;
+    }
+    covered = split_and_feed(run, norm, u, covered);
+    run->fast_tried = NULL;
+    return covered;
+}
+
+static uint64_t split_and_feed(match_run *run, gantry_normalizer *norm, const gjd_unit *u,
+                               uint64_t covered) {
     if ((!run->alone && !(run->alone = gmr_splitter(run))) ||
         gjd_line_alone(run->alone, u->text, u->len, u->first_line) != 0) {
         run->stats.lines++;
@@ -337,7 +360,7 @@ uint64_t gmr_feed_unit(match_run *run, gantry_normalizer *norm, const gjd_unit *
         return feed_unsplit(run, norm, u, covered);
     if (u->kind == GJD_LINE) {
         run->stats.lines++;
-        if (fast_line(run, norm, u))
+        if (u->text != run->fast_tried && fast_line(run, norm, u))
             return covered > u->first_line ? covered : u->first_line;
         gantry_status st = gantry_normalizer_feed(norm, u->text, u->len, u->first_line);
         if (st != GANTRY_OK) {
@@ -410,6 +433,7 @@ int gmr_match_file(match_run *run, const char *path) {
         return -1;
     }
     gjd_reset(split, gmr_documents_allowed(run));
+    gjd_defer(split, 1); /* JSON lines: the reader before the splitter (feed_unsplit) */
     run->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
     gmo_set_file(run->printer, run->file);
     uint64_t line_no = 0;

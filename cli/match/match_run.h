@@ -139,8 +139,9 @@ typedef struct match_run {
     FILE *notes;
     const gmr_logsource *ls_current; /* what the matcher was last given */
     int ls_set;
-    int fast;            /* lines may be settled by the pack-driven reader (fast_line) */
-    gjd_splitter *alone; /* splits GJD_UNSPLIT lines (made on first use) */
+    int fast;               /* lines may be settled by the pack-driven reader (fast_line) */
+    gjd_splitter *alone;    /* splits GJD_UNSPLIT lines (made on first use) */
+    const char *fast_tried; /* the line the reader has just not settled */
 } match_run;
 
 /* Makes `run` ready to match with the packs: matchers, printer, statistics
