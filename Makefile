@@ -91,7 +91,10 @@ Makefile: ;
 	@:
 else
 # ---- second pass: the build itself -----------------------------------------
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) $(INPUT_PKGS) $(SERVE_PKGS))
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+# The CLI's own packages (compressed input, the HTTP server): their include
+# paths go to what may see cli/, never to runtime/, grammar/ or compiler/.
+CLI_PKG_CFLAGS := $(shell pkg-config --cflags $(INPUT_PKGS) $(SERVE_PKGS))
 PKG_LIBS := $(shell pkg-config --libs $(PKGS))
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
 # Only the CLI (gantry consume) talks to NATS; the runtime library does not.
@@ -134,7 +137,7 @@ GRAMMAR_INC := -Iinclude -Igrammar -I$(BUILD)/gen -Iruntime/base
 COMPILER_INC := $(GRAMMAR_INC) -Icompiler -Icompiler/sigma -Iruntime/pack
 # The CLI, tests, benchmarks and fuzz targets may see everything.
 ALL_INC := $(COMPILER_INC) $(foreach d,$(RT_DIRS),-Iruntime/$(d)) -Icli $(addprefix -I,$(wildcard cli/*/))
-CFLAGS_ALL := $(BASE_CFLAGS) $(ALL_INC)
+CFLAGS_ALL := $(BASE_CFLAGS) $(CLI_PKG_CFLAGS) $(ALL_INC)
 # Generated flex/bison code is not ours to warn about.
 GEN_CFLAGS := $(filter-out -Werror -Wshadow -Wstrict-prototypes,$(BASE_CFLAGS)) $(GRAMMAR_INC) \
 	-Wno-unused-function -Wno-sign-compare
@@ -398,7 +401,7 @@ fuzz-build:
 	@for t in $(FUZZ_TARGETS); do \
 	  echo "link $(FUZZ_BUILD)/fuzz/$$t"; \
 	  $(FUZZ_CC) -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(FUZZ_OPT) -fsanitize=fuzzer \
-	    $(WARN) $(subst $(BUILD)/gen,$(FUZZ_BUILD)/gen,$(ALL_INC)) $(PKG_CFLAGS) \
+	    $(WARN) $(subst $(BUILD)/gen,$(FUZZ_BUILD)/gen,$(ALL_INC)) $(PKG_CFLAGS) $(CLI_PKG_CFLAGS) \
 	    -o $(FUZZ_BUILD)/fuzz/$$t fuzz/$$t.c \
 	    $(patsubst %.c,$(FUZZ_BUILD)/obj/%.o,$(FUZZ_CLI_SRC)) \
 	    $(FUZZ_BUILD)/libgantryc.a $(FUZZ_BUILD)/libgantry.a $(PKG_LIBS) $(CLI_LIBS) -lm \
