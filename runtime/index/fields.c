@@ -297,6 +297,25 @@ static grt_slice scoped_values(gantry_matcher *m, uint32_t field) {
     return (grt_slice){(uint32_t)before, (uint32_t)(m->nvals - before)};
 }
 
+/* A field that reads raw paths only (no constant, no computed value, not
+ * derived: a derived read must still send the line away) is empty when
+ * the reader recorded nothing at any of them. */
+int grt_field_surely_empty(const gantry_matcher *m, uint32_t field) {
+    if (!m->rd_on || m->scope_read)
+        return 0;
+    if (m->field_gen[field] == m->gen)
+        return m->field_vals[field].count == 0;
+    const grt_view_field *v = m->rd_view ? &m->rd_view[field] : NULL;
+    if (v && (v->derive || v->constant || (v->derived && !(v->workload && m->rd_no_workload))))
+        return 0;
+    if (grd_count(m->rd, field) != 0 || grd_limited(m->rd, field))
+        return 0;
+    for (uint32_t k = 0; v && !v->derived && k < v->count; k++)
+        if (grd_count(m->rd, v->first + k) != 0)
+            return 0;
+    return 1;
+}
+
 grt_slice grt_field_values(gantry_matcher *m, uint32_t field) {
     if (m->scope_read)
         return scoped_values(m, field);

@@ -14,6 +14,10 @@ gantry_status grt_rule_fields_prepare(gantry_pack *pack);
 
 /* The values of field `field` in m->event (a slice of m->vals). */
 grt_slice grt_field_values(gantry_matcher *m, uint32_t field);
+/* With the reader on: 1 when `field` surely has no values, known without
+ * extracting them (the prefilter asks for every field of its index, and
+ * most are absent from a line); 0 when grt_field_values must decide. */
+int grt_field_surely_empty(const gantry_matcher *m, uint32_t field);
 /* Element scopes (ANY): the first element of the array under the top-level
  * key `field` (only objects count), or the event itself when the event has
  * no such key (a source that lists no elements is one element); NULL when

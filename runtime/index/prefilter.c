@@ -752,6 +752,8 @@ int gpf_select(gantry_matcher *m, unsigned cls) {
     memcpy(m->pf_cand, x->always, gpf_words(pk->nrules) * sizeof *m->pf_cand);
     for (uint32_t e = 0; e < x->nentries; e++) {
         const gpf_entry *en = &x->entries[e];
+        if (en->field != GPF_NONE && grt_field_surely_empty(m, en->field))
+            continue;
         grt_slice vals =
             en->field == GPF_NONE ? grt_keyword_values(m) : grt_field_values(m, en->field);
         if (m->oom)

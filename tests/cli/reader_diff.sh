@@ -10,7 +10,8 @@
 # view, beside derived and workload fields); tests/data/scope (an element
 # scope) and tests/data/reader-keywords (a keyword only the normalized
 # event holds), which send lines the cJSON way; tests/data/reader-scope (a
-# scope over events without a workload, which the reader judges itself). Inputs: corpus/,
+# scope over events without a workload, which the reader judges itself);
+# tests/data/reader-prefilter (the candidate index over a derived field). Inputs: corpus/,
 # ../shared/corpus-real when present, generated events, and lines written
 # here for each edge of the reader's semantics.
 set -u
@@ -153,6 +154,7 @@ compile shipped rules/lists rules/t1610 rules/doki rules/kinsing rules/correlati
 compile renames tests/data/reader-renames
 compile scope tests/data/scope
 compile scope_root tests/data/reader-scope
+compile prefilter tests/data/reader-prefilter
 compile keywords tests/data/reader-keywords
 if [ -d ../shared/sigma/full/rules ]; then
     compile sigma --placeholders empty ../shared/sigma/full/rules bench/rules/ten
