@@ -389,6 +389,12 @@ static int setup(follow_run *fr, match_config *cfg, gmr_fstate *restore) {
     }
     if (cfg->follow_state) {
         char err[1024];
+        /* taken before the state is read: the holder may be writing it */
+        if ((fl->state_lock_fd = gmr_fstate_lock(cfg->follow_state, err, sizeof err)) < 0) {
+            fprintf(stderr, "gantry match: --state %s: %s; refusing to start\n", cfg->follow_state,
+                    err);
+            return 1;
+        }
         int rc = gmr_fstate_load(cfg->follow_state, (const char *const *)fr->abs_operands, n,
                                  restore, err, sizeof err);
         if (rc < 0) {
@@ -417,6 +423,7 @@ static int setup(follow_run *fr, match_config *cfg, gmr_fstate *restore) {
 int gmr_follow(match_config *cfg) {
     follow_run fr = {.cfg = cfg, .sig_fd = -1};
     fr.fl.inotify_fd = -1;
+    fr.fl.state_lock_fd = -1;
     gmr_fstate restore = {0};
     int status = 2;
     int rc = setup(&fr, cfg, &restore);
@@ -450,5 +457,7 @@ done:
         close(fr.fl.inotify_fd);
     if (fr.sig_fd >= 0)
         close(fr.sig_fd);
+    if (fr.fl.state_lock_fd >= 0)
+        close(fr.fl.state_lock_fd); /* after the last write of the state */
     return status;
 }

@@ -57,6 +57,12 @@ int gmr_fstate_load(const char *path, const char *const *operands, size_t operan
                     gmr_fstate *out, char *err, size_t err_size);
 /* Writes the state atomically: a temporary file beside it, fsync, rename,
  * fsync of the directory. Returns 0, or -1 with err set. */
+/* Takes the lock that makes a state file one follower's: an exclusive
+ * flock on PATH.lock (the state file itself is replaced by rename, so it
+ * cannot hold a lock), kept until the returned descriptor is closed or the
+ * process ends. -1 with err when another process holds it or the lock
+ * file cannot be made. */
+int gmr_fstate_lock(const char *path, char *err, size_t err_size);
 int gmr_fstate_save(const char *path, const char *const *operands, size_t operand_count,
                     const gmr_fstate *state, char *err, size_t err_size);
 void gmr_fstate_free(gmr_fstate *state);
@@ -79,6 +85,7 @@ typedef struct gmr_follower {
     gmr_ffile **files; /* every open file, in the order they were opened */
     size_t count, cap;
     int inotify_fd;           /* -1: polling only */
+    int state_lock_fd;        /* gmr_fstate_lock's, -1 without --state */
     gmr_fstate *restore;      /* positions from --state, used by the first scan */
     const gmr_ffile *current; /* whose lines the run was last given */
     int failed;               /* out of memory while matching */

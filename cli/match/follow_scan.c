@@ -152,10 +152,14 @@ static int skipped_name(const char *name) {
 }
 
 /* gantry's own files in a followed directory are not input: its output
- * would match itself again, its state file is no log. */
+ * would match itself again, its state file and that file's lock are no
+ * logs. */
 static int own_file(const gmr_follower *fl, const struct stat *st) {
     struct stat own;
     if (fstat(STDOUT_FILENO, &own) == 0 && S_ISREG(own.st_mode) && own.st_dev == st->st_dev &&
+        own.st_ino == st->st_ino)
+        return 1;
+    if (fl->state_lock_fd >= 0 && fstat(fl->state_lock_fd, &own) == 0 && own.st_dev == st->st_dev &&
         own.st_ino == st->st_ino)
         return 1;
     return fl->cfg->follow_state && stat(fl->cfg->follow_state, &own) == 0 &&

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -248,6 +249,28 @@ static int write_all(int fd, const char *p, size_t n) {
         n -= (size_t)w;
     }
     return 0;
+}
+
+int gmr_fstate_lock(const char *path, char *err, size_t err_size) {
+    size_t len = strlen(path) + sizeof ".lock";
+    char *lock = malloc(len);
+    if (!lock) {
+        fail(err, err_size, "%s", "out of memory");
+        return -1;
+    }
+    snprintf(lock, len, "%s.lock", path);
+    int fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) {
+        fail(err, err_size, "cannot make its lock file: %s", strerror(errno));
+    } else if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int busy = errno == EWOULDBLOCK;
+        fail(err, err_size, busy ? "in use by another gantry (%s is locked)" : "cannot lock %s",
+             lock);
+        close(fd);
+        fd = -1;
+    }
+    free(lock);
+    return fd;
 }
 
 int gmr_fstate_save(const char *path, const char *const *operands, size_t operand_count,

@@ -373,6 +373,21 @@ wait_text "$T/f12" '"files":	[{'
 stop
 [ $rc -eq 0 ]
 check "(f) a hand-made valid state is taken (the checks above refuse for their reason)" $?
+# one state file, one follower: a second one given it while the first runs
+# is refused (they would overwrite each other's positions); once the first
+# has ended, the file is free again
+start lock1 -p "$T/delete.gpk" --state "$T/f12" "$T/e3"
+for _ in $(seq 100); do [ -e "$T/f12.lock" ] && break || sleep 0.1; done
+sleep 0.3
+refused "held by a running follower" "$T/f12" "in use by another gantry"
+stop
+[ $rc -eq 0 ]
+check "(f) the first follower was not disturbed by the refused one" $?
+start lock2 -p "$T/delete.gpk" --state "$T/f12" "$T/e3"
+sleep 0.5
+kill -0 "$pid" 2>/dev/null
+check "(f) after the first ended, the state file is taken again" $?
+stop
 
 # ---- (g) SIGHUP reload ----
 cp "$T/delete.gpk" "$T/live.gpk"
