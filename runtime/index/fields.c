@@ -92,6 +92,12 @@ static void reader_push(gantry_matcher *m, uint32_t p) {
         m->value_limit_hit = 1;
 }
 
+/* A field the normalizer writes only from a workload, on a line without
+ * one: the normalized event holds only what the line has at its path. */
+static int unwritten_here(const gantry_matcher *m, const grt_view_field *v) {
+    return v->derived && v->workload && m->rd_no_workload;
+}
+
 /* The reader path holding field's values in the normalized view, or
  * UINT32_MAX when there is none to push: a constant (pushed here), or a
  * derived field, which marks the event for the cJSON way. */
@@ -130,7 +136,7 @@ static uint32_t view_path(gantry_matcher *m, uint32_t field) {
         x->len = (uint32_t)strlen(constant);
         return UINT32_MAX;
     }
-    if (v->derived && v->workload && m->rd_no_workload)
+    if (unwritten_here(m, v))
         return field; /* the normalizer writes none of it */
     if (v->derived) {
         m->rd_derived = 1;
@@ -272,7 +278,21 @@ static const cJSON *next_object(const cJSON *el) {
     return el;
 }
 
-const void *grt_scope_first(const gantry_matcher *m, uint32_t field) {
+const void *grt_scope_first(gantry_matcher *m, uint32_t field) {
+    if (m->rd_on) {
+        /* An audit Event without a workload gets no list from the
+         * normalizer (and a raw key of that name is stripped), so its one
+         * element is the event, read as any field of it is. Otherwise
+         * the reader, which keeps no elements, sends the line the cJSON
+         * way (gantry_match_json leaves packs with scopes to cJSON, so
+         * only a line's view reaches here). */
+        if (m->rd_view && unwritten_here(m, &m->rd_view[field])) {
+            m->scope_root = 1;
+            return m;
+        }
+        m->rd_derived = 1;
+        return NULL;
+    }
     const cJSON *root = m->event;
     const cJSON *list =
         cJSON_GetObjectItemCaseSensitive(root, m->pack->strs[m->pack->fields[field]]);
@@ -306,7 +326,7 @@ int grt_field_surely_empty(const gantry_matcher *m, uint32_t field) {
     if (m->field_gen[field] == m->gen)
         return m->field_vals[field].count == 0;
     const grt_view_field *v = m->rd_view ? &m->rd_view[field] : NULL;
-    if (v && (v->derive || v->constant || (v->derived && !(v->workload && m->rd_no_workload))))
+    if (v && (v->derive || v->constant || (v->derived && !unwritten_here(m, v))))
         return 0;
     if (grd_count(m->rd, field) != 0 || grd_limited(m->rd, field))
         return 0;

@@ -22,8 +22,10 @@ int grt_field_surely_empty(const gantry_matcher *m, uint32_t field);
  * key `field` (only objects count), or the event itself when the event has
  * no such key (a source that lists no elements is one element); NULL when
  * there is none. While m->scope_read is set, grt_field_values() reads from
- * m->scope_elem and caches nothing. */
-const void *grt_scope_first(const gantry_matcher *m, uint32_t field);
+ * m->scope_elem and caches nothing. With the reader (m->rd_on): the event
+ * itself, with m->scope_root set, where the normalizer writes no list;
+ * else NULL with m->rd_derived set (the line goes the cJSON way). */
+const void *grt_scope_first(gantry_matcher *m, uint32_t field);
 /* The element after `elem` in its array, or NULL. */
 const void *grt_scope_next(const void *elem);
 /* Every string value anywhere in m->event (for KEYWORD predicates). */

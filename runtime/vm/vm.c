@@ -284,27 +284,10 @@ static uint8_t eval_pred(gantry_matcher *m, uint32_t p) {
 /* ANY: enters the scope on the first element of field `field`'s array;
  * 0 when there is none. */
 static int scope_open(gantry_matcher *m, uint32_t field) {
-    if (m->rd_on) {
-        /* An audit Event without a workload gets no list from the
-         * normalizer (and a raw key of that name is stripped), so its one
-         * element is the event (grt_scope_first). Otherwise the reader,
-         * which keeps no elements (only a line's view reaches here:
-         * gantry_match_json leaves packs with scopes to cJSON), sends the
-         * event the cJSON way. */
-        const struct grt_view_field *v = m->rd_view ? &m->rd_view[field] : NULL;
-        if (v && v->derived && v->workload && m->rd_no_workload) {
-            m->scope_root = 1;
-            m->scope_elem = m;
-            m->scope_next = NULL;
-            return 1;
-        }
-        m->rd_derived = 1;
-        return 0;
-    }
     m->scope_elem = grt_scope_first(m, field);
     if (!m->scope_elem)
         return 0;
-    m->scope_next = grt_scope_next(m->scope_elem);
+    m->scope_next = m->scope_root ? NULL : grt_scope_next(m->scope_elem);
     return 1;
 }
 
