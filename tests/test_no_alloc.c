@@ -32,7 +32,7 @@
 #include "gantry.h"
 #include "gantry_cjson.h"
 #include "support/events.h"
-#include "support/file_list.h"
+#include "support/lines.h"
 #include "support/shared.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -152,54 +152,10 @@ static void check_pack(const char *name, const char *const *paths, size_t count,
     }
 }
 
-typedef struct lines {
-    char **items;
-    size_t *lens;
-    size_t n, cap;
-} lines;
-
-static void lines_load(lines *l, const char *dir) {
-    tsup_files files = {0};
-    tsup_collect(&files, dir, NULL);
-    tsup_sort(&files);
-    for (size_t f = 0; f < files.count; f++) {
-        size_t n = strlen(files.items[f]);
-        if (n > 3 && strcmp(files.items[f] + n - 3, ".gz") == 0)
-            continue;
-        FILE *in = fopen(files.items[f], "rb");
-        assert_non_null(in);
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t len;
-        while ((len = getline(&line, &cap, in)) > 0) {
-            if (l->n == l->cap) {
-                l->cap = l->cap ? l->cap * 2 : 256;
-                l->items = realloc(l->items, l->cap * sizeof *l->items);
-                l->lens = realloc(l->lens, l->cap * sizeof *l->lens);
-                assert_true(l->items && l->lens);
-            }
-            l->items[l->n] = malloc((size_t)len);
-            assert_non_null(l->items[l->n]);
-            memcpy(l->items[l->n], line, (size_t)len);
-            l->lens[l->n++] = (size_t)len;
-        }
-        free(line);
-        fclose(in);
-    }
-    tsup_files_free(&files);
-}
-
-static void lines_free(lines *l) {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i]);
-    free(l->items);
-    free(l->lens);
-}
-
 /* Raw lines through the reader, twice: gantry_match_json and the lines
  * `gantry match` would let it settle; the second pass must not allocate. */
 static void check_reader(const char *name, const char *const *paths, size_t count,
-                         int placeholders_empty, const lines *l) {
+                         int placeholders_empty, const tsup_lines *l) {
     gantry_pack *pack = compile_pack(paths, count, placeholders_empty, GANTRY_OPTIMIZE_ALL);
     assert_non_null(pack);
     /* packs with element scopes keep the cJSON path: not these */
@@ -212,7 +168,7 @@ static void check_reader(const char *name, const char *const *paths, size_t coun
         allocations = 0;
         counting = pass == 1;
 #endif
-        for (size_t i = 0; i < l->n; i++) {
+        for (size_t i = 0; i < l->count; i++) {
             int done = 0;
             gantry_match_json(m, l->items[i], l->lens[i], count_match, &matches[pass]);
             grt_fast_match_line(m, l->items[i], l->lens[i], count_match, &matches[pass], &done);
@@ -225,7 +181,7 @@ static void check_reader(const char *name, const char *const *paths, size_t coun
     }
     printf("%s through the reader: %zu lines, %lu matches, %lu settled as audit events, %lu "
            "allocations in the second pass\n",
-           name, l->n, matches[1], settled[1], counted);
+           name, l->count, matches[1], settled[1], counted);
     assert_int_equal(matches[0], matches[1]);
     assert_int_equal(settled[0], settled[1]);
     assert_int_equal(counted, 0);
@@ -261,12 +217,12 @@ static void test_matcher_allocates_nothing_when_warm(void **state) {
     check_pack("shipped packs", shipped, 4, 0, &ev);
     tsup_events_free(&ev);
 
-    lines l = {0};
-    lines_load(&l, "corpus");
+    tsup_lines l = {0};
+    tsup_lines_load(&l, "corpus");
     check_reader("ten benchmark rules", ten, 1, 0, &l);
     const char *reader[] = {"tests/data/reader"};
     check_reader("reader test rules", reader, 1, 0, &l);
-    lines_free(&l);
+    tsup_lines_free(&l);
 }
 
 /* The real samples and the Sigma corpus from ../shared: skipped (and said
@@ -287,11 +243,11 @@ static void test_matcher_allocates_nothing_on_shared(void **state) {
                            "../shared/sigma/full/rules"};
     check_pack("Sigma corpus + shipped packs", sigma, 5, 1, &ev);
     tsup_events_free(&ev);
-    lines l = {0};
-    lines_load(&l, "corpus");
-    lines_load(&l, "../shared/corpus-real");
+    tsup_lines l = {0};
+    tsup_lines_load(&l, "corpus");
+    tsup_lines_load(&l, "../shared/corpus-real");
     check_reader("Sigma corpus (keywords, regexes, hundreds of fields)", sigma + 4, 1, 1, &l);
-    lines_free(&l);
+    tsup_lines_free(&l);
 }
 
 int main(void) {

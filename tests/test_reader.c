@@ -18,7 +18,7 @@
 #include "compiler.h"
 #include "gantry_cjson.h"
 #include "support/events.h"
-#include "support/file_list.h"
+#include "support/lines.h"
 #include "support/shared.h"
 
 /* ---- a growing set of paths ---- */
@@ -260,55 +260,6 @@ static void test_limits(void **state) {
 
 /* ---- the corpus ---- */
 
-typedef struct lines {
-    char **items;
-    size_t *lens;
-    size_t n, cap;
-} lines;
-
-static void lines_add(lines *l, const char *p, size_t len) {
-    if (l->n == l->cap) {
-        l->cap = l->cap ? l->cap * 2 : 1024;
-        l->items = realloc(l->items, l->cap * sizeof *l->items);
-        l->lens = realloc(l->lens, l->cap * sizeof *l->lens);
-        assert_non_null(l->items);
-        assert_non_null(l->lens);
-    }
-    l->items[l->n] = malloc(len ? len : 1);
-    assert_non_null(l->items[l->n]);
-    memcpy(l->items[l->n], p, len);
-    l->lens[l->n++] = len;
-}
-
-static void lines_read(lines *l, FILE *in) {
-    char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    while ((len = getline(&line, &cap, in)) > 0) {
-        size_t n = (size_t)len;
-        while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-            n--;
-        lines_add(l, line, n);
-    }
-    free(line);
-}
-
-static void lines_dir(lines *l, const char *dir) {
-    tsup_files files = {0};
-    tsup_collect(&files, dir, NULL);
-    tsup_sort(&files);
-    for (size_t f = 0; f < files.count; f++) {
-        size_t n = strlen(files.items[f]);
-        if (n > 3 && strcmp(files.items[f] + n - 3, ".gz") == 0)
-            continue;
-        FILE *in = fopen(files.items[f], "rb");
-        assert_non_null(in);
-        lines_read(l, in);
-        fclose(in);
-    }
-    tsup_files_free(&files);
-}
-
 /* The first-only view of path p (grd_plan_first_only) against gnorm_path()
  * on the tree: NULL when they agree. */
 static const char *first_only_same(grd_reader *rd, uint32_t p, const cJSON *node) {
@@ -337,7 +288,7 @@ static const char *first_only_same(grd_reader *rd, uint32_t p, const cJSON *node
 
 /* Every path of the lines, and the normalizer's rename sources, as
  * first-only paths: the one value gnorm_path() finds, on each line. */
-static void first_only_differential(lines *l, pathset *ps) {
+static void first_only_differential(tsup_lines *l, pathset *ps) {
     size_t nren;
     const gnorm_rename *ren = gnorm_k8s_audit_renames(&nren);
     for (size_t i = 0; i < nren; i++)
@@ -351,7 +302,7 @@ static void first_only_differential(lines *l, pathset *ps) {
         grd_plan_first_only(plan, p);
     assert_int_equal(grd_reader_new(plan, &rd), GANTRY_OK);
     size_t found = 0;
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->count; i++) {
         const char *why;
         cJSON *root = gnorm_parse_json(l->items[i], l->lens[i], &why);
         if (!cJSON_IsObject(root)) {
@@ -376,11 +327,11 @@ static void first_only_differential(lines *l, pathset *ps) {
     grd_plan_free(plan);
 }
 
-static void differential(lines *l, const char *what) {
+static void differential(tsup_lines *l, const char *what) {
     pathset ps = {0};
     char buf[512];
     size_t nparsed = 0;
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->count; i++) {
         const char *why;
         cJSON *root = gnorm_parse_json(l->items[i], l->lens[i], &why);
         if (root && cJSON_IsObject(root)) {
@@ -395,11 +346,11 @@ static void differential(lines *l, const char *what) {
         ps_add(&ps, schema[i].name, strlen(schema[i].name));
     rref x;
     assert_true(rref_init(&x, (const char *const *)ps.items, ps.lens, ps.n, 1));
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->count; i++) {
         check_line(&x, l->items[i], l->lens[i], GRD_MODE_LINE);
         check_line(&x, l->items[i], l->lens[i], GRD_MODE_CJSON);
     }
-    print_message("%s: %zu lines (%zu JSON objects), %u paths, %lu handed back\n", what, l->n,
+    print_message("%s: %zu lines (%zu JSON objects), %u paths, %lu handed back\n", what, l->count,
                   nparsed, ps.n, x.undecided);
     assert_true(nparsed > 0);
     assert_int_equal(x.undecided, 0);
@@ -408,28 +359,21 @@ static void differential(lines *l, const char *what) {
     ps_free(&ps);
 }
 
-static void lines_free(lines *l) {
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i]);
-    free(l->items);
-    free(l->lens);
-}
-
 static void test_corpus(void **state) {
     (void)state;
-    lines l = {0};
-    lines_dir(&l, "corpus");
+    tsup_lines l = {0};
+    tsup_lines_load(&l, "corpus");
     differential(&l, "corpus/");
-    lines_free(&l);
+    tsup_lines_free(&l);
 }
 
 static void test_real_samples(void **state) {
     (void)state;
     tsup_need("../shared/corpus-real");
-    lines l = {0};
-    lines_dir(&l, "../shared/corpus-real");
+    tsup_lines l = {0};
+    tsup_lines_load(&l, "../shared/corpus-real");
     differential(&l, "../shared/corpus-real");
-    lines_free(&l);
+    tsup_lines_free(&l);
 }
 
 static void test_generated(void **state) {
@@ -439,12 +383,12 @@ static void test_generated(void **state) {
     snprintf(cmd, sizeof cmd, "%s/bench/gen_events 3000 11", build ? build : "build");
     FILE *in = popen(cmd, "r");
     assert_non_null(in);
-    lines l = {0};
-    lines_read(&l, in);
+    tsup_lines l = {0};
+    tsup_lines_read(&l, in);
     assert_int_equal(pclose(in), 0);
-    assert_true(l.n >= 3000);
+    assert_true(l.count >= 3000);
     differential(&l, "gen_events 3000 11");
-    lines_free(&l);
+    tsup_lines_free(&l);
 }
 
 /* First-only paths on the edges gnorm_path() decides, and the top-level
@@ -544,14 +488,14 @@ static int note_hit(const gantry_match *m, void *user) {
 
 /* Every line through gantry_match_json with the reader (DEFAULT) and
  * without (OFF): the same status and the same rules, in order. */
-static void match_json_same(const char *const *paths, size_t count, const lines *l) {
+static void match_json_same(const char *const *paths, size_t count, const tsup_lines *l) {
     gantry_pack *ref = compile_pack(paths, count, GANTRY_OPTIMIZE_OFF);
     gantry_pack *fast = compile_pack(paths, count, GANTRY_OPTIMIZE_DEFAULT);
     gantry_matcher *mr = NULL, *mf = NULL;
     assert_int_equal(gantry_matcher_new(ref, &mr), GANTRY_OK);
     assert_int_equal(gantry_matcher_new(fast, &mf), GANTRY_OK);
     size_t matched = 0;
-    for (size_t i = 0; i < l->n; i++) {
+    for (size_t i = 0; i < l->count; i++) {
         hits a = {{0}, 0}, b = {{0}, 0};
         gantry_status sa = gantry_match_json(mr, l->items[i], l->lens[i], note_hit, &a);
         gantry_status sb = gantry_match_json(mf, l->items[i], l->lens[i], note_hit, &b);
@@ -563,7 +507,7 @@ static void match_json_same(const char *const *paths, size_t count, const lines 
         }
         matched += a.n > 0;
     }
-    print_message("%s: %zu lines, %zu with matches, same through the reader\n", paths[0], l->n,
+    print_message("%s: %zu lines, %zu with matches, same through the reader\n", paths[0], l->count,
                   matched);
     assert_true(matched > 0);
     gantry_matcher_free(mr);
@@ -574,8 +518,8 @@ static void match_json_same(const char *const *paths, size_t count, const lines 
 
 static void test_match_json(void **state) {
     (void)state;
-    lines l = {0};
-    lines_dir(&l, "corpus");
+    tsup_lines l = {0};
+    tsup_lines_load(&l, "corpus");
     /* normalized events as lines: event.module and event.category set, so
      * the logsource dispatch reads them from the reader */
     tsup_events ev = {0};
@@ -583,7 +527,7 @@ static void test_match_json(void **state) {
     for (size_t i = 0; i < ev.count; i++) {
         char *text = cJSON_PrintUnformatted(ev.items[i]);
         assert_non_null(text);
-        lines_add(&l, text, strlen(text));
+        tsup_lines_add(&l, text, strlen(text));
         free(text);
     }
     tsup_events_free(&ev);
@@ -597,7 +541,7 @@ static void test_match_json(void **state) {
     } else {
         print_message("../shared/sigma/full/rules absent: the Sigma pack was not compared\n");
     }
-    lines_free(&l);
+    tsup_lines_free(&l);
 }
 
 int main(void) {

@@ -32,33 +32,27 @@ static void drain(gantry_normalizer *norm, tsup_events *ev) {
             keep(ev, gantry_event_cjson(item.event));
 }
 
-void tsup_events_load(tsup_events *ev, const char *dir) {
-    tsup_files files = {0};
-    tsup_collect(&files, dir, NULL);
-    tsup_sort(&files);
-    for (size_t f = 0; f < files.count; f++) {
-        size_t n = strlen(files.items[f]);
-        if (n > 3 && strcmp(files.items[f] + n - 3, ".gz") == 0)
-            continue;
-        FILE *in = fopen(files.items[f], "rb");
-        assert_non_null(in);
-        gantry_normalizer *norm = NULL;
-        assert_int_equal(gantry_normalizer_new(NULL, GANTRY_FORMAT_AUTO, &norm), GANTRY_OK);
-        char *line = NULL;
-        size_t cap = 0;
-        ssize_t len;
-        uint64_t line_no = 0;
-        while ((len = getline(&line, &cap, in)) > 0) {
-            gantry_normalizer_feed(norm, line, (size_t)len, ++line_no);
-            drain(norm, ev);
-        }
-        gantry_normalizer_finish(norm);
+static void load_file(FILE *in, const char *path, void *ctx) {
+    (void)path;
+    tsup_events *ev = ctx;
+    gantry_normalizer *norm = NULL;
+    assert_int_equal(gantry_normalizer_new(NULL, GANTRY_FORMAT_AUTO, &norm), GANTRY_OK);
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    uint64_t line_no = 0;
+    while ((len = getline(&line, &cap, in)) > 0) {
+        gantry_normalizer_feed(norm, line, (size_t)len, ++line_no);
         drain(norm, ev);
-        gantry_normalizer_free(norm);
-        free(line);
-        fclose(in);
     }
-    tsup_files_free(&files);
+    gantry_normalizer_finish(norm);
+    drain(norm, ev);
+    gantry_normalizer_free(norm);
+    free(line);
+}
+
+void tsup_events_load(tsup_events *ev, const char *dir) {
+    tsup_each_file(dir, load_file, ev);
 }
 
 void tsup_events_free(tsup_events *ev) {

@@ -74,3 +74,19 @@ void tsup_files_free(tsup_files *files) {
     files->items = NULL;
     files->count = files->cap = 0;
 }
+
+void tsup_each_file(const char *dir, void (*fn)(FILE *in, const char *path, void *ctx), void *ctx) {
+    tsup_files files = {0};
+    tsup_collect(&files, dir, NULL);
+    tsup_sort(&files);
+    for (size_t f = 0; f < files.count; f++) {
+        size_t n = strlen(files.items[f]);
+        if (n > 3 && strcmp(files.items[f] + n - 3, ".gz") == 0)
+            continue;
+        FILE *in = fopen(files.items[f], "rb");
+        assert_non_null(in);
+        fn(in, files.items[f], ctx);
+        fclose(in);
+    }
+    tsup_files_free(&files);
+}

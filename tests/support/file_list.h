@@ -4,6 +4,7 @@
 #define GANTRY_TESTS_FILE_LIST_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 typedef struct tsup_files {
     char **items;
@@ -17,6 +18,11 @@ void tsup_collect(tsup_files *out, const char *dir, const char *const *suffixes)
 /* Sorts by path, so runs are reproducible. */
 void tsup_sort(tsup_files *files);
 void tsup_files_free(tsup_files *files);
+
+/* Opens each plain file below `dir` in path order (.gz files are passed
+ * over) and calls fn with it; a file that cannot be opened fails the test.
+ * A missing directory calls nothing. */
+void tsup_each_file(const char *dir, void (*fn)(FILE *in, const char *path, void *ctx), void *ctx);
 
 /* The Sigma rule files: *.yml and *.yaml. */
 extern const char *const tsup_yaml_suffixes[];
