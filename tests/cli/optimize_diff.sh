@@ -15,14 +15,7 @@ BUILD=${BUILD:-build}
 G="$BUILD/gantry"
 T=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
-fails=0
-checks=0
-# what could not run for want of ../shared: the rest runs, then exit 77
-missing=""
-check() { # check NAME STATUS
-    checks=$((checks + 1))
-    if [ "$2" -eq 0 ]; then echo "ok   $1"; else echo "FAIL $1"; fails=$((fails + 1)); fi
-}
+. tests/support/differential.sh
 
 # The generators are plain C; build them here when `make bench` has not.
 for g in gen_rules gen_events; do
@@ -37,15 +30,8 @@ MAPS=""
 for f in rules/mappings/*.yml; do [ -f "$f" ] && MAPS="$MAPS --mapping $f"; done
 SHIPPED="rules/lists rules/t1610 rules/doki rules/kinsing"
 
-# compile NAME ARGS...: with the index forced on and off, the same pack file
-# is used for both runs (the index is built at load, not at compile).
-compile() {
-    name=$1
-    shift
-    "$G" compile -o "$T/$name.gpk" "$@" >"$T/$name.compile" 2>&1
-    check "compile $name" $?
-}
-
+# the same pack file serves both runs: the index is built at load, not at
+# compile
 compile shipped $MAPS $SHIPPED
 compile ten bench/rules/ten
 "$T/gen_rules" 300 7 >"$T/synthetic.gantry"
@@ -61,50 +47,6 @@ fi
 "$T/gen_events" 3000 11 >"$T/mixed.log"
 check "generate mixed events" $?
 INPUTS="corpus $T/mixed.log"
-if [ -d ../shared/corpus-real ]; then
-    INPUTS="$INPUTS ../shared/corpus-real"
-else
-    echo "skip ../shared/corpus-real: absent"
-    missing="$missing ../shared/corpus-real"
-fi
-
-# run MODE OUT PACK ARGS...
-run() {
-    mode=$1
-    out=$2
-    pack=$3
-    shift 3
-    GANTRY_MATCH_CHUNK_LINES=${GANTRY_MATCH_CHUNK_LINES:-} "$G" match --optimize="$mode" -p "$pack" --format jsonl --quiet --stats "$out.stats" "$@" \
-        $INPUTS >"$out.jsonl" 2>"$out.err"
-    echo $? >"$out.rc"
-    # seconds and load time differ from run to run; everything else must not
-    jq -S 'del(.seconds, .events_per_second, .pack_load_seconds, .max_rss_kb)' "$out.stats" \
-        >"$out.acct"
-}
-
-for p in "$T"/*.gpk; do
-    name=$(basename "$p" .gpk)
-    run 0 "$T/$name-plain" "$p"
-    run all "$T/$name-fast" "$p"
-    # chunks of 5 lines: boundaries fall inside joined dockerd and Dashboard events
-    GANTRY_MATCH_CHUNK_LINES=5 run all "$T/$name-j2" "$p" -j 2
-    n=$(wc -l <"$T/$name-plain.jsonl")
-    cmp -s "$T/$name-plain.jsonl" "$T/$name-fast.jsonl"
-    check "$name: matches identical with and without optimisations ($n matches)" $?
-    cmp -s "$T/$name-plain.acct" "$T/$name-fast.acct" && cmp -s "$T/$name-plain.rc" "$T/$name-fast.rc"
-    check "$name: accounting and exit status identical" $?
-    cmp -s "$T/$name-plain.jsonl" "$T/$name-j2.jsonl" && cmp -s "$T/$name-plain.acct" "$T/$name-j2.acct" &&
-        cmp -s "$T/$name-plain.err" "$T/$name-j2.err"
-    check "$name: -j 2 output, messages and accounting identical to -j 1" $?
-done
-
-# The comparison must not pass vacuously: the shipped packs do match the corpus.
-[ "$(wc -l <"$T/shipped-plain.jsonl")" -gt 0 ]
-check "shipped packs match something in the corpus" $?
-
-echo "optimize_diff: $checks checks, $fails failed"
-[ "$fails" -eq 0 ] || exit 1
-if [ -n "$missing" ]; then
-    echo "SKIP (in part): absent:$missing; the checks above ran without it"
-    exit 77
-fi
+add_real_corpus
+diff_packs all "optimisations"
+diff_end optimize_diff
