@@ -286,10 +286,8 @@ const void *grt_scope_first(gantry_matcher *m, uint32_t field) {
          * the reader, which keeps no elements, sends the line the cJSON
          * way (gantry_match_json leaves packs with scopes to cJSON, so
          * only a line's view reaches here). */
-        if (m->rd_view && unwritten_here(m, &m->rd_view[field])) {
-            m->scope_root = 1;
+        if (m->rd_view && unwritten_here(m, &m->rd_view[field]))
             return m;
-        }
         m->rd_derived = 1;
         return NULL;
     }

@@ -23,9 +23,15 @@ int grt_field_surely_empty(const gantry_matcher *m, uint32_t field);
  * no such key (a source that lists no elements is one element); NULL when
  * there is none. While m->scope_read is set, grt_field_values() reads from
  * m->scope_elem and caches nothing. With the reader (m->rd_on): the event
- * itself, with m->scope_root set, where the normalizer writes no list;
- * else NULL with m->rd_derived set (the line goes the cJSON way). */
+ * itself (the matcher stands for it: grt_scope_is_root) where the
+ * normalizer writes no list; else NULL with m->rd_derived set (the line
+ * goes the cJSON way). */
 const void *grt_scope_first(gantry_matcher *m, uint32_t field);
+/* Whether the scope element is the event as the reader reads it (its
+ * fields are the event's own, read and kept as outside a scope). */
+static inline int grt_scope_is_root(const gantry_matcher *m) {
+    return m->scope_elem == (const void *)m;
+}
 /* The element after `elem` in its array, or NULL. */
 const void *grt_scope_next(const void *elem);
 /* Every string value anywhere in m->event (for KEYWORD predicates). */

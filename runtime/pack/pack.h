@@ -175,14 +175,12 @@ struct gantry_matcher {
 
     uint8_t stack[GANTRY_MAX_STACK];
     /* The element scope being run (ANY ... ANY_END; scopes do not nest): the
-     * current element and the next one (const cJSON *), and whether field
-     * reads go to the element (while a scoped predicate is computed). */
+     * current element and the next one (const cJSON *; with the reader,
+     * the matcher itself stands for the event: grt_scope_is_root), and whether
+     * field reads go to the element (while a scoped predicate is computed). */
     const void *scope_elem;
     const void *scope_next;
     int scope_read;
-    /* With rd_on: the one element is the event itself (no list key), read
-     * as any field of the event is */
-    int scope_root;
     void *match_data;    /* pcre2_match_data_8 * */
     void *match_context; /* pcre2_match_context_8 * */
     int regex_limit_hit;

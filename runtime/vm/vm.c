@@ -260,7 +260,7 @@ static int compute_pred(gantry_matcher *m, const struct gantry_insn *in) {
  * the values it extracted are dropped afterwards, so a pod with many
  * containers costs no scratch growth beyond one predicate's values. */
 static uint8_t eval_scoped(gantry_matcher *m, const struct gantry_insn *in) {
-    if (m->scope_root)
+    if (grt_scope_is_root(m))
         return (uint8_t)compute_pred(m, in); /* the event's own values, kept */
     size_t nvals = m->nvals, text_len = m->text_len;
     m->scope_read = 1;
@@ -287,7 +287,7 @@ static int scope_open(gantry_matcher *m, uint32_t field) {
     m->scope_elem = grt_scope_first(m, field);
     if (!m->scope_elem)
         return 0;
-    m->scope_next = m->scope_root ? NULL : grt_scope_next(m->scope_elem);
+    m->scope_next = grt_scope_is_root(m) ? NULL : grt_scope_next(m->scope_elem);
     return 1;
 }
 
@@ -300,7 +300,6 @@ static int scope_step(gantry_matcher *m, uint8_t verdict) {
         return 1;
     }
     m->scope_elem = m->scope_next = NULL;
-    m->scope_root = 0;
     return 0;
 }
 
